@@ -1,0 +1,139 @@
+# mectl — top-level build.
+#
+#   make               kernel modules (kbuild, out of tree) + userspace programs
+#   make deps          install every Debian package the build and the tests need
+#   make check         deps, build, host unit tests, VM selftests; ends "N passed, N failed"
+#   make demo          deps, build, the main job in the VM on the simulated chip
+#
+# Each area adds itself through a build.mk fragment (see the include below); this
+# file only holds what every area shares.
+
+SHELL     := /bin/bash
+B         := build
+SHARED    ?= $(abspath $(CURDIR)/../shared)
+
+# Kernel: Debian's 6.1 headers by default; KDIR may name any configured tree (a
+# Raspberry Pi kernel, an arm64 cross tree with ARCH= and CROSS_COMPILE=).
+KVER      ?= $(shell ls -d /lib/modules/6.1.*-amd64/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)
+KDIR      ?= /lib/modules/$(KVER)/build
+
+CC        ?= cc
+WERROR    ?= $(if $(CI),-Werror,)
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=gnu17 -Wall -Wextra -Wswitch-enum -Wshadow -Wformat=2 \
+	     -Wmissing-prototypes -Wstrict-prototypes $(WERROR) \
+	     -D_GNU_SOURCE -Iinclude -Iinclude/uapi
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+KSFT      := $(B)/kselftest
+KSFT_HDRS := $(KSFT)/kselftest_harness.h $(KSFT)/kselftest.h
+# The harness needs its own warning set: it uses GNU extensions -Wextra objects to.
+TEST_CFLAGS = $(CFLAGS) -I$(KSFT) -Wno-unused-parameter -Wno-missing-prototypes -Wno-shadow
+
+# Filled in by the fragments.
+PROGRAMS    :=	# userspace programs built by `make`
+UNIT_TESTS  :=	# host test programs (kselftest harness), run by `make check`
+SELFTESTS   :=	# programs built for the VM
+VM_TESTS    :=	# programs/scripts (one word each) run as root in the VM, in order
+KMOD_DIRS   :=	# kmod/ folders, each with its own Kbuild
+BENCHES     :=	# benchmark commands run by `make bench` (bench/*/build.mk)
+CLEAN_FILES :=
+
+# Fragments may name prerequisites that later fragments extend: $$(VAR).
+.SECONDEXPANSION:
+include $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
+
+# A test program is one .c file; a fragment adds objects or archives it needs as
+# extra prerequisites of its target, and libraries as LDLIBS_<program name>.
+$(B)/selftests/%: tests/selftests/%.c $(KSFT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(filter %.o %.a,$^) $(LDLIBS_$(notdir $@))
+
+$(B)/unit/%: tests/unit/%.c $(KSFT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(filter %.o %.a,$^) $(LDLIBS_$(notdir $@))
+
+.PHONY: all modules programs deps check check-run unit vm bench demo demo-run clean
+.DEFAULT_GOAL := all
+
+all: modules programs $(SELFTESTS) $(UNIT_TESTS)
+
+programs: $(PROGRAMS)
+
+# One kbuild run per folder, serialised: kbuild keeps its temporaries next to the
+# sources, so two runs over the same folder would trample each other.
+modules: $(addprefix modules-,$(notdir $(KMOD_DIRS)))
+modules-%: | $(B)
+	flock $(B)/.kbuild.lock $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod/$* W=1 \
+		$(if $(CI),KCFLAGS=-Werror,) modules
+
+MODULE_FILES = $(wildcard $(addsuffix /*.ko,$(KMOD_DIRS)))
+
+$(B):
+	mkdir -p $@
+
+$(KSFT_HDRS): | $(B)
+	mkdir -p $(KSFT)
+	test -f /usr/src/linux-source-6.1.tar.xz || { echo "make: linux-source-6.1 missing (make deps)" >&2; exit 1; }
+	tar -xJf /usr/src/linux-source-6.1.tar.xz --strip-components=4 -C $(KSFT) \
+		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.1/tools/testing/selftests/kselftest.h
+	touch $(KSFT_HDRS)
+
+# ---------------------------------------------------------------------------------
+# Dependencies: one idempotent step, apt only.
+DEB_PACKAGES := build-essential pkg-config linux-image-amd64 linux-headers-amd64 \
+	linux-source-6.1 qemu-system-x86 busybox-static cpio xz-utils kmod \
+	libnl-3-dev libnl-genl-3-dev libsystemd-dev libssl-dev dbus-daemon \
+	flashrom mtd-utils coreboot-utils clang python3
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing" $$missing; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -q && \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "deps: all installed"; fi
+
+# ---------------------------------------------------------------------------------
+# Tests. Each program's TAP goes to a results folder; tests/summary.sh counts them.
+UNIT_OUT := $(B)/results/unit
+VM_OUT   := $(B)/results/vm
+
+check:
+	$(MAKE) deps
+	$(MAKE) all
+	$(MAKE) check-run
+
+check-run: $(UNIT_TESTS) $(SELFTESTS)
+	@rm -rf $(UNIT_OUT); mkdir -p $(UNIT_OUT)
+	@n=0; for t in $(UNIT_TESTS); do n=$$((n+1)); \
+		name=$$(printf '%03d-%s' $$n $$(basename $$t)); \
+		echo "unit: $$t"; \
+		SHARED=$(SHARED) timeout -k 5 600 $$t > $(UNIT_OUT)/$$name.tap 2>&1; \
+		echo $$? > $(UNIT_OUT)/$$name.rc; \
+	done
+	@vmrc=0; \
+	$(if $(strip $(VM_TESTS)),SHARED=$(SHARED) VM_MODULES="$(abspath $(MODULE_FILES))" \
+		tests/vm/run.sh $(VM_OUT) $(VM_TESTS) || vmrc=1;) \
+	tests/summary.sh $(UNIT_OUT) $(if $(strip $(VM_TESTS)),$(VM_OUT)) --vm-rc $$vmrc
+
+# Run a subset in the VM: make vm T='build/selftests/flash/mtd tests/selftests/flash/x.sh'
+vm: all
+	SHARED=$(SHARED) VM_MODULES="$(abspath $(MODULE_FILES))" \
+		tests/vm/run.sh $(B)/results/vm-adhoc $(T) ; \
+	tests/summary.sh $(B)/results/vm-adhoc --vm-rc $$?
+
+unit: $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do SHARED=$(SHARED) $$t; done
+
+# Benchmarks print ratios against a peer measured in the same run; never part of check.
+bench: all
+	@for b in $(BENCHES); do echo "== $$b"; SHARED=$(SHARED) $$b || exit 1; done
+
+clean:
+	rm -rf $(B) $(CLEAN_FILES)
+	for d in $(KMOD_DIRS); do $(MAKE) -C $(KDIR) M=$(CURDIR)/$$d clean >/dev/null 2>&1 || true; done

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* PLACEHOLDER: replaced by the owner of this verb file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include "verbs.h"
+
+int verb_check(int argc, char **argv)
+{
+	(void)argc;
+	fprintf(stderr, "mectl: %s: not built yet\n", argv[0]);
+	return EXIT_FAILURE;
+}
+
+int verb_clean(int argc, char **argv)
+{
+	(void)argc;
+	fprintf(stderr, "mectl: %s: not built yet\n", argv[0]);
+	return EXIT_FAILURE;
+}
+

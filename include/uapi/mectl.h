@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * mectl: the kernel <-> userspace contract of the flash programmer module.
+ *
+ * mectl_flash.ko drives a SPI NOR chip (the BIOS flash of a target PC, clipped to
+ * the SPI controller of a Raspberry Pi, or the simulated chip of flashsim.ko)
+ * through the kernel's spi-nor core and registers it as an MTD device. Bulk data
+ * never crosses this interface: it goes through /dev/mtdN (the MTD user ABI),
+ * which mtd-utils, dd and mectld all use. This generic netlink family only
+ * attaches, describes and arms chips.
+ *
+ * Family MECTL_GENL_NAME, version MECTL_GENL_VERSION. Each attached chip is
+ * named by its SPI bus number and chip select (MECTL_A_BUS + MECTL_A_CS); a
+ * command that names no chip and accepts one applies to the only chip
+ * attached, or fails with -EINVAL if there are several.
+ *
+ * MECTL_CMD_ATTACH (needs CAP_NET_ADMIN)
+ *	in:  BUS, CS, [SPEED_HZ], [WP_GPIO], [HOLD_GPIO], [WRITEABLE]
+ *	Takes spiBUS.CS from whatever driver holds it (spidev, normally), probes
+ *	the chip with spi-nor and registers the MTD device. Replies with the
+ *	same attributes as MECTL_CMD_GET_INFO. -ENODEV when nothing answers on
+ *	the bus, -EBUSY when that chip is already attached.
+ *
+ * MECTL_CMD_DETACH (needs CAP_NET_ADMIN)
+ *	in:  [BUS, CS]
+ *	Leaves 4-byte address mode if it was entered, unregisters the MTD device
+ *	and hands spiBUS.CS back to spidev. -EBUSY while /dev/mtdN is open.
+ *
+ * MECTL_CMD_GET_INFO (anyone; doit for one chip, dumpit for all)
+ *	in:  [BUS, CS]
+ *	out: BUS, CS, SPEED_HZ, JEDEC_ID, PART, SIZE, ERASE_SIZE, PAGE_SIZE,
+ *	     SR1, SR2, SR3 (where the part has them), WRITEABLE, MTD_INDEX,
+ *	     MTD_NAME, [WP_GPIO], [HOLD_GPIO]
+ *
+ * MECTL_CMD_ARM (needs CAP_NET_ADMIN)
+ *	in:  [BUS, CS], WRITEABLE
+ *	Erase and write on the MTD device fail with -EROFS until the chip is
+ *	armed (WRITEABLE=1); WRITEABLE=0 disarms it again.
+ *
+ * Multicast group MECTL_GENL_MCGRP_EVENTS: MECTL_EVENT_ATTACHED,
+ * MECTL_EVENT_DETACHED and MECTL_EVENT_ARMED, each carrying the GET_INFO
+ * attributes of the chip concerned (DETACHED: BUS, CS, MTD_INDEX only).
+ */
+#ifndef _UAPI_MECTL_H
+#define _UAPI_MECTL_H
+
+#define MECTL_GENL_NAME		"mectl"
+#define MECTL_GENL_VERSION	1
+#define MECTL_GENL_MCGRP_EVENTS	"events"
+
+/* Longest JEDEC id the kernel reads (SPI_NOR_MAX_ID_LEN). */
+#define MECTL_JEDEC_ID_MAX	6
+/* Longest part name, including the terminating NUL. */
+#define MECTL_PART_MAX		32
+
+enum mectl_cmd {
+	MECTL_CMD_UNSPEC,
+	MECTL_CMD_ATTACH,
+	MECTL_CMD_DETACH,
+	MECTL_CMD_GET_INFO,
+	MECTL_CMD_ARM,
+	MECTL_EVENT_ATTACHED,
+	MECTL_EVENT_DETACHED,
+	MECTL_EVENT_ARMED,
+
+	__MECTL_CMD_MAX
+};
+#define MECTL_CMD_MAX (__MECTL_CMD_MAX - 1)
+
+enum mectl_attr {
+	MECTL_A_UNSPEC,
+	MECTL_A_BUS,		/* u32: SPI bus number (spiB.C) */
+	MECTL_A_CS,		/* u32: chip select */
+	MECTL_A_SPEED_HZ,	/* u32: SPI clock for the chip */
+	MECTL_A_WP_GPIO,	/* u32: GPIO driven high for WP# while attached */
+	MECTL_A_HOLD_GPIO,	/* u32: GPIO driven high for HOLD# while attached */
+	MECTL_A_WRITEABLE,	/* u8: 0 = erase/write refused, 1 = armed */
+	MECTL_A_JEDEC_ID,	/* binary: RDID bytes, up to MECTL_JEDEC_ID_MAX */
+	MECTL_A_PART,		/* string: part name from spi-nor's table */
+	MECTL_A_SIZE,		/* u64: bytes */
+	MECTL_A_ERASE_SIZE,	/* u32: MTD erase block, bytes */
+	MECTL_A_PAGE_SIZE,	/* u32: program page, bytes */
+	MECTL_A_SR1,		/* u8: status register 1 */
+	MECTL_A_SR2,		/* u8: status register 2 */
+	MECTL_A_SR3,		/* u8: status register 3 */
+	MECTL_A_MTD_INDEX,	/* u32: N of /dev/mtdN */
+	MECTL_A_MTD_NAME,	/* string: MTD device name */
+	MECTL_A_PAD,
+
+	__MECTL_A_MAX
+};
+#define MECTL_A_MAX (__MECTL_A_MAX - 1)
+
+#endif /* _UAPI_MECTL_H */

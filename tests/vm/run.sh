@@ -1,0 +1,78 @@
+#!/bin/bash
+# Boot Debian's 6.1 kernel in QEMU (TCG) with the host root over virtio-9p and run
+# selftests inside as root.
+#
+# usage: run.sh OUTDIR TEST...      (each TEST is a command line run from the source tree)
+# env:   VM_KVER (kernel version), VM_TIMEOUT (whole run, s), VM_TEST_TIMEOUT (per test, s),
+#        VM_MEM (MiB), VM_MODULES (.ko files made loadable by name in the guest)
+#
+# Exit 0 when the guest ran every test and its kernel log is clean; 1 otherwise. The
+# tests' own verdicts are in OUTDIR/*.tap and *.rc; this script only vouches for the VM.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
+out=$1
+shift
+kver=${VM_KVER:-$(cd /lib/modules && ls -d 6.1.*-amd64 2>/dev/null | sort -V | tail -n1)}
+limit=${VM_TIMEOUT:-1200}
+
+die() { echo "vm: $*" >&2; exit 1; }
+[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] || die "no Debian 6.1 kernel in /boot (make deps)"
+
+rm -rf "$out"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+printf '%s\n' "$@" > "$out/tests.list"
+cat > "$out/env" <<ENV
+MECTL_SRC='$src'
+MECTL_TEST_TIMEOUT='${VM_TEST_TIMEOUT:-600}'
+MECTL_SHARED='${SHARED:-$src/../shared}'
+export MECTL_SRC MECTL_SHARED
+ENV
+
+# Index this tree's modules on the host (depmod over 9p under TCG takes ~25 s): the
+# guest copies the resulting modules.* files and the .ko files into its overlay.
+moddir="$out/modroot/lib/modules/$kver"
+mkdir -p "$moddir/extra"
+for f in "/lib/modules/$kver"/*; do
+	case "$f" in
+	*/modules.*) cp "$f" "$moddir/" ;;
+	*) ln -s "$f" "$moddir/" ;;
+	esac
+done
+for ko in ${VM_MODULES:-}; do
+	cp "$ko" "$moddir/extra/" || die "missing module $ko (make modules)"
+done
+depmod -b "$out/modroot" "$kver" || die "depmod failed"
+
+initrd="$out/initrd.cpio.gz"
+"$here/mkinitramfs.sh" "$kver" "$initrd" || die "cannot build the initramfs"
+
+start=$(date +%s)
+timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -cpu max -smp "${VM_CPUS:-2}" \
+	-m "${VM_MEM:-2048}" -nodefaults -display none -no-reboot \
+	-serial "file:$out/console.log" \
+	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 mectl.init=$here/guest-init.sh" \
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+	-virtfs "local,path=$out,mount_tag=vmout,security_model=none,multidevs=remap"
+rc=$?
+echo "vm: guest ran $(( $(date +%s) - start )) s" >&2
+
+# The test that was running when something went wrong: the last "begin" mark.
+last_test() {
+	grep -o 'mectl-vm: begin [^ ]*' "$out/console.log" | tail -n1 | cut -d' ' -f3
+}
+bad=$(grep -nE 'BUG:|WARNING:|Oops|Call Trace|general protection' "$out/console.log" | head -n1)
+if [ -n "$bad" ]; then
+	line=${bad%%:*}
+	t=$(head -n "$line" "$out/console.log" | grep -o 'mectl-vm: begin [^ ]*' | tail -n1 | cut -d' ' -f3)
+	echo "vm: kernel log trouble during ${t:-boot}: ${bad#*:}" >&2
+	echo "${t:-boot}" > "$out/kernel-trouble"
+	exit 1
+fi
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	die "time limit ${limit}s hit (guest killed) during $(last_test)"
+fi
+[ -f "$out/finished" ] || die "guest stopped before finishing (qemu rc $rc) during $(last_test); see $out/console.log"
+exit 0
