@@ -81,22 +81,9 @@ $(KSFT_HDRS): | $(B)
 	touch $(KSFT_HDRS)
 
 # ---------------------------------------------------------------------------------
-# Dependencies: one idempotent step, apt only.
-DEB_PACKAGES := build-essential pkg-config linux-image-amd64 linux-headers-amd64 \
-	linux-source-6.1 qemu-system-x86 busybox-static cpio xz-utils kmod \
-	libnl-3-dev libnl-genl-3-dev libsystemd-dev libssl-dev dbus-daemon \
-	flashrom mtd-utils coreboot-utils clang python3
-
+# Dependencies: one idempotent step, apt only (the list is in scripts/deps.sh).
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
-	done); \
-	if [ -n "$$missing" ]; then \
-		echo "deps: installing" $$missing; \
-		export DEBIAN_FRONTEND=noninteractive; \
-		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -q && \
-		$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q --no-install-recommends $$missing; \
-	else echo "deps: all installed"; fi
+	scripts/deps.sh
 
 # ---------------------------------------------------------------------------------
 # Tests. Each program's TAP goes to a results folder; tests/summary.sh counts them.

@@ -1,0 +1,39 @@
+#!/bin/bash
+# Install every Debian package mectl's build, tests, demo and benchmarks need.
+# Idempotent: does nothing (and needs no network) when everything is there.
+# The arm64 architecture is added only so the arm64 kernel headers can be downloaded
+# for the cross-build check; nothing arm64 is installed.
+set -eu
+packages=(
+	build-essential pkg-config xz-utils cpio kmod python3	# build tools
+	linux-image-amd64 linux-headers-amd64			# Debian 6.1: boot + build
+	linux-source-6.1					# kselftest harness headers
+	qemu-system-x86 busybox-static				# the test VM
+	libnl-3-dev libnl-genl-3-dev libsystemd-dev libssl-dev liblzma-dev
+	dbus-daemon						# real bus for the daemon tests
+	flashrom mtd-utils coreboot-utils			# independent peers
+	clang							# libFuzzer
+	gcc-aarch64-linux-gnu					# arm64 module build check
+)
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		missing+=("$p")
+done
+update=
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	$sudo dpkg --add-architecture arm64
+	update=1
+fi
+if [ ${#missing[@]} -eq 0 ] && [ -z "$update" ]; then
+	echo "deps: all installed"
+	exit 0
+fi
+$sudo apt-get update -q
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "deps: installing ${missing[*]}"
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
