@@ -14,7 +14,7 @@ src=$(cd "$here/../.." && pwd)
 out=$1
 shift
 kver=${VM_KVER:-$(cd /lib/modules && ls -d 6.1.*-amd64 2>/dev/null | sort -V | tail -n1)}
-limit=${VM_TIMEOUT:-1200}
+limit=${VM_TIMEOUT:-3000}
 
 die() { echo "vm: $*" >&2; exit 1; }
 [ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] || die "no Debian 6.1 kernel in /boot (make deps)"
