@@ -1,0 +1,28 @@
+# daemon/image/: the image engine (me_cleaner 1.2 and beyond), a pure library.
+# Every .c here joins libmectl-image.a (a wildcard: cse.c, bootguard.c and json.c
+# from the image-x area join automatically). Needs OpenSSL's libcrypto.
+IMG_SRCS := $(sort $(wildcard daemon/image/*.c))
+IMG_OBJS := $(patsubst daemon/image/%.c,$(B)/image/%.o,$(IMG_SRCS))
+IMG_LIBS := -lcrypto
+
+# Hooks whose file is not there yet are compiled out of the flow (clean.c).
+IMG_HOOK_FLAGS := $(if $(wildcard daemon/image/cse.c),,-DIMG_NO_CSE) \
+		  $(if $(wildcard daemon/image/bootguard.c),,-DIMG_NO_BOOTGUARD) \
+		  $(if $(wildcard daemon/image/json.c),,-DIMG_NO_JSON)
+
+$(B)/image/%.o: daemon/image/%.c | $(B)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(IMG_HOOK_FLAGS) -Idaemon/image -MMD -MP -c -o $@ $<
+
+$(B)/libmectl-image.a: $(IMG_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# The mectl client runs the engine in-process (client/verb-image.c).
+$(B)/client/verb-image.o: CFLAGS += -Idaemon/image $(IMG_HOOK_FLAGS)
+$(B)/mectl: $(B)/libmectl-image.a
+MECTL_LIBS += $(B)/libmectl-image.a $(IMG_LIBS)
+
+CLEAN_FILES += $(B)/image $(B)/libmectl-image.a
+
+-include $(wildcard $(B)/image/*.d)

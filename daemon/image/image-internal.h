@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MECTL_IMAGE_INTERNAL_H
+#define MECTL_IMAGE_INTERNAL_H
+
+/*
+ * Shared by the library's files only (not installed, not for callers). One struct
+ * img_ctx per run holds me_cleaner's state; every access to the image goes through
+ * the bounded helpers below, which mirror me_cleaner's region accessor (§3) but end
+ * the run with one error line instead of a traceback.
+ */
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "image.h"
+
+/* Returned by a step that ended the run (exit code and log already set). */
+#define IMG_STOP (-ECANCELED)
+
+struct img_range {
+	int64_t start, end;		/* absolute, end exclusive */
+};
+
+struct img_ctx {
+	const struct img_options *o;
+	struct img_result *r;
+	struct img_report *rep;		/* == &r->report */
+
+	/* The working image: starts as a copy of the input, becomes r->image. */
+	uint8_t *buf;
+	size_t len;			/* current file length (can grow: writes past EOF, -t) */
+	size_t cap;
+
+	bool full;			/* descriptor present */
+	struct img_range fd, me, bios;	/* me_start/me_end etc. (§5) */
+	uint32_t frba, fmba, fpsba, fmsba;
+	int gen;			/* 0 = unset */
+
+	uint32_t fpt_offset;		/* region-relative: 0 or 0x10 */
+	uint32_t entries;
+	uint32_t ftpr_offset, ftpr_length, ftpr_mn2_offset;
+	uint16_t version[4];
+	const char *variant;		/* "ME", "TXE", "SPS" */
+	bool ignition;
+	int64_t end_addr;		/* §6/§16 */
+
+	uint32_t strap_value;		/* PCHSTRP0 or PCHSTRP10 as read in §10 */
+	bool strap_read;
+
+	/* cse.c may redirect -S/-s (HAP) to another strap word (absolute offset) */
+	bool hap_override;
+	uint32_t hap_offset;
+	unsigned hap_bit;
+};
+
+/* Logging (log.c) */
+int img_out(struct img_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int img_err(struct img_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Log "fmt" on stderr, set exit code 1 and return IMG_STOP (or -ENOMEM). */
+int img_fail(struct img_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Little-endian helpers on the working buffer; callers check bounds first. */
+static inline uint32_t img_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint16_t img_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline void img_put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+/*
+ * Bounded access (access.c). @rg is a region (absolute); offsets are relative to its
+ * start. Reads past the file's end or the region's end stop the run with a clear
+ * error line, where me_cleaner would raise an exception.
+ */
+int img_read(struct img_ctx *c, const struct img_range *rg, int64_t off, size_t n,
+	     const uint8_t **p);
+int img_read32(struct img_ctx *c, const struct img_range *rg, int64_t off, uint32_t *v);
+int img_write(struct img_ctx *c, const struct img_range *rg, int64_t off, const void *data,
+	      size_t n);
+int img_write32(struct img_ctx *c, const struct img_range *rg, int64_t off, uint32_t v);
+int img_fill(struct img_ctx *c, const struct img_range *rg, int64_t a, int64_t b, uint8_t byte);
+int img_move(struct img_ctx *c, const struct img_range *rg, int64_t from, int64_t size,
+	     int64_t to, uint8_t byte);
+/* Set the file length (truncate or extend with zeros). */
+int img_set_len(struct img_ctx *c, size_t len);
+/* Copy @size bytes from the region start into a new buffer. */
+int img_save(struct img_ctx *c, const struct img_range *rg, int64_t size, struct img_buf *out);
+
+#endif
