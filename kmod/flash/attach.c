@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mectl_flash: taking spiB.C over from whatever driver holds it, and handing
+ * it back.
+ *
+ * There is no exported way to reach a SPI controller by bus number in 6.1, but
+ * the spi_device "spiB.C" is on spi_bus_type under that name. We unbind its
+ * driver (spidev), point driver_override at ours and attach: the driver core
+ * then probes only us. On detach the previous driver_override (flashsim binds
+ * spidev through one) is put back and the device probed again, so flashrom
+ * on /dev/spidevB.C works without a reboot.
+ */
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "mectl_flash.h"
+
+/* Serialises attach and detach; probe/remove run inside, under the device lock. */
+static DEFINE_MUTEX(mectl_attach_lock);
+static bool mectl_closed;
+
+static struct spi_device *mectl_find_spi(u32 bus, u32 cs)
+{
+	struct device *dev;
+	char name[32];
+
+	snprintf(name, sizeof(name), "spi%u.%u", bus, cs);
+	dev = bus_find_device_by_name(&spi_bus_type, NULL, name);
+	return dev ? to_spi_device(dev) : NULL;
+}
+
+static bool mectl_is_ours(struct spi_device *spi)
+{
+	return spi->dev.driver == &mectl_spi_driver.driver;
+}
+
+/* A copy of the spi_device's driver_override, NULL when none was set. */
+static int mectl_save_override(struct spi_device *spi, const char **saved)
+{
+	int ret = 0;
+
+	*saved = NULL;
+	device_lock(&spi->dev);
+	if (spi->driver_override) {
+		*saved = kstrdup(spi->driver_override, GFP_KERNEL);
+		if (!*saved)
+			ret = -ENOMEM;
+	}
+	device_unlock(&spi->dev);
+	return ret;
+}
+
+static void mectl_hand_back(struct spi_device *spi, const char *prev)
+{
+	int ret;
+
+	ret = driver_set_override(&spi->dev, &spi->driver_override,
+				  prev ?: "", prev ? strlen(prev) : 0);
+	if (ret)
+		dev_err(&spi->dev, "restoring driver_override \"%s\" failed: %d\n",
+			prev ?: "", ret);
+	/* Whoever matches (spidev, normally) binds; nobody matching is fine. */
+	ret = device_attach(&spi->dev);
+	if (ret < 0)
+		dev_err(&spi->dev, "handing back to %s failed: %d\n",
+			prev ?: "its driver", ret);
+}
+
+/**
+ * mectl_find_chip() - look an attached chip up.
+ * @any: ignore @bus/@cs and return the only chip attached.
+ * @bus: SPI bus number.
+ * @cs: chip select.
+ *
+ * Return: the chip, NULL when none matches, ERR_PTR(-EINVAL) when @any is set
+ * and several chips are attached.
+ */
+struct mectl_chip *mectl_find_chip(bool any, u32 bus, u32 cs)
+{
+	struct mectl_chip *chip, *found = NULL;
+
+	mutex_lock(&mectl_list_lock);
+	list_for_each_entry(chip, &mectl_chips, node) {
+		if (any) {
+			if (found) {
+				found = ERR_PTR(-EINVAL);
+				break;
+			}
+			found = chip;
+		} else if (chip->bus == bus && chip->cs == cs) {
+			found = chip;
+			break;
+		}
+	}
+	mutex_unlock(&mectl_list_lock);
+	return found;
+}
+
+static int mectl_bind(struct spi_device *spi, struct mectl_attach_req *req)
+{
+	int ret;
+
+	device_release_driver(&spi->dev);
+	ret = driver_set_override(&spi->dev, &spi->driver_override,
+				  MECTL_DRV_NAME, strlen(MECTL_DRV_NAME));
+	if (ret)
+		return ret;
+
+	req->err = -ENODEV;
+	mutex_lock(&mectl_list_lock);
+	mectl_pending = req;
+	mutex_unlock(&mectl_list_lock);
+
+	ret = device_attach(&spi->dev);
+
+	mutex_lock(&mectl_list_lock);
+	mectl_pending = NULL;
+	mutex_unlock(&mectl_list_lock);
+
+	if (ret < 0)
+		return ret;
+	return mectl_is_ours(spi) ? 0 : req->err ?: -ENODEV;
+}
+
+/**
+ * mectl_attach() - take spiBUS.CS over and register its chip as MTD device.
+ * @req: what to attach and how; @req->prev_override and @req->err are
+ *	 filled in here.
+ *
+ * On failure spiBUS.CS is back with its previous driver and the cause was
+ * logged once.
+ *
+ * Return: 0 on success, -EBUSY if that chip is attached already, -ENODEV if
+ * there is no spiBUS.CS or no known chip answers on it, -errno otherwise.
+ */
+int mectl_attach(struct mectl_attach_req *req)
+{
+	struct spi_device *spi;
+	int ret;
+
+	mutex_lock(&mectl_attach_lock);
+	if (mectl_closed) {
+		ret = -ESHUTDOWN;
+		goto unlock;
+	}
+	if (mectl_find_chip(false, req->bus, req->cs)) {
+		ret = -EBUSY;
+		goto unlock;
+	}
+	spi = mectl_find_spi(req->bus, req->cs);
+	if (!spi) {
+		pr_err("mectl_flash: bus %u cs %u: no such SPI device spi%u.%u\n",
+		       req->bus, req->cs, req->bus, req->cs);
+		ret = -ENODEV;
+		goto unlock;
+	}
+
+	ret = mectl_save_override(spi, &req->prev_override);
+	if (ret)
+		goto put_spi;
+	ret = mectl_bind(spi, req);
+	if (ret)
+		mectl_hand_back(spi, req->prev_override);
+	kfree(req->prev_override);
+	req->prev_override = NULL;
+put_spi:
+	put_device(&spi->dev);
+unlock:
+	mutex_unlock(&mectl_attach_lock);
+	return ret;
+}
+
+/* With mectl_attach_lock held: unbind us from @chip's device, bind the old driver. */
+static int mectl_release(struct mectl_chip *chip, bool force)
+{
+	struct spi_device *spi = chip->spi;
+	const char *prev;
+	int ret;
+
+	ret = mectl_chip_begin_detach(chip);
+	if (ret && !force)
+		return ret;
+
+	get_device(&spi->dev);
+	prev = chip->prev_override;
+	chip->prev_override = NULL;
+	device_release_driver(&spi->dev);	/* mectl_remove() frees chip */
+	mectl_hand_back(spi, prev);
+	kfree(prev);
+	put_device(&spi->dev);
+	return 0;
+}
+
+/**
+ * mectl_detach() - give an attached chip back to its previous driver.
+ * @bus: SPI bus number.
+ * @cs: chip select.
+ *
+ * Return: 0 on success, -ENODEV if that chip is not attached, -EBUSY while
+ * its MTD device is open.
+ */
+int mectl_detach(u32 bus, u32 cs)
+{
+	struct mectl_chip *chip;
+	int ret = -ENODEV;
+
+	mutex_lock(&mectl_attach_lock);
+	chip = mectl_find_chip(false, bus, cs);
+	if (chip)
+		ret = mectl_release(chip, false);
+	mutex_unlock(&mectl_attach_lock);
+	return ret;
+}
+
+/**
+ * mectl_detach_all() - detach every chip and refuse further attaches.
+ *
+ * Used on module unload, when no MTD device can be open any more: an open
+ * one holds a reference on this module.
+ */
+void mectl_detach_all(void)
+{
+	struct mectl_chip *chip;
+
+	mutex_lock(&mectl_attach_lock);
+	mectl_closed = true;
+	for (;;) {
+		mutex_lock(&mectl_list_lock);
+		chip = list_first_entry_or_null(&mectl_chips, struct mectl_chip,
+						node);
+		mutex_unlock(&mectl_list_lock);
+		if (!chip)
+			break;
+		mectl_release(chip, true);
+	}
+	mutex_unlock(&mectl_attach_lock);
+}

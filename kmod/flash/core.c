@@ -1,0 +1,562 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mectl_flash: a SPI NOR chip on spiB.C, identified by the spi-nor core and
+ * registered as an MTD device.
+ *
+ * This file is the spi_driver. probe() runs only on behalf of mectl_attach()
+ * (attach.c moves the spi_device over from spidev and names the request); it
+ * reads the JEDEC id, lets spi_nor_scan() identify the part through our
+ * controller_ops (spi.c) and registers the MTD device. remove() undoes that,
+ * whoever unbinds us: a detach, the module going away, or the SPI controller
+ * disappearing.
+ *
+ * Erase, write and lock changes are refused with -EROFS until the chip is
+ * armed (module parameter, sysfs or netlink), like spi-intel's "writeable".
+ */
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "mectl_flash.h"
+
+static int bus = -1;
+module_param(bus, int, 0444);
+MODULE_PARM_DESC(bus, "SPI bus B of spiB.C to attach at load (default: none, wait for netlink ATTACH)");
+
+static int cs = -1;
+module_param(cs, int, 0444);
+MODULE_PARM_DESC(cs, "Chip select C of spiB.C (default 0)");
+
+static uint speed_hz;
+module_param(speed_hz, uint, 0444);
+MODULE_PARM_DESC(speed_hz, "SPI clock in Hz (default 0: the spi device's max_speed_hz)");
+
+static int wp_gpio = -1;
+module_param(wp_gpio, int, 0444);
+MODULE_PARM_DESC(wp_gpio, "Legacy GPIO number driven high for WP# while attached (default -1: none)");
+
+static int hold_gpio = -1;
+module_param(hold_gpio, int, 0444);
+MODULE_PARM_DESC(hold_gpio, "Legacy GPIO number driven high for HOLD# while attached (default -1: none)");
+
+static bool writeable;
+module_param(writeable, bool, 0444);
+MODULE_PARM_DESC(writeable, "Allow erase/write from the start (default 0: -EROFS until armed)");
+
+/* Attached chips, and the attach request probe() is expected to serve. */
+DEFINE_MUTEX(mectl_list_lock);
+LIST_HEAD(mectl_chips);
+struct mectl_attach_req *mectl_pending;
+
+static struct mectl_chip *mtd_to_chip(struct mtd_info *mtd)
+{
+	return container_of(mtd, struct mectl_chip, nor.mtd);
+}
+
+/**
+ * mectl_chip_part() - name of the part as spi-nor's flash table knows it.
+ * @chip: an attached chip.
+ *
+ * struct flash_info is private to spi-nor (drivers/mtd/spi-nor/core.h); its
+ * first member has been the part name in every kernel since the table was
+ * introduced, including 6.1, and is read as such.
+ *
+ * Return: the part name, never NULL.
+ */
+const char *mectl_chip_part(const struct mectl_chip *chip)
+{
+	const char *const *name = (const char *const *)chip->nor.info;
+
+	return name && *name ? *name : "unknown";
+}
+
+/*
+ * The MTD ops spi-nor installed, wrapped: I/O stops once the chip is gone
+ * (unbound under an open user), and anything that changes the chip waits for
+ * the chip to be armed.
+ */
+static int mectl_mtd_read(struct mtd_info *mtd, loff_t from, size_t len,
+			  size_t *retlen, u_char *buf)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = -ENODEV;
+
+	down_read(&chip->io_sem);
+	if (!chip->gone)
+		ret = chip->mtd_read(mtd, from, len, retlen, buf);
+	up_read(&chip->io_sem);
+	return ret;
+}
+
+static int mectl_mtd_write(struct mtd_info *mtd, loff_t to, size_t len,
+			   size_t *retlen, const u_char *buf)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = -ENODEV;
+
+	if (!READ_ONCE(chip->writeable))
+		return -EROFS;
+	down_read(&chip->io_sem);
+	if (!chip->gone)
+		ret = chip->mtd_write(mtd, to, len, retlen, buf);
+	up_read(&chip->io_sem);
+	return ret;
+}
+
+static int mectl_mtd_erase(struct mtd_info *mtd, struct erase_info *instr)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = -ENODEV;
+
+	if (!READ_ONCE(chip->writeable))
+		return -EROFS;
+	down_read(&chip->io_sem);
+	if (!chip->gone)
+		ret = chip->mtd_erase(mtd, instr);
+	up_read(&chip->io_sem);
+	return ret;
+}
+
+static int mectl_mtd_lock(struct mtd_info *mtd, loff_t ofs, uint64_t len)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = -ENODEV;
+
+	if (!READ_ONCE(chip->writeable))
+		return -EROFS;
+	down_read(&chip->io_sem);
+	if (!chip->gone)
+		ret = chip->mtd_lock(mtd, ofs, len);
+	up_read(&chip->io_sem);
+	return ret;
+}
+
+static int mectl_mtd_unlock(struct mtd_info *mtd, loff_t ofs, uint64_t len)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = -ENODEV;
+
+	if (!READ_ONCE(chip->writeable))
+		return -EROFS;
+	down_read(&chip->io_sem);
+	if (!chip->gone)
+		ret = chip->mtd_unlock(mtd, ofs, len);
+	up_read(&chip->io_sem);
+	return ret;
+}
+
+/*
+ * Every user of the MTD device (open /dev/mtdN, /dev/mtdblockN, an in-kernel
+ * get_mtd_device()) comes through here, under the MTD table mutex. Counting
+ * them lets a detach refuse with -EBUSY instead of freeing what they use; the
+ * module reference is the one spi-nor's own hook would have taken.
+ */
+static int mectl_mtd_get_device(struct mtd_info *mtd)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = 0;
+
+	mutex_lock(&chip->open_lock);
+	if (chip->closing || !try_module_get(THIS_MODULE))
+		ret = -ENODEV;
+	else
+		chip->opens++;
+	mutex_unlock(&chip->open_lock);
+	return ret;
+}
+
+static void mectl_mtd_put_device(struct mtd_info *mtd)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+
+	mutex_lock(&chip->open_lock);
+	chip->opens--;
+	mutex_unlock(&chip->open_lock);
+	module_put(THIS_MODULE);
+}
+
+static void mectl_wrap_mtd_ops(struct mectl_chip *chip)
+{
+	struct mtd_info *mtd = &chip->nor.mtd;
+
+	chip->mtd_read = mtd->_read;
+	mtd->_read = mectl_mtd_read;
+	chip->mtd_write = mtd->_write;
+	mtd->_write = mectl_mtd_write;
+	chip->mtd_erase = mtd->_erase;
+	mtd->_erase = mectl_mtd_erase;
+	if (mtd->_lock) {
+		chip->mtd_lock = mtd->_lock;
+		mtd->_lock = mectl_mtd_lock;
+	}
+	if (mtd->_unlock) {
+		chip->mtd_unlock = mtd->_unlock;
+		mtd->_unlock = mectl_mtd_unlock;
+	}
+	/*
+	 * Programming or locking the one-time-programmable area cannot be
+	 * undone; a BIOS flash tool has no business there. Reading it stays.
+	 */
+	mtd->_write_user_prot_reg = NULL;
+	mtd->_lock_user_prot_reg = NULL;
+	mtd->_erase_user_prot_reg = NULL;
+	mtd->_get_device = mectl_mtd_get_device;
+	mtd->_put_device = mectl_mtd_put_device;
+}
+
+/**
+ * mectl_chip_set_writeable() - arm or disarm erase/write.
+ * @chip: an attached chip.
+ * @on: true to allow erase/write.
+ *
+ * Notifies sysfs pollers and the netlink "events" group on a change.
+ */
+void mectl_chip_set_writeable(struct mectl_chip *chip, bool on)
+{
+	if (READ_ONCE(chip->writeable) == on)
+		return;
+	WRITE_ONCE(chip->writeable, on);
+	dev_info(&chip->spi->dev, "%s: erase/write %s\n", chip->name,
+		 on ? "armed" : "disarmed");
+	mectl_sysfs_notify_writeable(chip);
+	mectl_netlink_event(chip, MECTL_EVENT_ARMED);
+}
+
+/**
+ * mectl_chip_begin_detach() - refuse new users ahead of a detach.
+ * @chip: an attached chip.
+ *
+ * Return: 0 when nobody uses the MTD device any more (new opens now fail with
+ * -ENODEV), -EBUSY while somebody does.
+ */
+int mectl_chip_begin_detach(struct mectl_chip *chip)
+{
+	int ret = 0;
+
+	mutex_lock(&chip->open_lock);
+	if (chip->opens)
+		ret = -EBUSY;
+	else
+		chip->closing = true;
+	mutex_unlock(&chip->open_lock);
+	return ret;
+}
+
+/**
+ * mectl_chip_cancel_detach() - accept users again after a failed detach.
+ * @chip: an attached chip.
+ */
+void mectl_chip_cancel_detach(struct mectl_chip *chip)
+{
+	mutex_lock(&chip->open_lock);
+	chip->closing = false;
+	mutex_unlock(&chip->open_lock);
+}
+
+static bool mectl_id_is_blank(const u8 *id, size_t len)
+{
+	/* A floating MISO reads all ones, a MISO held low (no power) zeros. */
+	return !memchr_inv(id, 0xff, len) || !memchr_inv(id, 0x00, len);
+}
+
+static void mectl_chip_free(struct mectl_chip *chip)
+{
+	kfree(chip->prev_override);
+	kfree(chip->rxbuf);
+	kfree(chip->txbuf);
+	kfree(chip);
+}
+
+static struct mectl_chip *mectl_chip_alloc(struct spi_device *spi,
+					   struct mectl_attach_req *req)
+{
+	struct mectl_chip *chip;
+
+	chip = kzalloc(sizeof(*chip), GFP_KERNEL);
+	if (!chip)
+		return NULL;
+	chip->txbuf = kmalloc(MECTL_SPI_CMD_MAX, GFP_KERNEL);
+	chip->rxbuf = kmalloc(MECTL_SPI_CMD_MAX, GFP_KERNEL);
+	if (!chip->txbuf || !chip->rxbuf) {
+		mectl_chip_free(chip);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&chip->node);
+	mutex_init(&chip->open_lock);
+	init_rwsem(&chip->io_sem);
+	chip->spi = spi;
+	chip->bus = req->bus;
+	chip->cs = req->cs;
+	chip->speed_hz = req->speed_hz ?: spi->max_speed_hz;
+	chip->wp_gpio = req->wp_gpio;
+	chip->hold_gpio = req->hold_gpio;
+	chip->writeable = req->writeable;
+	snprintf(chip->name, sizeof(chip->name), "mectl-spi%u.%u", req->bus,
+		 req->cs);
+	return chip;
+}
+
+/* Pin the SPI controller's driver (flashsim, spi-bcm2835) while attached. */
+static struct module *mectl_controller_owner(struct spi_device *spi)
+{
+	struct device *parent = spi->controller->dev.parent;
+
+	return parent && parent->driver ? parent->driver->owner : NULL;
+}
+
+static int mectl_chip_scan(struct mectl_chip *chip)
+{
+	static const struct spi_nor_hwcaps hwcaps = {
+		.mask = SNOR_HWCAPS_READ | SNOR_HWCAPS_READ_FAST |
+			SNOR_HWCAPS_PP,
+	};
+	struct spi_nor *nor = &chip->nor;
+	struct device *dev = &chip->spi->dev;
+	int ret;
+
+	ret = mectl_spi_read_reg(chip, SPINOR_OP_RDID, chip->id,
+				 sizeof(chip->id));
+	if (ret) {
+		dev_err(dev, "bus %u cs %u: reading the JEDEC id failed: %d\n",
+			chip->bus, chip->cs, ret);
+		return ret;
+	}
+	if (mectl_id_is_blank(chip->id, sizeof(chip->id))) {
+		dev_err(dev, "no SPI NOR chip on bus %u cs %u: JEDEC id bytes %*ph\n",
+			chip->bus, chip->cs, (int)sizeof(chip->id), chip->id);
+		return -ENODEV;
+	}
+	chip->vendor = mectl_vendor_find(chip->id[0]);
+
+	nor->dev = dev;
+	nor->priv = chip;
+	nor->controller_ops = &mectl_spi_nor_ops;
+	nor->mtd.name = chip->name;
+	/*
+	 * An id spi-nor does not know makes it log "unrecognized JEDEC id
+	 * bytes: ..." on this device (spiB.C) and return -ENODEV: that line
+	 * is the one report, so only other failures are logged here.
+	 */
+	ret = spi_nor_scan(nor, NULL, &hwcaps);
+	if (ret && ret != -ENODEV)
+		dev_err(dev, "bus %u cs %u: spi-nor could not set up JEDEC id %*ph: %d\n",
+			chip->bus, chip->cs, 3, chip->id, ret);
+	return ret;
+}
+
+static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req)
+{
+	struct device *dev = &spi->dev;
+	struct mectl_chip *chip;
+	int ret;
+
+	chip = mectl_chip_alloc(spi, req);
+	if (!chip)
+		return -ENOMEM;
+
+	/* WP# and HOLD# must be high before the chip is spoken to. */
+	ret = mectl_gpio_hold_high(dev, req->wp_gpio, "mectl WP#");
+	if (ret)
+		goto free_chip;
+	ret = mectl_gpio_hold_high(dev, req->hold_gpio, "mectl HOLD#");
+	if (ret)
+		goto free_chip;
+
+	ret = mectl_chip_scan(chip);
+	if (ret)
+		goto leave_4byte;
+	mectl_wrap_mtd_ops(chip);
+
+	chip->ctlr_owner = mectl_controller_owner(spi);
+	if (!try_module_get(chip->ctlr_owner)) {
+		ret = -ENODEV;
+		goto leave_4byte;
+	}
+
+	spi_set_drvdata(spi, chip);
+	ret = mtd_device_register(&chip->nor.mtd, NULL, 0);
+	if (ret) {
+		dev_err(dev, "bus %u cs %u: registering the MTD device failed: %d\n",
+			chip->bus, chip->cs, ret);
+		goto put_controller;
+	}
+
+	chip->prev_override = req->prev_override;
+	req->prev_override = NULL;
+	mutex_lock(&mectl_list_lock);
+	list_add_tail(&chip->node, &mectl_chips);
+	mutex_unlock(&mectl_list_lock);
+
+	dev_info(dev, "%s: %s, JEDEC id %3phN, %llu KiB, mtd%d, erase/write %s\n",
+		 chip->name, mectl_chip_part(chip), chip->id,
+		 (unsigned long long)chip->nor.mtd.size >> 10,
+		 chip->nor.mtd.index, chip->writeable ? "armed" : "refused");
+	mectl_netlink_event(chip, MECTL_EVENT_ATTACHED);
+	return 0;
+
+put_controller:
+	module_put(chip->ctlr_owner);
+	spi_set_drvdata(spi, NULL);
+leave_4byte:
+	mectl_leave_4byte(chip);
+free_chip:
+	mectl_chip_free(chip);
+	return ret;
+}
+
+static int mectl_probe(struct spi_device *spi)
+{
+	struct mectl_attach_req *req;
+
+	mutex_lock(&mectl_list_lock);
+	req = mectl_pending;
+	if (req && (req->bus != (u32)spi->controller->bus_num ||
+		    req->cs != spi->chip_select))
+		req = NULL;
+	mutex_unlock(&mectl_list_lock);
+
+	/* Bound by hand (driver_override + bind), not by mectl_attach(). */
+	if (!req)
+		return -ENODEV;
+
+	/*
+	 * The attach request carries the real error back; the driver core
+	 * only hears that we decline, which it keeps quiet about, so a failed
+	 * attach leaves exactly the one line its cause logged.
+	 */
+	req->err = mectl_chip_probe(spi, req);
+	return req->err ? -ENODEV : 0;
+}
+
+static void mectl_remove(struct spi_device *spi)
+{
+	struct mectl_chip *chip = spi_get_drvdata(spi);
+	bool busy;
+	int ret;
+
+	mutex_lock(&mectl_list_lock);
+	list_del_init(&chip->node);
+	mutex_unlock(&mectl_list_lock);
+
+	mutex_lock(&chip->open_lock);
+	chip->closing = true;
+	busy = chip->opens;
+	mutex_unlock(&chip->open_lock);
+
+	ret = mtd_device_unregister(&chip->nor.mtd);
+	if (ret)
+		dev_err(&spi->dev, "%s: unregistering the MTD device failed: %d\n",
+			chip->name, ret);
+
+	if (busy) {
+		/*
+		 * Only reachable when the SPI controller itself goes away
+		 * (detach refuses with -EBUSY): the MTD device lives on until
+		 * its last user closes it, so the chip stays allocated and
+		 * its I/O fails from now on.
+		 */
+		down_write(&chip->io_sem);
+		chip->gone = true;
+		up_write(&chip->io_sem);
+		dev_err(&spi->dev, "%s: removed while in use, I/O now fails with -ENODEV\n",
+			chip->name);
+	} else {
+		spi_nor_restore(&chip->nor);
+		mectl_leave_4byte(chip);
+	}
+
+	mectl_netlink_event(chip, MECTL_EVENT_DETACHED);
+	module_put(chip->ctlr_owner);
+	dev_info(&spi->dev, "%s: detached\n", chip->name);
+	if (!busy)
+		mectl_chip_free(chip);
+}
+
+struct spi_driver mectl_spi_driver = {
+	.driver = {
+		.name = MECTL_DRV_NAME,
+		.dev_groups = mectl_sysfs_groups,
+		/* Binding goes through mectl_attach(), never through sysfs. */
+		.suppress_bind_attrs = true,
+	},
+	.probe = mectl_probe,
+	.remove = mectl_remove,
+};
+
+static int __init mectl_check_params(void)
+{
+	if (bus < -1 || bus > S16_MAX || cs < -1 || cs > U8_MAX ||
+	    speed_hz > MECTL_SPEED_MAX || wp_gpio < -1 || hold_gpio < -1) {
+		pr_err("mectl_flash: parameter out of range (bus %d cs %d speed_hz %u wp_gpio %d hold_gpio %d)\n",
+		       bus, cs, speed_hz, wp_gpio, hold_gpio);
+		return -EINVAL;
+	}
+	if (bus < 0 && (cs >= 0 || speed_hz || wp_gpio >= 0 ||
+			hold_gpio >= 0 || writeable)) {
+		pr_err("mectl_flash: cs/speed_hz/wp_gpio/hold_gpio/writeable need bus=\n");
+		return -EINVAL;
+	}
+	if (wp_gpio >= 0 && wp_gpio == hold_gpio) {
+		pr_err("mectl_flash: wp_gpio and hold_gpio are both %d\n", wp_gpio);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init mectl_init(void)
+{
+	struct mectl_attach_req req = {
+		.bus = bus,
+		.cs = cs < 0 ? 0 : cs,
+		.speed_hz = speed_hz,
+		.wp_gpio = wp_gpio,
+		.hold_gpio = hold_gpio,
+		.writeable = writeable,
+	};
+	int ret;
+
+	ret = mectl_check_params();
+	if (ret)
+		return ret;
+
+	ret = spi_register_driver(&mectl_spi_driver);
+	if (ret)
+		return ret;
+
+	ret = mectl_netlink_init();
+	if (ret)
+		goto unregister_driver;
+
+	if (bus >= 0) {
+		ret = mectl_attach(&req);
+		if (ret)
+			goto netlink_exit;
+	}
+	return 0;
+
+netlink_exit:
+	mectl_netlink_exit();
+unregister_driver:
+	spi_unregister_driver(&mectl_spi_driver);
+	return ret;
+}
+
+static void __exit mectl_exit(void)
+{
+	/*
+	 * Every chip goes back to its driver (DETACHED events still reach
+	 * listeners), and attach requests are refused from here on; then the
+	 * family goes away, waiting for commands in flight.
+	 */
+	mectl_detach_all();
+	mectl_netlink_exit();
+	spi_unregister_driver(&mectl_spi_driver);
+}
+
+module_init(mectl_init);
+module_exit(mectl_exit);
+
+MODULE_DESCRIPTION("SPI NOR flash on spiB.C as an MTD device, for mectl");
+MODULE_AUTHOR("mectl project");
+MODULE_LICENSE("GPL");

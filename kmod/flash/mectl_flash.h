@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mectl_flash: private declarations shared by the files of the module.
+ *
+ * One struct mectl_chip per attached SPI NOR chip. Its life follows the binding
+ * of the spi_device to our spi_driver: probe() creates it, remove() destroys it.
+ * attach.c moves a spi_device from spidev to us and back; core.c is the driver;
+ * spi.c the spi-nor controller_ops; vendor.c the per-manufacturer quirks.
+ */
+#ifndef MECTL_FLASH_H
+#define MECTL_FLASH_H
+
+#include <linux/list.h>
+#include <linux/mtd/mtd.h>
+#include <linux/mtd/spi-nor.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/spi/spi.h>
+#include <linux/types.h>
+
+#include <mectl.h>
+
+#define MECTL_DRV_NAME		"mectl_flash"
+/* Highest SPI clock accepted from users (no SPI NOR part goes faster in 1-1-1). */
+#define MECTL_SPEED_MAX		200000000
+/* Bytes of a command frame: opcode, up to 4 address bytes, up to 4 dummy bytes. */
+#define MECTL_SPI_CMD_MAX		16
+
+struct gpio_desc;
+struct mectl_vendor;
+
+/**
+ * struct mectl_attach_req - what to attach, and how: one request at a time.
+ * @bus:	SPI bus number (the B of spiB.C).
+ * @cs:		chip select (the C of spiB.C).
+ * @speed_hz:	SPI clock for the chip; 0 keeps the spi_device's max_speed_hz.
+ * @wp_gpio:	legacy GPIO number driven high for WP#, or -1.
+ * @hold_gpio:	legacy GPIO number driven high for HOLD#, or -1.
+ * @writeable:	arm erase/write from the start.
+ * @prev_override: driver_override found on the spi_device; probe moves it
+ *		into the chip, which restores it on detach.
+ * @err:	set by probe: 0 or the -errno that made it decline.
+ */
+struct mectl_attach_req {
+	u32 bus;
+	u32 cs;
+	u32 speed_hz;
+	int wp_gpio;
+	int hold_gpio;
+	bool writeable;
+	const char *prev_override;
+	int err;
+};
+
+/**
+ * struct mectl_chip - one attached chip.
+ * @node:	entry in the list of attached chips (mectl_list_lock).
+ * @spi:	the spi_device bound to our driver; nor.dev points at its dev.
+ * @nor:	the spi-nor object; nor.mtd is the registered MTD device.
+ * @vendor:	manufacturer quirks picked by the first JEDEC id byte.
+ * @bus:	bus number, cached for lookups.
+ * @cs:		chip select, cached for lookups.
+ * @speed_hz:	clock used for every transfer (never 0 once probed).
+ * @wp_gpio:	legacy GPIO number held high for WP#, or -1.
+ * @hold_gpio:	legacy GPIO number held high for HOLD#, or -1.
+ * @id:		RDID bytes read before spi-nor's scan.
+ * @name:	MTD name, "mectl-spiB.C".
+ * @txbuf:	DMA-safe command frame (opcode, address, dummy, register data).
+ * @rxbuf:	DMA-safe register read buffer.
+ * @writeable:	erase/write allowed (armed).
+ * @in_4byte:	the chip was put into 4-byte address mode (EN4B seen).
+ * @open_lock:	protects @opens and @closing.
+ * @opens:	users of the MTD device (open /dev/mtdN, mtdblock, in-kernel).
+ * @closing:	detach in progress: new opens are refused.
+ * @io_sem:	held for reading around every call into spi-nor from the MTD
+ *		ops, for writing when the chip goes away under an open user.
+ * @gone:	the spi_device was unbound while the MTD was open: I/O fails.
+ * @mtd_read:	spi-nor's read.
+ * @mtd_erase:	spi-nor's erase, called once armed.
+ * @mtd_write:	spi-nor's write, called once armed.
+ * @mtd_lock:	spi-nor's lock, if the part has one.
+ * @mtd_unlock:	spi-nor's unlock, if the part has one.
+ * @prev_override: driver_override of the spi_device before we took it over,
+ *		restored on detach (spidev binds through it on flashsim).
+ * @ctlr_owner:	module of the SPI controller's driver, pinned while attached.
+ */
+struct mectl_chip {
+	struct list_head node;
+	struct spi_device *spi;
+	struct spi_nor nor;
+	const struct mectl_vendor *vendor;
+	u32 bus;
+	u32 cs;
+	u32 speed_hz;
+	int wp_gpio;
+	int hold_gpio;
+	u8 id[MECTL_JEDEC_ID_MAX];
+	char name[24];
+	u8 *txbuf;
+	u8 *rxbuf;
+	bool writeable;
+	bool in_4byte;
+	struct mutex open_lock;
+	unsigned int opens;
+	bool closing;
+	struct rw_semaphore io_sem;
+	bool gone;
+	int (*mtd_read)(struct mtd_info *mtd, loff_t from, size_t len,
+			size_t *retlen, u_char *buf);
+	int (*mtd_erase)(struct mtd_info *mtd, struct erase_info *instr);
+	int (*mtd_write)(struct mtd_info *mtd, loff_t to, size_t len,
+			 size_t *retlen, const u_char *buf);
+	int (*mtd_lock)(struct mtd_info *mtd, loff_t ofs, uint64_t len);
+	int (*mtd_unlock)(struct mtd_info *mtd, loff_t ofs, uint64_t len);
+	const char *prev_override;
+	struct module *ctlr_owner;
+};
+
+/**
+ * struct mectl_vendor - what differs between manufacturers.
+ * @id:		first JEDEC id byte; 0 ends the table.
+ * @name:	manufacturer, for logs.
+ * @sr2_opcode:	read opcode of status register 2, 0 if the parts have none.
+ * @sr3_opcode:	read opcode of status register 3, 0 if the parts have none.
+ * @leave_4byte: run on detach when the chip was put into 4-byte mode.
+ */
+struct mectl_vendor {
+	u8 id;
+	const char *name;
+	u8 sr2_opcode;
+	u8 sr3_opcode;
+	int (*leave_4byte)(struct mectl_chip *chip);
+};
+
+/* core.c */
+extern struct spi_driver mectl_spi_driver;
+extern struct mutex mectl_list_lock;
+extern struct list_head mectl_chips;
+extern struct mectl_attach_req *mectl_pending;
+const char *mectl_chip_part(const struct mectl_chip *chip);
+void mectl_chip_set_writeable(struct mectl_chip *chip, bool on);
+int mectl_chip_begin_detach(struct mectl_chip *chip);
+void mectl_chip_cancel_detach(struct mectl_chip *chip);
+
+/* attach.c */
+int mectl_attach(struct mectl_attach_req *req);
+int mectl_detach(u32 bus, u32 cs);
+void mectl_detach_all(void);
+struct mectl_chip *mectl_find_chip(bool any, u32 bus, u32 cs);
+
+/* spi.c */
+extern const struct spi_nor_controller_ops mectl_spi_nor_ops;
+int mectl_spi_read_reg(struct mectl_chip *chip, u8 opcode, u8 *val, size_t len);
+int mectl_spi_write_reg(struct mectl_chip *chip, u8 opcode, const u8 *val,
+			size_t len);
+
+/* vendor.c */
+const struct mectl_vendor *mectl_vendor_find(u8 id);
+int mectl_read_sr(struct mectl_chip *chip, unsigned int n, u8 *val);
+int mectl_leave_4byte(struct mectl_chip *chip);
+
+/* gpio.c */
+int mectl_gpio_hold_high(struct device *dev, int gpio, const char *label);
+
+/* sysfs.c */
+extern const struct attribute_group *mectl_sysfs_groups[];
+void mectl_sysfs_notify_writeable(struct mectl_chip *chip);
+
+/* netlink.c */
+int mectl_netlink_init(void);
+void mectl_netlink_exit(void);
+void mectl_netlink_event(struct mectl_chip *chip, u8 event);
+
+#endif /* MECTL_FLASH_H */

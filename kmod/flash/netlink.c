@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mectl_flash: the "mectl" generic netlink family (include/uapi/mectl.h).
+ *
+ * ATTACH, DETACH and ARM change state and need CAP_NET_ADMIN; GET_INFO is open
+ * to anyone (doit for one chip, dumpit for all). Every state change is also
+ * sent to the "events" multicast group. Attributes are validated strictly
+ * (resv_start_op 0): output-only attributes in a request are rejected.
+ */
+#include <linux/kernel.h>
+#include <net/genetlink.h>
+
+#include "mectl_flash.h"
+
+/* The 6.1 policy takes non-const range pointers; nothing writes them. */
+static struct netlink_range_validation mectl_speed_range __ro_after_init = {
+	.min = 0,
+	.max = MECTL_SPEED_MAX,
+};
+
+static struct netlink_range_validation mectl_gpio_range __ro_after_init = {
+	.min = 0,
+	.max = INT_MAX,
+};
+
+static const struct nla_policy mectl_policy[MECTL_A_MAX + 1] = {
+	[MECTL_A_BUS] = NLA_POLICY_MAX(NLA_U32, S16_MAX),
+	[MECTL_A_CS] = NLA_POLICY_MAX(NLA_U32, U8_MAX),
+	[MECTL_A_SPEED_HZ] = NLA_POLICY_FULL_RANGE(NLA_U32, &mectl_speed_range),
+	[MECTL_A_WP_GPIO] = NLA_POLICY_FULL_RANGE(NLA_U32, &mectl_gpio_range),
+	[MECTL_A_HOLD_GPIO] = NLA_POLICY_FULL_RANGE(NLA_U32, &mectl_gpio_range),
+	[MECTL_A_WRITEABLE] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static struct genl_family mectl_genl_family;
+
+static int mectl_put_sr(struct sk_buff *skb, struct mectl_chip *chip,
+			unsigned int n, int attr)
+{
+	u8 val;
+	int ret;
+
+	ret = mectl_read_sr(chip, n, &val);
+	if (ret == -EOPNOTSUPP)
+		return 0;
+	if (ret)
+		return ret;
+	return nla_put_u8(skb, attr, val);
+}
+
+/* The GET_INFO attributes of @chip; only BUS, CS and MTD_INDEX if @brief. */
+static int mectl_fill_info(struct sk_buff *skb, struct mectl_chip *chip,
+			   bool brief)
+{
+	struct mtd_info *mtd = &chip->nor.mtd;
+	int ret;
+
+	if (nla_put_u32(skb, MECTL_A_BUS, chip->bus) ||
+	    nla_put_u32(skb, MECTL_A_CS, chip->cs) ||
+	    nla_put_u32(skb, MECTL_A_MTD_INDEX, mtd->index))
+		return -EMSGSIZE;
+	if (brief)
+		return 0;
+
+	if (nla_put_u32(skb, MECTL_A_SPEED_HZ, chip->speed_hz) ||
+	    nla_put(skb, MECTL_A_JEDEC_ID, sizeof(chip->id), chip->id) ||
+	    nla_put_string(skb, MECTL_A_PART, mectl_chip_part(chip)) ||
+	    nla_put_u64_64bit(skb, MECTL_A_SIZE, mtd->size, MECTL_A_PAD) ||
+	    nla_put_u32(skb, MECTL_A_ERASE_SIZE, mtd->erasesize) ||
+	    nla_put_u32(skb, MECTL_A_PAGE_SIZE, chip->nor.mtd.writebufsize) ||
+	    nla_put_u8(skb, MECTL_A_WRITEABLE, READ_ONCE(chip->writeable)) ||
+	    nla_put_string(skb, MECTL_A_MTD_NAME, mtd->name))
+		return -EMSGSIZE;
+	if (chip->wp_gpio >= 0 &&
+	    nla_put_u32(skb, MECTL_A_WP_GPIO, chip->wp_gpio))
+		return -EMSGSIZE;
+	if (chip->hold_gpio >= 0 &&
+	    nla_put_u32(skb, MECTL_A_HOLD_GPIO, chip->hold_gpio))
+		return -EMSGSIZE;
+
+	ret = mectl_put_sr(skb, chip, 1, MECTL_A_SR1);
+	if (!ret)
+		ret = mectl_put_sr(skb, chip, 2, MECTL_A_SR2);
+	if (!ret)
+		ret = mectl_put_sr(skb, chip, 3, MECTL_A_SR3);
+	return ret;
+}
+
+static int mectl_reply_info(struct genl_info *info, struct mectl_chip *chip)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &mectl_genl_family, 0,
+				MECTL_CMD_GET_INFO);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto free_msg;
+	}
+	ret = mectl_fill_info(msg, chip, false);
+	if (ret)
+		goto free_msg;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+free_msg:
+	nlmsg_free(msg);
+	return ret;
+}
+
+/*
+ * The chip a request names: BUS and CS together, or neither for the only
+ * chip attached.
+ */
+static struct mectl_chip *mectl_request_chip(struct genl_info *info)
+{
+	struct nlattr *bus = info->attrs[MECTL_A_BUS];
+	struct nlattr *cs = info->attrs[MECTL_A_CS];
+	struct mectl_chip *chip;
+
+	if (!bus != !cs) {
+		GENL_SET_ERR_MSG(info, "BUS and CS go together");
+		return ERR_PTR(-EINVAL);
+	}
+	chip = mectl_find_chip(!bus, bus ? nla_get_u32(bus) : 0,
+			       cs ? nla_get_u32(cs) : 0);
+	if (IS_ERR(chip))
+		GENL_SET_ERR_MSG(info, "several chips attached: name one with BUS and CS");
+	else if (!chip)
+		chip = ERR_PTR(-ENODEV);
+	return chip;
+}
+
+static int mectl_nl_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct mectl_attach_req req = {
+		.wp_gpio = -1,
+		.hold_gpio = -1,
+	};
+	struct mectl_chip *chip;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, MECTL_A_BUS) ||
+	    GENL_REQ_ATTR_CHECK(info, MECTL_A_CS))
+		return -EINVAL;
+	req.bus = nla_get_u32(a[MECTL_A_BUS]);
+	req.cs = nla_get_u32(a[MECTL_A_CS]);
+	if (a[MECTL_A_SPEED_HZ])
+		req.speed_hz = nla_get_u32(a[MECTL_A_SPEED_HZ]);
+	if (a[MECTL_A_WP_GPIO])
+		req.wp_gpio = nla_get_u32(a[MECTL_A_WP_GPIO]);
+	if (a[MECTL_A_HOLD_GPIO])
+		req.hold_gpio = nla_get_u32(a[MECTL_A_HOLD_GPIO]);
+	if (a[MECTL_A_WRITEABLE])
+		req.writeable = nla_get_u8(a[MECTL_A_WRITEABLE]);
+	if (req.wp_gpio >= 0 && req.wp_gpio == req.hold_gpio) {
+		GENL_SET_ERR_MSG(info, "WP_GPIO and HOLD_GPIO are the same GPIO");
+		return -EINVAL;
+	}
+
+	ret = mectl_attach(&req);
+	if (ret)
+		return ret;
+	chip = mectl_find_chip(false, req.bus, req.cs);
+	return chip ? mectl_reply_info(info, chip) : -ENODEV;
+}
+
+static int mectl_nl_detach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mectl_chip *chip = mectl_request_chip(info);
+
+	if (IS_ERR(chip))
+		return PTR_ERR(chip);
+	return mectl_detach(chip->bus, chip->cs);
+}
+
+static int mectl_nl_get_info(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mectl_chip *chip = mectl_request_chip(info);
+
+	if (IS_ERR(chip))
+		return PTR_ERR(chip);
+	return mectl_reply_info(info, chip);
+}
+
+static int mectl_nl_dump_info(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mectl_chip *chip;
+	long idx = 0;
+	void *hdr;
+	int ret = 0;
+
+	mutex_lock(&mectl_list_lock);
+	list_for_each_entry(chip, &mectl_chips, node) {
+		if (idx++ < cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &mectl_genl_family,
+				  NLM_F_MULTI, MECTL_CMD_GET_INFO);
+		if (!hdr) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		ret = mectl_fill_info(skb, chip, false);
+		if (ret) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx;
+	}
+	mutex_unlock(&mectl_list_lock);
+
+	/* A full skb ends this round; the next one resumes at args[0]. */
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
+}
+
+static int mectl_nl_arm(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mectl_chip *chip;
+
+	if (GENL_REQ_ATTR_CHECK(info, MECTL_A_WRITEABLE))
+		return -EINVAL;
+	chip = mectl_request_chip(info);
+	if (IS_ERR(chip))
+		return PTR_ERR(chip);
+	mectl_chip_set_writeable(chip, nla_get_u8(info->attrs[MECTL_A_WRITEABLE]));
+	return 0;
+}
+
+static const struct genl_small_ops mectl_genl_ops[] = {
+	{
+		.cmd = MECTL_CMD_ATTACH,
+		.doit = mectl_nl_attach,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MECTL_CMD_DETACH,
+		.doit = mectl_nl_detach,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MECTL_CMD_GET_INFO,
+		.doit = mectl_nl_get_info,
+		.dumpit = mectl_nl_dump_info,
+	},
+	{
+		.cmd = MECTL_CMD_ARM,
+		.doit = mectl_nl_arm,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+enum mectl_mcgrp {
+	MECTL_MCGRP_EVENTS,
+};
+
+static const struct genl_multicast_group mectl_mcgrps[] = {
+	[MECTL_MCGRP_EVENTS] = { .name = MECTL_GENL_MCGRP_EVENTS },
+};
+
+static struct genl_family mectl_genl_family __ro_after_init = {
+	.name = MECTL_GENL_NAME,
+	.version = MECTL_GENL_VERSION,
+	.maxattr = MECTL_A_MAX,
+	.policy = mectl_policy,
+	.module = THIS_MODULE,
+	.small_ops = mectl_genl_ops,
+	.n_small_ops = ARRAY_SIZE(mectl_genl_ops),
+	.mcgrps = mectl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mectl_mcgrps),
+	/* resv_start_op stays 0: every command is strictly validated. */
+};
+
+/**
+ * mectl_netlink_event() - tell the "events" group about @chip.
+ * @chip: the chip concerned.
+ * @event: MECTL_EVENT_ATTACHED, MECTL_EVENT_DETACHED or MECTL_EVENT_ARMED.
+ *
+ * DETACHED carries BUS, CS and MTD_INDEX only; the others the GET_INFO
+ * attributes. Nobody listening is not an error.
+ */
+void mectl_netlink_event(struct mectl_chip *chip, u8 event)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&mectl_genl_family, &init_net,
+				MECTL_MCGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &mectl_genl_family, 0, event);
+	if (!hdr)
+		goto free_msg;
+	if (mectl_fill_info(msg, chip, event == MECTL_EVENT_DETACHED))
+		goto free_msg;
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&mectl_genl_family, msg, 0, MECTL_MCGRP_EVENTS,
+			  GFP_KERNEL);
+	return;
+
+free_msg:
+	nlmsg_free(msg);
+}
+
+/**
+ * mectl_netlink_init() - register the generic netlink family.
+ *
+ * Return: 0 on success, -errno otherwise.
+ */
+int mectl_netlink_init(void)
+{
+	return genl_register_family(&mectl_genl_family);
+}
+
+/**
+ * mectl_netlink_exit() - unregister the family, after commands in flight.
+ */
+void mectl_netlink_exit(void)
+{
+	genl_unregister_family(&mectl_genl_family);
+}
+
+/* "modprobe mectl_flash" on first use of the family by name. */
+MODULE_ALIAS_GENL_FAMILY(MECTL_GENL_NAME);

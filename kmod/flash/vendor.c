@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mectl_flash: what differs between SPI NOR manufacturers, as far as this
+ * module goes beyond spi-nor: extra status registers and leaving 4-byte
+ * address mode. One table entry per manufacturer, found by the first JEDEC id
+ * byte; the last entry is the JEDEC-generic behaviour.
+ */
+#include <linux/kernel.h>
+
+#include "mectl_flash.h"
+
+#define WINBOND_NOR_OP_RDSR2	0x35	/* Read Status Register 2 */
+#define WINBOND_NOR_OP_RDSR3	0x15	/* Read Status Register 3 */
+#define WINBOND_NOR_OP_WREAR	0xc5	/* Write Extended Address Register */
+
+static int mectl_ex4b(struct mectl_chip *chip)
+{
+	return mectl_spi_write_reg(chip, SPINOR_OP_EX4B, NULL, 0);
+}
+
+/*
+ * Leaving 4-byte mode sets the Extended Address Register of a W25Q256FV to 1,
+ * after which 3-byte reads come from the upper 16 MiB; clear it (WREN, WREAR
+ * 0, WRDI) so that flashrom and the firmware see the chip as after power-up.
+ */
+static int winbond_leave_4byte(struct mectl_chip *chip)
+{
+	static const u8 ear;
+	int ret;
+
+	ret = mectl_ex4b(chip);
+	if (ret)
+		return ret;
+	ret = mectl_spi_write_reg(chip, SPINOR_OP_WREN, NULL, 0);
+	if (ret)
+		return ret;
+	ret = mectl_spi_write_reg(chip, WINBOND_NOR_OP_WREAR, &ear, 1);
+	if (ret)
+		return ret;
+	return mectl_spi_write_reg(chip, SPINOR_OP_WRDI, NULL, 0);
+}
+
+static const struct mectl_vendor mectl_vendors[] = {
+	{
+		.id = 0xef,
+		.name = "Winbond",
+		.sr2_opcode = WINBOND_NOR_OP_RDSR2,
+		.sr3_opcode = WINBOND_NOR_OP_RDSR3,
+		.leave_4byte = winbond_leave_4byte,
+	},
+	{
+		/* RDCR (0x15) on Macronix is a configuration register, not SR3. */
+		.id = 0xc2,
+		.name = "Macronix",
+		.leave_4byte = mectl_ex4b,
+	},
+	{
+		/* JEDEC generic: must stay last. */
+		.id = 0,
+		.name = "generic",
+		.leave_4byte = mectl_ex4b,
+	},
+};
+
+/**
+ * mectl_vendor_find() - quirks for a manufacturer.
+ * @id: first JEDEC id byte.
+ *
+ * Return: the manufacturer's entry, or the generic one; never NULL.
+ */
+const struct mectl_vendor *mectl_vendor_find(u8 id)
+{
+	const struct mectl_vendor *v = mectl_vendors;
+
+	while (v->id && v->id != id)
+		v++;
+	return v;
+}
+
+/**
+ * mectl_read_sr() - read status register @n of the chip, live.
+ * @chip: an attached chip.
+ * @n: 1, 2 or 3.
+ * @val: the register value.
+ *
+ * Waits for any erase/write in progress (the spi-nor lock).
+ *
+ * Return: 0 on success, -EOPNOTSUPP if the part has no such register,
+ * -EINTR if interrupted, -errno otherwise.
+ */
+int mectl_read_sr(struct mectl_chip *chip, unsigned int n, u8 *val)
+{
+	u8 opcode;
+	int ret;
+
+	switch (n) {
+	case 1:
+		opcode = SPINOR_OP_RDSR;
+		break;
+	case 2:
+		opcode = chip->vendor->sr2_opcode;
+		break;
+	case 3:
+		opcode = chip->vendor->sr3_opcode;
+		break;
+	default:
+		opcode = 0;
+		break;
+	}
+	if (!opcode)
+		return -EOPNOTSUPP;
+
+	ret = mutex_lock_interruptible(&chip->nor.lock);
+	if (ret)
+		return ret;
+	ret = mectl_spi_read_reg(chip, opcode, val, 1);
+	mutex_unlock(&chip->nor.lock);
+	return ret;
+}
+
+/**
+ * mectl_leave_4byte() - put the chip back in 3-byte address mode if we left it
+ * in 4-byte mode.
+ * @chip: the chip, with no MTD user left.
+ *
+ * Return: 0 on success (or nothing to do), -errno otherwise.
+ */
+int mectl_leave_4byte(struct mectl_chip *chip)
+{
+	int ret;
+
+	if (!chip->in_4byte || !chip->vendor)
+		return 0;
+	ret = chip->vendor->leave_4byte(chip);
+	if (ret)
+		dev_err(&chip->spi->dev, "%s: leaving 4-byte address mode failed: %d\n",
+			chip->name, ret);
+	return ret;
+}
