@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mectld: the D-Bus face. org.mectl1.Manager on /org/mectl1 submits, lists and
+ * cancels jobs; each job is /org/mectl1/job/N with org.mectl1.Job properties and
+ * PropertiesChanged on every change.
+ *
+ * Files cross the bus as fds only: an image to read must be a regular file (so a
+ * stalled pipe can never block the daemon) and is copied into the state dir at once
+ * (a queued job survives a restart); an output fd must be writable. The chip is
+ * named by MTD index ("mtd" option), never by a path.
+ *
+ * Authorization uses the sender's credentials: chip jobs need uid 0 or membership
+ * of the configured group (--group); check and clean are open to everyone.
+ */
+#include <fcntl.h>
+#include <grp.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mectld.h"
+
+typedef struct SubmitOptions {
+	int32_t mtd;
+	uint32_t bus, cs, speed_hz;
+	uint32_t passes;
+	int force;
+	int backup_fd;		/* borrowed from the message */
+	bool has_mtd, has_bus, has_cs;
+} SubmitOptions;
+
+typedef struct OptionSpec {
+	const char *name;
+	char type;
+	size_t offset;
+	size_t seen;		/* offset of the has_ flag, or (size_t)-1 */
+} OptionSpec;
+
+#define NOSEEN ((size_t)-1)
+
+static const OptionSpec option_table[] = {
+	{ "mtd", 'i', offsetof(SubmitOptions, mtd), offsetof(SubmitOptions, has_mtd) },
+	{ "bus", 'u', offsetof(SubmitOptions, bus), offsetof(SubmitOptions, has_bus) },
+	{ "cs", 'u', offsetof(SubmitOptions, cs), offsetof(SubmitOptions, has_cs) },
+	{ "speed_hz", 'u', offsetof(SubmitOptions, speed_hz), NOSEEN },
+	{ "passes", 'u', offsetof(SubmitOptions, passes), NOSEEN },
+	{ "force", 'b', offsetof(SubmitOptions, force), NOSEEN },
+	{ "backup", 'h', offsetof(SubmitOptions, backup_fd), NOSEEN },
+	{}
+};
+
+static int read_options(sd_bus_message *m, SubmitOptions *o, sd_bus_error *error)
+{
+	int r;
+
+	*o = (SubmitOptions) { .mtd = -1, .passes = MECTL_PASSES_DEFAULT, .backup_fd = -1 };
+	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+		const OptionSpec *s;
+		const char *key;
+		char sig[2] = {};
+
+		r = sd_bus_message_read(m, "s", &key);
+		if (r < 0)
+			return r;
+		for (s = option_table; s->name; s++)
+			if (!strcmp(s->name, key))
+				break;
+		if (!s->name)
+			return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS, "unknown option '%s'", key);
+		sig[0] = s->type;
+		r = sd_bus_message_enter_container(m, 'v', sig);
+		if (r < 0)
+			return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS,
+						 "option '%s' must have type %s", key, sig);
+		r = sd_bus_message_read_basic(m, s->type, (uint8_t *)o + s->offset);
+		if (r < 0)
+			return r;
+		if (s->seen != NOSEEN)
+			*(bool *)((uint8_t *)o + s->seen) = true;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	r = sd_bus_message_exit_container(m);
+	if (r < 0)
+		return r;
+	if (o->passes < 1 || o->passes > MECTL_PASSES_MAX)
+		return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS,
+					 "passes must be 1..%d", MECTL_PASSES_MAX);
+	return 0;
+}
+
+static int check_chip_access(Context *c, sd_bus_message *m, uid_t *ret_uid, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
+	const gid_t *gids = NULL;
+	gid_t egid;
+	uid_t uid;
+	int n, r;
+
+	r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_UID | SD_BUS_CREDS_EUID | SD_BUS_CREDS_EGID |
+				      SD_BUS_CREDS_SUPPLEMENTARY_GIDS | SD_BUS_CREDS_PID |
+				      SD_BUS_CREDS_AUGMENT, &creds);
+	if (r < 0)
+		return r;
+	r = sd_bus_creds_get_euid(creds, &uid);
+	if (r < 0)
+		r = sd_bus_creds_get_uid(creds, &uid);
+	if (r < 0)
+		return sd_bus_error_set(error, MECTL_ERROR_ACCESS_DENIED,
+					"cannot tell who is asking; chip jobs refused");
+	*ret_uid = uid;
+	if (uid == 0)
+		return 0;
+	if (c->chip_gid != (gid_t)-1) {
+		if (sd_bus_creds_get_egid(creds, &egid) >= 0 && egid == c->chip_gid)
+			return 0;
+		n = sd_bus_creds_get_supplementary_gids(creds, &gids);
+		for (int i = 0; i < n; i++)
+			if (gids[i] == c->chip_gid)
+				return 0;
+	}
+	return sd_bus_error_setf(error, MECTL_ERROR_ACCESS_DENIED,
+				 "chip jobs need root%s (uid %u refused)",
+				 c->chip_gid != (gid_t)-1 ? " or the mectl group" : "", (unsigned)uid);
+}
+
+static int sender_uid(sd_bus_message *m, uid_t *ret)
+{
+	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
+	int r;
+
+	r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_UID | SD_BUS_CREDS_EUID | SD_BUS_CREDS_AUGMENT,
+				      &creds);
+	if (r < 0)
+		return r;
+	r = sd_bus_creds_get_euid(creds, ret);
+	if (r < 0)
+		r = sd_bus_creds_get_uid(creds, ret);
+	return r;
+}
+
+/* Copy an image fd's content: regular files only, from offset 0. */
+static int read_image_fd(int fd, uint8_t **ret, size_t *ret_len, sd_bus_error *error)
+{
+	_cleanup_free_ uint8_t *buf = NULL;
+	struct stat st;
+	int r;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS,
+					"the image fd must be a regular file");
+	if (st.st_size <= 0 || (uint64_t)st.st_size > MECTL_IMAGE_MAX)
+		return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS,
+					 "the image has %lld bytes (1..%u accepted)",
+					 (long long)st.st_size, MECTL_IMAGE_MAX);
+	buf = malloc((size_t)st.st_size);
+	if (!buf)
+		return -ENOMEM;
+	r = loop_read_at(fd, buf, (size_t)st.st_size, 0);
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, -r, "cannot read the image fd: %m");
+	*ret = TAKE_PTR(buf);
+	*ret_len = (size_t)st.st_size;
+	return 0;
+}
+
+static int take_output_fd(int fd, int *ret, sd_bus_error *error)
+{
+	struct stat st;
+	int fl, nfd;
+
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fstat(fd, &st) < 0)
+		return -errno;
+	if ((fl & O_ACCMODE) == O_RDONLY || !S_ISREG(st.st_mode))
+		return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS,
+					"the output fd must be a regular file open for writing");
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (nfd < 0)
+		return -errno;
+	*ret = nfd;
+	return 0;
+}
+
+/* The chip of a job: the given MTD index, else the only mectl_flash chip. */
+static int pick_chip(const SubmitOptions *o, int *ret, sd_bus_error *error)
+{
+	char path[64];
+	int r;
+
+	if (o->has_mtd) {
+		if (o->mtd < 0)
+			return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, "bad mtd index");
+		snprintf(path, sizeof(path), "/sys/class/mtd/mtd%d", o->mtd);
+		if (access(path, F_OK) < 0)
+			return sd_bus_error_setf(error, MECTL_ERROR_NO_CHIP, "no /dev/mtd%d", o->mtd);
+		*ret = o->mtd;
+		return 0;
+	}
+	r = resolve_default_mtd(ret);
+	if (r == -ENODEV)
+		return sd_bus_error_set(error, MECTL_ERROR_NO_CHIP,
+					"no chip attached by mectl_flash (give --mtd, or attach one)");
+	if (r == -ENOTUNIQ)
+		return sd_bus_error_set(error, MECTL_ERROR_NO_CHIP,
+					"several chips attached: name one with --mtd");
+	return r;
+}
+
+static int read_strv(sd_bus_message *m, char ***ret)
+{
+	char **v = NULL;
+	const char *s;
+	size_t n = 0;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "s");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_read(m, "s", &s)) > 0) {
+		char **nv = realloc(v, (n + 2) * sizeof(char *));
+
+		if (!nv) {
+			r = -ENOMEM;
+			break;
+		}
+		v = nv;
+		v[n] = strdup(s);
+		if (!v[n]) {
+			r = -ENOMEM;
+			break;
+		}
+		v[++n] = NULL;
+	}
+	if (r >= 0)
+		r = sd_bus_message_exit_container(m);
+	if (r < 0) {
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		return r;
+	}
+	*ret = v;
+	return 0;
+}
+
+/* Common tail of every Submit*: id, input spool, queue, reply with the path. */
+static int submit(Context *c, sd_bus_message *m, Job *j, const uint8_t *input, size_t len)
+{
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	j->id = c->next_id++;
+	if (input) {
+		r = job_spool_input(j, input, len);
+		if (r < 0) {
+			job_free(j);
+			return r;
+		}
+	}
+	path = job_object_path(j);
+	if (!path) {
+		job_free(j);
+		return -ENOMEM;
+	}
+	r = job_submit(c, j);
+	if (r < 0)
+		return r;
+	return sd_bus_reply_method_return(m, "o", path);
+}
+
+static void job_freep(Job **j)
+{
+	job_free(*j);
+}
+
+static int method_submit_probe(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	Context *c = userdata;
+	_cleanup_(job_freep) Job *j = NULL;
+	SubmitOptions o;
+	uid_t uid;
+	int r;
+
+	r = check_chip_access(c, m, &uid, error);
+	if (r < 0)
+		return r;
+	r = read_options(m, &o, error);
+	if (r < 0)
+		return r;
+	j = job_new(c, JOB_PROBE, uid);
+	if (!j)
+		return -ENOMEM;
+	if (o.has_bus || o.has_cs) {
+		if (!o.has_bus || !o.has_cs)
+			return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, "give both bus and cs");
+		j->attach = true;
+		j->bus = o.bus;
+		j->cs = o.cs;
+		j->speed_hz = o.speed_hz;
+	} else {
+		r = pick_chip(&o, &j->mtd, error);
+		if (r < 0)
+			return r;
+	}
+	return submit(c, m, TAKE_PTR(j), NULL, 0);
+}
+
+static int method_submit_read(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	Context *c = userdata;
+	_cleanup_(job_freep) Job *j = NULL;
+	SubmitOptions o;
+	uid_t uid;
+	int r;
+
+	r = check_chip_access(c, m, &uid, error);
+	if (r < 0)
+		return r;
+	r = read_options(m, &o, error);
+	if (r < 0)
+		return r;
+	j = job_new(c, JOB_READ, uid);
+	if (!j)
+		return -ENOMEM;
+	r = pick_chip(&o, &j->mtd, error);
+	if (r < 0)
+		return r;
+	j->passes = o.passes;
+	if (o.backup_fd >= 0) {
+		r = take_output_fd(o.backup_fd, &j->out_fd, error);
+		if (r < 0)
+			return r;
+		j->has_output = true;
+	}
+	return submit(c, m, TAKE_PTR(j), NULL, 0);
+}
+
+/* write and restore: same shape, different rule (job-write.c). */
+static int submit_image_to_chip(sd_bus_message *m, Context *c, JobType type, sd_bus_error *error)
+{
+	_cleanup_(job_freep) Job *j = NULL;
+	_cleanup_free_ uint8_t *image = NULL;
+	SubmitOptions o;
+	size_t len = 0;
+	uid_t uid;
+	int fd, r;
+
+	r = check_chip_access(c, m, &uid, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "h", &fd);
+	if (r < 0)
+		return r;
+	r = read_options(m, &o, error);
+	if (r < 0)
+		return r;
+	r = read_image_fd(fd, &image, &len, error);
+	if (r < 0)
+		return r;
+	j = job_new(c, type, uid);
+	if (!j)
+		return -ENOMEM;
+	r = pick_chip(&o, &j->mtd, error);
+	if (r < 0)
+		return r;
+	j->force = o.force;
+	return submit(c, m, TAKE_PTR(j), image, len);
+}
+
+static int method_submit_write(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return submit_image_to_chip(m, userdata, JOB_WRITE, error);
+}
+
+static int method_submit_restore(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return submit_image_to_chip(m, userdata, JOB_RESTORE, error);
+}
+
+static int validate_flags(JobType type, char **args, sd_bus_error *error)
+{
+	_cleanup_free_ char *msg = NULL;
+	int r;
+
+	r = image_args_validate(type, args, &msg);
+	if (r == -EINVAL || r == -E2BIG) {
+		if (msg)
+			msg[strcspn(msg, "\n")] = 0;
+		return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS, "bad me_cleaner flags: %s",
+					 msg && *msg ? msg : "too many");
+	}
+	return r;
+}
+
+static int method_submit_neutralize(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	Context *c = userdata;
+	_cleanup_(job_freep) Job *j = NULL;
+	SubmitOptions o;
+	uid_t uid;
+	int fd, r;
+
+	r = check_chip_access(c, m, &uid, error);
+	if (r < 0)
+		return r;
+	j = job_new(c, JOB_NEUTRALIZE, uid);
+	if (!j)
+		return -ENOMEM;
+	r = sd_bus_message_read(m, "h", &fd);
+	if (r < 0)
+		return r;
+	r = read_strv(m, &j->args);
+	if (r < 0)
+		return r;
+	r = read_options(m, &o, error);
+	if (r < 0)
+		return r;
+	r = validate_flags(JOB_NEUTRALIZE, j->args, error);
+	if (r < 0)
+		return r;
+	r = take_output_fd(fd, &j->out_fd, error);
+	if (r < 0)
+		return r;
+	j->has_output = true;
+	r = pick_chip(&o, &j->mtd, error);
+	if (r < 0)
+		return r;
+	j->passes = o.passes;
+	return submit(c, m, TAKE_PTR(j), NULL, 0);
+}
+
+/* check and clean touch no chip: any local user. */
+static int submit_image_job(sd_bus_message *m, Context *c, JobType type, sd_bus_error *error)
+{
+	_cleanup_(job_freep) Job *j = NULL;
+	_cleanup_free_ uint8_t *image = NULL;
+	size_t len = 0;
+	uid_t uid;
+	int in, out = -1, r;
+
+	r = sender_uid(m, &uid);
+	if (r < 0)
+		return r;
+	j = job_new(c, type, uid);
+	if (!j)
+		return -ENOMEM;
+	r = sd_bus_message_read(m, "h", &in);
+	if (r < 0)
+		return r;
+	if (type == JOB_CLEAN) {
+		r = sd_bus_message_read(m, "h", &out);
+		if (r < 0)
+			return r;
+		r = read_strv(m, &j->args);
+		if (r < 0)
+			return r;
+		r = validate_flags(type, j->args, error);
+		if (r < 0)
+			return r;
+	}
+	r = read_image_fd(in, &image, &len, error);
+	if (r < 0)
+		return r;
+	if (out >= 0) {
+		r = take_output_fd(out, &j->out_fd, error);
+		if (r < 0)
+			return r;
+		j->has_output = true;
+	}
+	return submit(c, m, TAKE_PTR(j), image, len);
+}
+
+static int method_submit_check(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return submit_image_job(m, userdata, JOB_CHECK, error);
+}
+
+static int method_submit_clean(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return submit_image_job(m, userdata, JOB_CLEAN, error);
+}
+
+static int method_list_jobs(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	Context *c = userdata;
+	int r;
+
+	(void)error;
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_open_container(reply, 'a', "(usssdo)");
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		Job *j = c->jobs[i];
+		_cleanup_free_ char *path = job_object_path(j), *phase = NULL;
+		JobState state;
+		double progress;
+
+		if (!path)
+			return -ENOMEM;
+		pthread_mutex_lock(&c->lock);
+		state = j->state;
+		progress = j->progress;
+		phase = strdup(j->phase ? j->phase : "");
+		pthread_mutex_unlock(&c->lock);
+		if (!phase)
+			return -ENOMEM;
+		r = sd_bus_message_append(reply, "(usssdo)", j->id, job_type_to_string(j->type),
+					  job_state_to_string(state), phase, progress, path);
+		if (r < 0)
+			return r;
+	}
+	r = sd_bus_message_close_container(reply);
+	if (r < 0)
+		return r;
+	return sd_bus_send(NULL, reply, NULL);
+}
+
+static int method_cancel_job(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	Context *c = userdata;
+	uint32_t id;
+	uid_t uid;
+	Job *j;
+	int r;
+
+	r = sd_bus_message_read(m, "u", &id);
+	if (r < 0)
+		return r;
+	j = job_find(c, id);
+	if (!j)
+		return sd_bus_error_setf(error, MECTL_ERROR_NO_SUCH_JOB, "no job %u", id);
+	r = sender_uid(m, &uid);
+	if (r < 0)
+		return r;
+	if (uid != 0 && uid != j->owner)
+		return sd_bus_error_setf(error, MECTL_ERROR_ACCESS_DENIED,
+					 "job %u belongs to uid %u", id, (unsigned)j->owner);
+	r = job_cancel(j);
+	if (r == -EBUSY)
+		return sd_bus_error_setf(error, MECTL_ERROR_NOT_CANCELLABLE,
+					 "job %u is writing the chip; it stops after the write", id);
+	if (r == -EALREADY)
+		return sd_bus_error_setf(error, MECTL_ERROR_NOT_CANCELLABLE, "job %u has ended", id);
+	if (r < 0)
+		return r;
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Job objects
+ */
+static Job *job_from_path(Context *c, const char *path)
+{
+	const char *p = path + strlen(MECTL_JOB_PREFIX);
+	char *end;
+	unsigned long id;
+
+	if (strncmp(path, MECTL_JOB_PREFIX "/", strlen(MECTL_JOB_PREFIX) + 1))
+		return NULL;
+	p++;
+	if (!*p || strspn(p, "0123456789") != strlen(p))
+		return NULL;
+	id = strtoul(p, &end, 10);
+	if (id == 0 || id > UINT32_MAX)
+		return NULL;
+	return job_find(c, (uint32_t)id);
+}
+
+static int job_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+			   void **found, sd_bus_error *error)
+{
+	Job *j = job_from_path(userdata, path);
+
+	(void)bus;
+	(void)interface;
+	(void)error;
+	if (!j)
+		return 0;
+	*found = j;
+	return 1;
+}
+
+static int job_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***nodes,
+			       sd_bus_error *error)
+{
+	Context *c = userdata;
+	char **v;
+
+	(void)bus;
+	(void)path;
+	(void)error;
+	v = calloc(c->n_jobs + 1, sizeof(char *));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		v[i] = job_object_path(c->jobs[i]);
+		if (!v[i]) {
+			for (size_t k = 0; k < i; k++)
+				free(v[k]);
+			free(v);
+			return -ENOMEM;
+		}
+	}
+	*nodes = v;
+	return 1;
+}
+
+static int property_get_type(sd_bus *bus, const char *path, const char *interface,
+			     const char *property, sd_bus_message *reply, void *userdata,
+			     sd_bus_error *error)
+{
+	Job *j = userdata;
+
+	(void)bus, (void)path, (void)interface, (void)property, (void)error;
+	return sd_bus_message_append(reply, "s", job_type_to_string(j->type));
+}
+
+static int property_get_live(sd_bus *bus, const char *path, const char *interface,
+			     const char *property, sd_bus_message *reply, void *userdata,
+			     sd_bus_error *error)
+{
+	Job *j = userdata;
+	_cleanup_free_ char *s = NULL;
+	double progress;
+	int r;
+
+	(void)bus, (void)path, (void)interface, (void)error;
+	pthread_mutex_lock(&j->ctx->lock);
+	progress = j->progress;
+	if (!strcmp(property, "State"))
+		s = strdup(job_state_to_string(j->state));
+	else if (!strcmp(property, "Phase"))
+		s = strdup(j->phase ? j->phase : "");
+	else if (!strcmp(property, "Message"))
+		s = strdup(j->message ? j->message : "");
+	else if (!strcmp(property, "Result"))
+		s = strdup(j->result ? j->result : "{}");
+	else
+		s = strdup("");
+	pthread_mutex_unlock(&j->ctx->lock);
+	if (!strcmp(property, "Progress"))
+		return sd_bus_message_append(reply, "d", progress);
+	if (!s)
+		return -ENOMEM;
+	r = sd_bus_message_append(reply, "s", s);
+	return r;
+}
+
+int bus_job_added(Context *c, Job *j)
+{
+	_cleanup_free_ char *path = job_object_path(j);
+
+	if (!path)
+		return -ENOMEM;
+	return sd_bus_emit_signal(c->bus, MECTL_OBJECT_PATH, MECTL_MANAGER_IFACE, "JobNew", "uso",
+				  j->id, job_type_to_string(j->type), path);
+}
+
+void bus_job_changed(Context *c, Job *j, unsigned dirty)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} map[] = {
+		{ JOB_DIRTY_STATE, "State" },
+		{ JOB_DIRTY_PHASE, "Phase" },
+		{ JOB_DIRTY_PROGRESS, "Progress" },
+		{ JOB_DIRTY_MESSAGE, "Message" },
+		{ JOB_DIRTY_RESULT, "Result" },
+	};
+	_cleanup_free_ char *path = job_object_path(j);
+	char *names[ELEMENTSOF(map) + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(map); i++)
+		if (dirty & map[i].bit)
+			names[n++] = (char *)map[i].name;
+	names[n] = NULL;
+	if (!path || n == 0 || !c->bus)
+		return;
+	(void) sd_bus_emit_properties_changed_strv(c->bus, path, MECTL_JOB_IFACE, names);
+}
+
+static const sd_bus_vtable job_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_PROPERTY("Id", "u", NULL, offsetof(Job, id), SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Type", "s", property_get_type, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Owner", "u", NULL, offsetof(Job, owner), SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Mtd", "i", NULL, offsetof(Job, mtd), SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("State", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Phase", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Progress", "d", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Message", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Result", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_VTABLE_END
+};
+
+static const sd_bus_vtable manager_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_METHOD_WITH_ARGS("SubmitProbe", SD_BUS_ARGS("a{sv}", options),
+				SD_BUS_RESULT("o", job), method_submit_probe, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SubmitRead", SD_BUS_ARGS("a{sv}", options),
+				SD_BUS_RESULT("o", job), method_submit_read, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SubmitCheck", SD_BUS_ARGS("h", image),
+				SD_BUS_RESULT("o", job), method_submit_check, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SubmitClean", SD_BUS_ARGS("h", image, "h", output, "as", flags),
+				SD_BUS_RESULT("o", job), method_submit_clean, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SubmitWrite", SD_BUS_ARGS("h", image, "a{sv}", options),
+				SD_BUS_RESULT("o", job), method_submit_write, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SubmitRestore", SD_BUS_ARGS("h", backup, "a{sv}", options),
+				SD_BUS_RESULT("o", job), method_submit_restore, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SubmitNeutralize",
+				SD_BUS_ARGS("h", backup, "as", flags, "a{sv}", options),
+				SD_BUS_RESULT("o", job), method_submit_neutralize,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListJobs", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(usssdo)", jobs),
+				method_list_jobs, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("CancelJob", SD_BUS_ARGS("u", id), SD_BUS_NO_RESULT,
+				method_cancel_job, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_SIGNAL_WITH_ARGS("JobNew", SD_BUS_ARGS("u", id, "s", type, "o", job), 0),
+	SD_BUS_VTABLE_END
+};
+
+int bus_register(Context *c)
+{
+	int r;
+
+	r = sd_bus_add_object_vtable(c->bus, NULL, MECTL_OBJECT_PATH, MECTL_MANAGER_IFACE,
+				     manager_vtable, c);
+	if (r < 0)
+		return r;
+	r = sd_bus_add_fallback_vtable(c->bus, NULL, MECTL_JOB_PREFIX, MECTL_JOB_IFACE, job_vtable,
+				       job_object_find, c);
+	if (r < 0)
+		return r;
+	r = sd_bus_add_node_enumerator(c->bus, NULL, MECTL_JOB_PREFIX, job_node_enumerator, c);
+	if (r < 0)
+		return r;
+	return sd_bus_add_object_manager(c->bus, NULL, MECTL_OBJECT_PATH);
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mectld: which chip a job talks to, and its identity.
+ *
+ * Clients name a chip by MTD index (mectl --mtd /dev/mtdN sends N, never the path);
+ * the daemon builds "/dev/mtdN" itself. A chip attached by mectl_flash is known to
+ * the netlink family: its identity is its JEDEC id and it is armed for writes. Any
+ * other MTD device (mtdram while developing) is used as it is, identified by MTD
+ * name and size, with nothing to arm.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "mectld.h"
+
+int chip_identify(int mtd, Chip *ret)
+{
+	char path[64], name[64] = "", size[32] = "0";
+	FILE *f;
+	int r;
+
+	if (mtd < 0)
+		return -EINVAL;
+	*ret = (Chip) {};
+	r = kernel_find_mtd((uint32_t)mtd, &ret->info);
+	if (r >= 0) {
+		ret->managed = true;
+		hex_encode(ret->info.jedec, ret->info.jedec_len, ret->jedec_hex);
+		snprintf(ret->id, sizeof(ret->id), "jedec-%s", ret->jedec_hex);
+		return 0;
+	}
+	if (r != -ENOENT && r != -ENODEV)
+		return r;
+
+	snprintf(path, sizeof(path), "/sys/class/mtd/mtd%d/name", mtd);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENODEV;
+	if (!fgets(name, sizeof(name), f))
+		name[0] = 0;
+	fclose(f);
+	snprintf(path, sizeof(path), "/sys/class/mtd/mtd%d/size", mtd);
+	f = fopen(path, "re");
+	if (f) {
+		if (!fgets(size, sizeof(size), f))
+			strcpy(size, "0");
+		fclose(f);
+	}
+	name[strcspn(name, "\n")] = 0;
+	size[strcspn(size, "\n")] = 0;
+	for (char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p))
+			*p = '_';
+	snprintf(ret->id, sizeof(ret->id), "mtd-%s-%s", name, size);
+	ret->info.mtd_index = (uint32_t)mtd;
+	ret->info.has_mtd = true;
+	snprintf(ret->info.mtd_name, sizeof(ret->info.mtd_name), "%s", name);
+	return 0;
+}
+
+int chip_arm(Chip *chip, bool on)
+{
+	int r;
+
+	if (!chip->managed)
+		return 0;
+	r = kernel_arm(chip->info.bus, chip->info.cs, on);
+	if (r >= 0)
+		chip->armed = on;
+	return r;
+}
+
+int resolve_default_mtd(int *ret_mtd)
+{
+	_cleanup_free_ struct chip_info *chips = NULL;
+	size_t n = 0, found = 0;
+	int mtd = -1, r;
+
+	r = kernel_list_chips(&chips, &n);
+	if (r < 0)
+		return r == -ENOENT ? -ENODEV : r;
+	for (size_t i = 0; i < n; i++)
+		if (chips[i].has_mtd) {
+			found++;
+			mtd = (int)chips[i].mtd_index;
+		}
+	if (found == 0)
+		return -ENODEV;
+	if (found > 1)
+		return -ENOTUNIQ;
+	*ret_mtd = mtd;
+	return 0;
+}
+
+void chip_to_json(const Chip *chip, uint64_t size, uint32_t erasesize, struct strbuf *b)
+{
+	strbuf_printf(b, "\"chip\":{\"id\":");
+	strbuf_json_str(b, chip->id);
+	strbuf_printf(b, ",\"managed\":%s,\"mtd\":%u,\"mtd_name\":", chip->managed ? "true" : "false",
+		      chip->info.mtd_index);
+	strbuf_json_str(b, chip->info.mtd_name);
+	strbuf_printf(b, ",\"size\":%llu,\"erase_size\":%u", (unsigned long long)size, erasesize);
+	if (chip->managed) {
+		strbuf_printf(b, ",\"bus\":%u,\"cs\":%u,\"speed_hz\":%u,\"jedec_id\":\"%s\",\"part\":",
+			      chip->info.bus, chip->info.cs, chip->info.speed_hz, chip->jedec_hex);
+		strbuf_json_str(b, chip->info.part);
+		strbuf_printf(b, ",\"page_size\":%u,\"writeable\":%s", chip->info.page_size,
+			      chip->info.writeable ? "true" : "false");
+		for (int i = 0; i < 3; i++)
+			if (chip->info.has_sr[i])
+				strbuf_printf(b, ",\"sr%d\":%u", i + 1, chip->info.sr[i]);
+	}
+	strbuf_printf(b, "}");
+}

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mectld: the chip's data path, the MTD user ABI on /dev/mtdN.
+ *
+ * Erase is synchronous in 6.1 (MEMERASE returns when the chip is done), NOR program
+ * only clears bits, so a block that differs is erased, then only its pages that are
+ * not all 0xFF are programmed (an erased page already reads 0xFF), then the block is
+ * read back. A failed block is erased and programmed again, up to
+ * FLASH_WRITE_ATTEMPTS times, before the write gives up.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <mtd/mtd-user.h>
+
+#include "flash.h"
+#include "util.h"
+
+/* One read() per 64 KiB: few syscalls, fine-grained enough for progress. */
+#define READ_CHUNK (64u * 1024)
+
+static const char *mtd_type_name(unsigned char type)
+{
+	switch (type) {
+	case MTD_ABSENT: return "absent";
+	case MTD_RAM: return "ram";
+	case MTD_ROM: return "rom";
+	case MTD_NORFLASH: return "nor";
+	case MTD_NANDFLASH: return "nand";
+	case MTD_DATAFLASH: return "dataflash";
+	case MTD_UBIVOLUME: return "ubi";
+	case MTD_MLCNANDFLASH: return "mlc-nand";
+	}
+	return "unknown";
+}
+
+static void read_mtd_name(unsigned index, char *buf, size_t len)
+{
+	char path[64];
+	_cleanup_fclose_ FILE *f = NULL;
+
+	snprintf(buf, len, "mtd%u", index);
+	snprintf(path, sizeof(path), "/sys/class/mtd/mtd%u/name", index);
+	f = fopen(path, "re");
+	if (!f || !fgets(buf, (int)len, f))
+		return;
+	buf[strcspn(buf, "\n")] = 0;
+}
+
+int flash_open(unsigned index, bool rw, unsigned pagesize, struct flash *ret)
+{
+	_cleanup_close_ int fd = -1;
+	struct mtd_info_user info;
+	char path[32];
+
+	snprintf(path, sizeof(path), "/dev/mtd%u", index);
+	fd = open(path, (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, MEMGETINFO, &info) < 0)
+		return -errno;
+	if (info.type == MTD_NANDFLASH || info.type == MTD_MLCNANDFLASH || info.type == MTD_UBIVOLUME)
+		return -EMEDIUMTYPE;	/* bad blocks and OOB: not a BIOS flash */
+	if (info.size == 0 || info.erasesize == 0 || info.size % info.erasesize)
+		return -EMEDIUMTYPE;
+
+	*ret = (struct flash) {
+		.index = index,
+		.size = info.size,
+		.erasesize = info.erasesize,
+		.pagesize = pagesize ? pagesize : 256,
+	};
+	if (ret->pagesize > ret->erasesize || ret->erasesize % ret->pagesize)
+		ret->pagesize = ret->erasesize;
+	snprintf(ret->type, sizeof(ret->type), "%s", mtd_type_name(info.type));
+	read_mtd_name(index, ret->name, sizeof(ret->name));
+	ret->fd = take_fd(&fd);
+	return 0;
+}
+
+void flash_close(struct flash *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}
+
+int flash_read_range(struct flash *f, uint64_t off, void *buf, uint64_t len)
+{
+	if (off > f->size || len > f->size - off)
+		return -EINVAL;
+	return loop_read_at(f->fd, buf, len, off);
+}
+
+int flash_read_all(struct flash *f, uint8_t *buf, flash_progress_fn cb, void *userdata)
+{
+	uint64_t off;
+	int r;
+
+	for (off = 0; off < f->size; off += READ_CHUNK) {
+		uint64_t n = f->size - off < READ_CHUNK ? f->size - off : READ_CHUNK;
+
+		r = loop_read_at(f->fd, buf + off, n, off);
+		if (r < 0)
+			return r;
+		if (cb) {
+			r = cb(userdata, off + n, f->size);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+void flash_diff_count(const struct flash *f, const uint8_t *a, const uint8_t *b,
+		      uint64_t *ret_blocks, uint64_t *ret_bytes)
+{
+	uint64_t blocks = 0, bytes = 0, off, i;
+
+	for (off = 0; off < f->size; off += f->erasesize) {
+		if (!memcmp(a + off, b + off, f->erasesize))
+			continue;
+		blocks++;
+		for (i = off; i < off + f->erasesize; i++)
+			bytes += a[i] != b[i];
+	}
+	*ret_blocks = blocks;
+	*ret_bytes = bytes;
+}
+
+static int flash_erase(struct flash *f, uint64_t off, uint64_t len)
+{
+	struct erase_info_user64 e64 = { .start = off, .length = len };
+	struct erase_info_user e32 = { .start = (uint32_t)off, .length = (uint32_t)len };
+
+	if (ioctl(f->fd, MEMERASE64, &e64) == 0)
+		return 0;
+	if (errno != ENOTTY)
+		return -errno;
+	return ioctl(f->fd, MEMERASE, &e32) < 0 ? -errno : 0;
+}
+
+static int flash_pwrite(struct flash *f, uint64_t off, const uint8_t *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = pwrite(f->fd, buf, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		buf += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static bool all_ff(const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != 0xff)
+			return false;
+	return true;
+}
+
+/* Program the pages of one erased block that hold data; runs of them in one write. */
+static int flash_program_block(struct flash *f, uint64_t off, const uint8_t *data, uint64_t *pages)
+{
+	uint32_t p = 0;
+	int r;
+
+	while (p < f->erasesize) {
+		uint32_t start;
+
+		if (all_ff(data + p, f->pagesize)) {
+			p += f->pagesize;
+			continue;
+		}
+		start = p;
+		while (p < f->erasesize && !all_ff(data + p, f->pagesize))
+			p += f->pagesize;
+		r = flash_pwrite(f, off + start, data + start, p - start);
+		if (r < 0)
+			return r;
+		*pages += (p - start) / f->pagesize;
+	}
+	return 0;
+}
+
+int flash_write_diff(struct flash *f, const uint8_t *current, const uint8_t *target,
+		     flash_progress_fn cb, void *userdata, struct flash_write_stats *st)
+{
+	_cleanup_free_ uint8_t *back = NULL;
+	uint64_t off;
+	int r;
+
+	*st = (struct flash_write_stats) { .blocks_total = f->size / f->erasesize };
+	flash_diff_count(f, current, target, &st->blocks_changed, &st->bytes_changed);
+	back = malloc(f->erasesize);
+	if (!back)
+		return -ENOMEM;
+
+	for (off = 0; off < f->size; off += f->erasesize) {
+		const uint8_t *want = target + off;
+		unsigned attempt;
+
+		if (!memcmp(current + off, want, f->erasesize))
+			continue;
+		for (attempt = 0; attempt < FLASH_WRITE_ATTEMPTS; attempt++) {
+			if (attempt > 0)
+				st->retries++;
+			r = flash_erase(f, off, f->erasesize);
+			if (r == -EROFS || r == -EPERM)
+				return r;	/* not armed: retrying cannot help */
+			if (r < 0)
+				continue;
+			r = flash_program_block(f, off, want, &st->pages_programmed);
+			if (r == -EROFS || r == -EPERM)
+				return r;
+			if (r < 0)
+				continue;
+			r = loop_read_at(f->fd, back, f->erasesize, off);
+			if (r < 0)
+				continue;
+			if (!memcmp(back, want, f->erasesize))
+				break;
+		}
+		if (attempt == FLASH_WRITE_ATTEMPTS) {
+			st->verify_failed = true;
+			st->bad_offset = off;
+			return -EIO;
+		}
+		st->blocks_done++;
+		if (cb) {
+			r = cb(userdata, st->blocks_done, st->blocks_changed);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}

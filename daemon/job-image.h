@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MECTLD_JOB_IMAGE_H
+#define MECTLD_JOB_IMAGE_H
+
+/* Image engine glue shared by job-image.c and job-neutralize.c. */
+#include "image.h"
+#include "mectld.h"
+
+/* me_cleaner flags of a job into engine options; -EINVAL with the usage text in res. */
+int image_parse(JobType type, char **args, struct img_options *o, struct img_result *res);
+/* me_cleaner -c on a buffer. */
+int image_check(const uint8_t *in, size_t len, struct img_result *res);
+void image_log_to_json(const struct img_log *log, struct strbuf *b);
+
+#endif

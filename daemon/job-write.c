@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mectld: the write and restore jobs.
+ *
+ * Both read the chip once, compare it with the image, arm the chip, rewrite only the
+ * differing erase blocks (flash.c), disarm, and read the rewritten blocks back once
+ * more. They differ in what they require:
+ *   write    the chip's current content must be a backup mectld made of this chip
+ *            (same identity, same SHA-256): nothing is overwritten that cannot be
+ *            put back. --force skips the rule.
+ *   restore  the image must be a backup mectld made of this chip. --force skips it.
+ */
+#include <string.h>
+
+#include "flash.h"
+#include "mectld.h"
+
+void write_stats_to_json(const struct flash_write_stats *st, struct strbuf *b)
+{
+	strbuf_printf(b, "\"blocks_total\":%llu,\"blocks_changed\":%llu,\"bytes_changed\":%llu,"
+		      "\"pages_programmed\":%llu,\"retries\":%u",
+		      (unsigned long long)st->blocks_total, (unsigned long long)st->blocks_changed,
+		      (unsigned long long)st->bytes_changed, (unsigned long long)st->pages_programmed,
+		      st->retries);
+}
+
+/* Read back every block that had to change. */
+static int verify_changed(Job *j, struct flash *f, const uint8_t *current, const uint8_t *target,
+			  uint64_t *ret_bad)
+{
+	_cleanup_free_ uint8_t *buf = malloc(f->erasesize);
+	uint64_t done = 0, total = 0, off;
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	for (off = 0; off < f->size; off += f->erasesize)
+		total += !!memcmp(current + off, target + off, f->erasesize);
+	for (off = 0; off < f->size; off += f->erasesize) {
+		if (!memcmp(current + off, target + off, f->erasesize))
+			continue;
+		r = flash_read_range(f, off, buf, f->erasesize);
+		if (r < 0)
+			return r;
+		if (memcmp(buf, target + off, f->erasesize)) {
+			*ret_bad = off;
+			return -EIO;
+		}
+		job_set_progress(j, (double)++done / (double)total);
+	}
+	return 0;
+}
+
+int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,
+		   const uint8_t *target, struct flash_write_stats *st, JobOutcome *o)
+{
+	uint64_t bad = 0;
+	int r, q;
+
+	job_set_phase(j, "arm");
+	job_set_cancellable(j, false);
+	r = chip_arm(chip, true);
+	if (r < 0) {
+		job_set_cancellable(j, true);
+		if (asprintf(&o->message, "cannot arm the chip for writing: %s; nothing was written",
+			     strerror(-r)) < 0)
+			o->message = NULL;
+		return r;
+	}
+	job_set_phase(j, "write");
+	r = flash_write_diff(f, current, target, job_flash_progress, j, st);
+	q = chip_arm(chip, false);
+	if (r < 0) {
+		if (st->verify_failed)
+			r = asprintf(&o->message, "verify failed: the erase block at 0x%llx still reads "
+				     "wrong after %d attempts; the chip is partly written (%llu of %llu "
+				     "blocks): put the backup back with 'mectl restore --mtd %u BACKUP'",
+				     (unsigned long long)st->bad_offset, FLASH_WRITE_ATTEMPTS,
+				     (unsigned long long)st->blocks_done,
+				     (unsigned long long)st->blocks_changed, f->index);
+		else
+			r = asprintf(&o->message, "writing failed after %llu of %llu blocks: %s; put the "
+				     "backup back with 'mectl restore --mtd %u BACKUP'",
+				     (unsigned long long)st->blocks_done,
+				     (unsigned long long)st->blocks_changed, strerror(-r), f->index);
+		if (r < 0)
+			o->message = NULL;
+		return -EIO;
+	}
+	if (q < 0)
+		fprintf(stderr, "mectld: job %u: cannot disarm the chip, ignoring: %s\n", j->id,
+			strerror(-q));
+
+	job_set_phase(j, "verify");
+	r = verify_changed(j, f, current, target, &bad);
+	if (r < 0) {
+		if (asprintf(&o->message, "final verify failed at 0x%llx: %s; put the backup back with "
+			     "'mectl restore --mtd %u BACKUP'", (unsigned long long)bad,
+			     strerror(-r), f->index) < 0)
+			o->message = NULL;
+		return r;
+	}
+	job_set_cancellable(j, true);
+	return 0;
+}
+
+int job_run_write(Job *j, JobOutcome *o)
+{
+	_cleanup_free_ uint8_t *image = NULL, *current = NULL;
+	struct flash f = { .fd = -1 };
+	struct flash_write_stats st = {};
+	struct strbuf b = {};
+	char sha_cur[65], sha_img[65];
+	size_t len = 0;
+	Chip chip;
+	int r;
+
+	job_set_phase(j, "probe");
+	r = chip_identify(j->mtd, &chip);
+	if (r < 0)
+		return r;
+	r = job_load_input(j, &image, &len);
+	if (r < 0)
+		return r;
+	r = flash_open((unsigned)j->mtd, true, chip.info.page_size, &f);
+	if (r < 0)
+		return r;
+	if (len != f.size) {
+		r = asprintf(&o->message, "the image has %zu bytes, the chip %llu: nothing was written",
+			     len, (unsigned long long)f.size);
+		if (r < 0)
+			o->message = NULL;
+		r = -EINVAL;
+		goto out;
+	}
+	r = sha256_hex(image, len, sha_img);
+	if (r < 0)
+		goto out;
+	if (j->type == JOB_RESTORE && !j->force && !backup_known(j->ctx, chip.id, sha_img)) {
+		if (asprintf(&o->message, "this image (sha256 %s) is not a backup mectld made of this "
+			     "chip (%s); nothing was written (--force writes it anyway)", sha_img,
+			     chip.id) < 0)
+			o->message = NULL;
+		r = -EPERM;
+		goto out;
+	}
+
+	current = malloc(f.size);
+	if (!current) {
+		r = -ENOMEM;
+		goto out;
+	}
+	job_set_phase(j, "compare");
+	r = flash_read_all(&f, current, job_flash_progress, j);
+	if (r < 0)
+		goto out;
+	r = sha256_hex(current, f.size, sha_cur);
+	if (r < 0)
+		goto out;
+	if (j->type == JOB_WRITE && !j->force && !backup_known(j->ctx, chip.id, sha_cur)) {
+		if (asprintf(&o->message, "no verified backup of this chip's current content (%s, "
+			     "sha256 %s): run 'mectl read' first (or --force); nothing was written",
+			     chip.id, sha_cur) < 0)
+			o->message = NULL;
+		r = -EPERM;
+		goto out;
+	}
+
+	r = job_write_chip(j, &chip, &f, current, image, &st, o);
+	if (r < 0) {
+		strbuf_printf(&b, "{\"error\":\"write-failed\",");
+		write_stats_to_json(&st, &b);
+		strbuf_printf(&b, ",\"bad_offset\":%llu}", (unsigned long long)st.bad_offset);
+		o->result = strbuf_steal(&b);
+		goto out;
+	}
+	strbuf_printf(&b, "{");
+	chip_to_json(&chip, f.size, f.erasesize, &b);
+	strbuf_printf(&b, ",\"sha256_before\":\"%s\",\"sha256_after\":\"%s\",", sha_cur, sha_img);
+	write_stats_to_json(&st, &b);
+	strbuf_printf(&b, "}");
+	o->result = strbuf_steal(&b);
+	if (asprintf(&o->message, "%s: %llu of %llu erase blocks changed (%llu bytes), %llu pages "
+		     "programmed, verified", job_type_to_string(j->type),
+		     (unsigned long long)st.blocks_changed, (unsigned long long)st.blocks_total,
+		     (unsigned long long)st.bytes_changed, (unsigned long long)st.pages_programmed) < 0)
+		o->message = NULL;
+	o->state = JOB_SUCCEEDED;
+out:
+	flash_close(&f);
+	return r;
+}

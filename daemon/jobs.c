@@ -1,0 +1,773 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mectld: the job queue, its worker threads and its persistence.
+ *
+ * State dir layout (every file replaced atomically: tmp + fsync + rename + fsync dir):
+ *   jobs/N        one job: parameters, state, phase, message, result (key=value lines)
+ *   jobs/N.in     the image a job was given (write, restore, check, clean), until it ends
+ *   backups/ID-SHA256.bin   every verified chip read, never overwritten
+ *
+ * A job file is written when the job is queued, when it starts (before the worker
+ * runs), at every phase change and when it ends. So after a crash or kill -9 a job
+ * whose file says "running" was cut short: it becomes "interrupted" at the next
+ * start, and jobs still "queued" run again.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+
+#include "mectld.h"
+
+static const char *const job_type_table[_JOB_TYPE_MAX] = {
+	[JOB_PROBE] = "probe",
+	[JOB_READ] = "read",
+	[JOB_CHECK] = "check",
+	[JOB_CLEAN] = "clean",
+	[JOB_WRITE] = "write",
+	[JOB_RESTORE] = "restore",
+	[JOB_NEUTRALIZE] = "neutralize",
+};
+
+static const char *const job_state_table[_JOB_STATE_MAX] = {
+	[JOB_QUEUED] = "queued",
+	[JOB_RUNNING] = "running",
+	[JOB_SUCCEEDED] = "succeeded",
+	[JOB_FAILED] = "failed",
+	[JOB_CANCELLED] = "cancelled",
+	[JOB_INTERRUPTED] = "interrupted",
+};
+
+const char *job_type_to_string(JobType t)
+{
+	return t >= 0 && t < _JOB_TYPE_MAX ? job_type_table[t] : NULL;
+}
+
+JobType job_type_from_string(const char *s)
+{
+	for (int i = 0; i < _JOB_TYPE_MAX; i++)
+		if (s && !strcmp(job_type_table[i], s))
+			return (JobType)i;
+	return _JOB_TYPE_INVALID;
+}
+
+const char *job_state_to_string(JobState s)
+{
+	return s >= 0 && s < _JOB_STATE_MAX ? job_state_table[s] : NULL;
+}
+
+JobState job_state_from_string(const char *s)
+{
+	for (int i = 0; i < _JOB_STATE_MAX; i++)
+		if (s && !strcmp(job_state_table[i], s))
+			return (JobState)i;
+	return _JOB_STATE_INVALID;
+}
+
+bool job_type_uses_chip(JobType t)
+{
+	switch (t) {
+	case JOB_PROBE:
+	case JOB_READ:
+	case JOB_WRITE:
+	case JOB_RESTORE:
+	case JOB_NEUTRALIZE:
+		return true;
+	case JOB_CHECK:
+	case JOB_CLEAN:
+	case _JOB_TYPE_MAX:
+	case _JOB_TYPE_INVALID:
+		break;
+	}
+	return false;
+}
+
+static bool job_is_final(const Job *j)
+{
+	return j->state != JOB_QUEUED && j->state != JOB_RUNNING;
+}
+
+Job *job_new(Context *c, JobType type, uid_t owner)
+{
+	Job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->ctx = c;
+	j->type = type;
+	j->owner = owner;
+	j->mtd = -1;
+	j->passes = MECTL_PASSES_DEFAULT;
+	j->out_fd = -1;
+	j->state = JOB_QUEUED;
+	j->cancellable = true;
+	return j;
+}
+
+static void strv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+Job *job_free(Job *j)
+{
+	if (!j)
+		return NULL;
+	if (j->out_fd >= 0)
+		close(j->out_fd);
+	strv_free(j->args);
+	free(j->phase);
+	free(j->message);
+	free(j->result);
+	free(j);
+	return NULL;
+}
+
+Job *job_find(Context *c, uint32_t id)
+{
+	for (size_t i = 0; i < c->n_jobs; i++)
+		if (c->jobs[i]->id == id)
+			return c->jobs[i];
+	return NULL;
+}
+
+char *job_object_path(const Job *j)
+{
+	char *p;
+
+	if (asprintf(&p, MECTL_JOB_PREFIX "/%u", j->id) < 0)
+		return NULL;
+	return p;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Persistence: "key=value" lines; values escape '\\' and newlines.
+ */
+static void put_escaped(struct strbuf *b, const char *key, const char *v)
+{
+	strbuf_printf(b, "%s=", key);
+	for (; v && *v; v++) {
+		if (*v == '\\')
+			strbuf_printf(b, "\\\\");
+		else if (*v == '\n')
+			strbuf_printf(b, "\\n");
+		else
+			strbuf_printf(b, "%c", *v);
+	}
+	strbuf_printf(b, "\n");
+}
+
+static char *unescape(const char *v)
+{
+	char *s = malloc(strlen(v) + 1), *o = s;
+
+	if (!s)
+		return NULL;
+	for (; *v; v++) {
+		if (*v == '\\' && v[1]) {
+			v++;
+			*o++ = *v == 'n' ? '\n' : *v;
+		} else {
+			*o++ = *v;
+		}
+	}
+	*o = 0;
+	return s;
+}
+
+/* Caller holds the lock when a worker may run. */
+static char *job_serialize(const Job *j)
+{
+	struct strbuf b = {};
+
+	strbuf_printf(&b, "id=%u\ntype=%s\nstate=%s\nowner=%u\nmtd=%d\n", j->id,
+		      job_type_to_string(j->type), job_state_to_string(j->state),
+		      (unsigned)j->owner, j->mtd);
+	strbuf_printf(&b, "attach=%d\nbus=%u\ncs=%u\nspeed_hz=%u\npasses=%u\nforce=%d\n",
+		      j->attach, j->bus, j->cs, j->speed_hz, j->passes, j->force);
+	strbuf_printf(&b, "has_input=%d\nhas_output=%d\nprogress=%.4f\n", j->has_input,
+		      j->has_output, j->progress);
+	for (char **a = j->args; a && *a; a++)
+		put_escaped(&b, "arg", *a);
+	put_escaped(&b, "phase", j->phase);
+	put_escaped(&b, "message", j->message);
+	put_escaped(&b, "result", j->result);
+	return strbuf_steal(&b);
+}
+
+static int job_write_file(Context *c, uint32_t id, const char *text)
+{
+	char name[16];
+
+	if (!text)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "%u", id);
+	return write_file_atomic(c->jobs_fd, name, text, strlen(text));
+}
+
+/* Persist now (main thread). */
+static int job_save(Job *j)
+{
+	_cleanup_free_ char *text = NULL;
+
+	pthread_mutex_lock(&j->ctx->lock);
+	text = job_serialize(j);
+	pthread_mutex_unlock(&j->ctx->lock);
+	return job_write_file(j->ctx, j->id, text);
+}
+
+static int strv_push(char ***v, char *s)
+{
+	size_t n = 0;
+	char **nv;
+
+	while (*v && (*v)[n])
+		n++;
+	nv = realloc(*v, (n + 2) * sizeof(char *));
+	if (!nv)
+		return -ENOMEM;
+	nv[n] = s;
+	nv[n + 1] = NULL;
+	*v = nv;
+	return 0;
+}
+
+static int job_parse(Context *c, char *text, Job **ret)
+{
+	Job *j = job_new(c, JOB_PROBE, 0);
+	char *line, *save = NULL;
+	int r = 0;
+
+	if (!j)
+		return -ENOMEM;
+	j->id = 0;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *v = strchr(line, '=');
+		char *u;
+
+		if (!v)
+			continue;
+		*v++ = 0;
+		if (!strcmp(line, "id"))
+			j->id = (uint32_t)strtoul(v, NULL, 10);
+		else if (!strcmp(line, "type"))
+			j->type = job_type_from_string(v);
+		else if (!strcmp(line, "state"))
+			j->state = job_state_from_string(v);
+		else if (!strcmp(line, "owner"))
+			j->owner = (uid_t)strtoul(v, NULL, 10);
+		else if (!strcmp(line, "mtd"))
+			j->mtd = (int)strtol(v, NULL, 10);
+		else if (!strcmp(line, "attach"))
+			j->attach = atoi(v);
+		else if (!strcmp(line, "bus"))
+			j->bus = (uint32_t)strtoul(v, NULL, 10);
+		else if (!strcmp(line, "cs"))
+			j->cs = (uint32_t)strtoul(v, NULL, 10);
+		else if (!strcmp(line, "speed_hz"))
+			j->speed_hz = (uint32_t)strtoul(v, NULL, 10);
+		else if (!strcmp(line, "passes"))
+			j->passes = (uint32_t)strtoul(v, NULL, 10);
+		else if (!strcmp(line, "force"))
+			j->force = atoi(v);
+		else if (!strcmp(line, "has_input"))
+			j->has_input = atoi(v);
+		else if (!strcmp(line, "has_output"))
+			j->has_output = atoi(v);
+		else if (!strcmp(line, "progress"))
+			j->progress = strtod(v, NULL);
+		else if (!strcmp(line, "arg") || !strcmp(line, "phase") ||
+			 !strcmp(line, "message") || !strcmp(line, "result")) {
+			u = unescape(v);
+			if (!u) {
+				r = -ENOMEM;
+				break;
+			}
+			if (!strcmp(line, "arg")) {
+				r = strv_push(&j->args, u);
+				if (r < 0) {
+					free(u);
+					break;
+				}
+			} else if (!strcmp(line, "phase")) {
+				free(j->phase);
+				j->phase = u;
+			} else if (!strcmp(line, "message")) {
+				free(j->message);
+				j->message = u;
+			} else {
+				free(j->result);
+				j->result = u;
+			}
+		}
+	}
+	if (r == 0 && (j->id == 0 || j->type < 0 || j->state < 0 || j->passes < 1 ||
+		       j->passes > MECTL_PASSES_MAX))
+		r = -EBADMSG;
+	if (r < 0) {
+		job_free(j);
+		return r;
+	}
+	if (j->message && !*j->message)
+		j->message = (free(j->message), NULL);
+	if (j->result && !*j->result)
+		j->result = (free(j->result), NULL);
+	*ret = j;
+	return 0;
+}
+
+static int job_cmp(const void *a, const void *b)
+{
+	const Job *x = *(Job *const *)a, *y = *(Job *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int jobs_append(Context *c, Job *j)
+{
+	Job **n = realloc(c->jobs, (c->n_jobs + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	c->jobs = n;
+	c->jobs[c->n_jobs++] = j;
+	return 0;
+}
+
+static void job_mark_interrupted(Job *j)
+{
+	_cleanup_free_ char *msg = NULL;
+	bool chip_written = j->type == JOB_WRITE || j->type == JOB_RESTORE ||
+			    (j->type == JOB_NEUTRALIZE && j->phase &&
+			     (!strncmp(j->phase, "write", 5) || !strncmp(j->phase, "arm", 3) ||
+			      !strncmp(j->phase, "verify", 6)));
+	Chip chip;
+
+	if (asprintf(&msg, "mectld stopped while this job was running (phase: %s)%s",
+		     j->phase ? j->phase : "none",
+		     chip_written ? "; the chip may be partly written: restore it from the "
+				    "backup with 'mectl restore --mtd N FILE'" : "") < 0)
+		msg = NULL;
+	j->state = JOB_INTERRUPTED;
+	free(j->message);
+	j->message = TAKE_PTR(msg);
+	/* A chip left armed by the dead worker is disarmed again. */
+	if (j->mtd >= 0 && chip_identify(j->mtd, &chip) >= 0 && chip.managed)
+		(void) chip_arm(&chip, false);
+}
+
+int jobs_load(Context *c)
+{
+	_cleanup_close_ int dfd = -1;
+	DIR *d;
+	struct dirent *de;
+	uint32_t max_id = 0;
+	int r = 0;
+
+	dfd = dup(c->jobs_fd);
+	if (dfd < 0)
+		return -errno;
+	d = fdopendir(dfd);
+	if (!d)
+		return -errno;
+	dfd = -1;
+	while ((de = readdir(d))) {
+		_cleanup_free_ uint8_t *text = NULL;
+		size_t len = 0;
+		Job *j;
+
+		if (strspn(de->d_name, "0123456789") != strlen(de->d_name) || !de->d_name[0])
+			continue;
+		r = read_file_at(c->jobs_fd, de->d_name, 1 << 20, &text, &len);
+		if (r < 0) {
+			fprintf(stderr, "mectld: cannot read job file %s, ignoring: %s\n",
+				de->d_name, strerror(-r));
+			continue;
+		}
+		text[len] = 0;
+		r = job_parse(c, (char *)text, &j);
+		if (r < 0) {
+			fprintf(stderr, "mectld: bad job file %s, ignoring: %s\n", de->d_name,
+				strerror(-r));
+			continue;
+		}
+		if (j->id > max_id)
+			max_id = j->id;
+		r = jobs_append(c, j);
+		if (r < 0) {
+			job_free(j);
+			break;
+		}
+	}
+	closedir(d);
+	if (r == -ENOMEM)
+		return r;
+	qsort(c->jobs, c->n_jobs, sizeof(Job *), job_cmp);
+	c->next_id = max_id + 1;
+
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		Job *j = c->jobs[i];
+
+		if (j->state == JOB_RUNNING) {
+			job_mark_interrupted(j);
+			r = job_save(j);
+			if (r < 0)
+				return r;
+		} else if (j->state == JOB_QUEUED && j->has_output) {
+			/* The client's fd died with the old daemon: the output stays here. */
+			free(j->message);
+			j->message = strdup("requeued after a restart; the output fd was lost, "
+					    "results stay in mectld's state dir");
+		}
+	}
+	return 0;
+}
+
+int job_spool_input(Job *j, const uint8_t *data, size_t len)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "%u.in", j->id);
+	j->has_input = true;
+	return write_file_atomic(j->ctx->jobs_fd, name, data, len);
+}
+
+int job_load_input(Job *j, uint8_t **ret, size_t *ret_len)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "%u.in", j->id);
+	return read_file_at(j->ctx->jobs_fd, name, MECTL_IMAGE_MAX, ret, ret_len);
+}
+
+static void job_drop_input(Job *j)
+{
+	char name[24];
+
+	if (!j->has_input)
+		return;
+	snprintf(name, sizeof(name), "%u.in", j->id);
+	(void) unlinkat(j->ctx->jobs_fd, name, 0);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Backups: every verified read of a chip, named by chip identity and content hash.
+ * write refuses a chip whose current content is not among them (unless forced);
+ * restore accepts only an image that is among them (unless forced).
+ */
+static void backup_name(const char *chip_id, const char *sha256, char *out, size_t len)
+{
+	snprintf(out, len, "%s-%s.bin", chip_id, sha256);
+}
+
+int backup_store(Context *c, const char *chip_id, const uint8_t *data, size_t len, char **ret_name)
+{
+	char sha[65], name[256];
+	int r;
+
+	r = sha256_hex(data, len, sha);
+	if (r < 0)
+		return r;
+	backup_name(chip_id, sha, name, sizeof(name));
+	r = write_file_atomic_new(c->backups_fd, name, data, len);
+	if (r < 0 && r != -EEXIST)	/* the same bytes are already kept: fine */
+		return r;
+	if (ret_name && asprintf(ret_name, "%s/backups/%s", c->state_dir, name) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+bool backup_known(Context *c, const char *chip_id, const char *sha256)
+{
+	char name[256];
+
+	backup_name(chip_id, sha256, name, sizeof(name));
+	return faccessat(c->backups_fd, name, F_OK, 0) == 0;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Worker side. Everything below may run on a worker thread.
+ */
+static void job_touch(Job *j, unsigned bits)
+{
+	uint64_t one = 1;
+
+	j->dirty |= bits;
+	(void) !write(j->ctx->wake_fd, &one, sizeof(one));
+}
+
+void job_set_phase(Job *j, const char *phase)
+{
+	char *p = strdup(phase);
+
+	pthread_mutex_lock(&j->ctx->lock);
+	if (p) {
+		free(j->phase);
+		j->phase = p;
+	}
+	j->progress = 0;
+	job_touch(j, JOB_DIRTY_PHASE | JOB_DIRTY_PROGRESS | JOB_DIRTY_PERSIST);
+	pthread_mutex_unlock(&j->ctx->lock);
+}
+
+void job_set_progress(Job *j, double progress)
+{
+	pthread_mutex_lock(&j->ctx->lock);
+	/* One signal per percent is plenty for a progress bar. */
+	if (progress >= 1.0 || progress - j->progress >= 0.01 || progress < j->progress) {
+		j->progress = progress > 1.0 ? 1.0 : progress;
+		job_touch(j, JOB_DIRTY_PROGRESS);
+	}
+	pthread_mutex_unlock(&j->ctx->lock);
+}
+
+void job_set_message(Job *j, const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&m, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	pthread_mutex_lock(&j->ctx->lock);
+	free(j->message);
+	j->message = m;
+	job_touch(j, JOB_DIRTY_MESSAGE);
+	pthread_mutex_unlock(&j->ctx->lock);
+}
+
+void job_set_cancellable(Job *j, bool cancellable)
+{
+	pthread_mutex_lock(&j->ctx->lock);
+	j->cancellable = cancellable;
+	pthread_mutex_unlock(&j->ctx->lock);
+}
+
+bool job_cancel_requested(Job *j)
+{
+	bool r;
+
+	/* While the chip is being written a cancel waits for the write to finish. */
+	pthread_mutex_lock(&j->ctx->lock);
+	r = atomic_load(&j->cancel) && j->cancellable;
+	pthread_mutex_unlock(&j->ctx->lock);
+	return r;
+}
+
+int job_flash_progress(void *userdata, uint64_t done, uint64_t total)
+{
+	Job *j = userdata;
+
+	job_set_progress(j, total ? (double)done / (double)total : 1.0);
+	return job_cancel_requested(j) ? -ECANCELED : 0;
+}
+
+typedef int (*job_run_fn)(Job *j, JobOutcome *o);
+
+static const job_run_fn job_run_table[_JOB_TYPE_MAX] = {
+	[JOB_PROBE] = job_run_probe,
+	[JOB_READ] = job_run_read,
+	[JOB_CHECK] = job_run_image,
+	[JOB_CLEAN] = job_run_image,
+	[JOB_WRITE] = job_run_write,
+	[JOB_RESTORE] = job_run_write,
+	[JOB_NEUTRALIZE] = job_run_neutralize,
+};
+
+static void *job_thread(void *p)
+{
+	Job *j = p;
+	JobOutcome o = { .state = JOB_FAILED };
+	int r;
+
+	r = job_run_table[j->type](j, &o);
+	if (r < 0 && o.state == JOB_SUCCEEDED)
+		o.state = JOB_FAILED;
+	if (r == -ECANCELED)
+		o.state = atomic_load(&j->ctx->stopping) ? JOB_INTERRUPTED : JOB_CANCELLED;
+	if (r < 0 && !o.message && asprintf(&o.message, "%s failed: %s",
+					    job_type_to_string(j->type), strerror(-r)) < 0)
+		o.message = NULL;
+
+	pthread_mutex_lock(&j->ctx->lock);
+	j->state = o.state;
+	if (o.message) {
+		free(j->message);
+		j->message = o.message;
+	}
+	free(j->result);
+	j->result = o.result;
+	if (o.state == JOB_SUCCEEDED) {
+		j->progress = 1.0;
+		j->dirty |= JOB_DIRTY_PROGRESS;
+	}
+	atomic_store(&j->finished, true);
+	job_touch(j, JOB_DIRTY_STATE | JOB_DIRTY_MESSAGE | JOB_DIRTY_RESULT | JOB_DIRTY_PERSIST);
+	pthread_mutex_unlock(&j->ctx->lock);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Main-thread side.
+ */
+static int job_start(Job *j)
+{
+	int r;
+
+	j->state = JOB_RUNNING;
+	r = job_save(j);	/* "running" on disk before the chip is touched */
+	if (r < 0)
+		return r;
+	bus_job_changed(j->ctx, j, JOB_DIRTY_STATE);
+	r = -pthread_create(&j->thread, NULL, job_thread, j);
+	if (r < 0) {
+		j->state = JOB_FAILED;
+		free(j->message);
+		j->message = strdup("cannot start a worker thread");
+		(void) job_save(j);
+		bus_job_changed(j->ctx, j, JOB_DIRTY_STATE | JOB_DIRTY_MESSAGE);
+		return r;
+	}
+	j->thread_started = true;
+	return 0;
+}
+
+static bool chip_busy(Context *c, int mtd)
+{
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		Job *j = c->jobs[i];
+
+		if (j->state == JOB_RUNNING && j->mtd == mtd && job_type_uses_chip(j->type))
+			return true;
+	}
+	return false;
+}
+
+int jobs_schedule(Context *c)
+{
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		Job *j = c->jobs[i];
+		int r;
+
+		if (j->state != JOB_QUEUED)
+			continue;
+		/* One worker per chip, in submission order; image jobs run alongside. */
+		if (job_type_uses_chip(j->type) && j->mtd >= 0 && chip_busy(c, j->mtd))
+			continue;
+		r = job_start(j);
+		if (r < 0)
+			fprintf(stderr, "mectld: job %u: cannot start: %s\n", j->id, strerror(-r));
+	}
+	return 0;
+}
+
+int job_submit(Context *c, Job *j)
+{
+	int r;
+
+	r = job_save(j);
+	if (r < 0)
+		return r;
+	r = jobs_append(c, j);
+	if (r < 0)
+		return r;
+	(void) bus_job_added(c, j);
+	return jobs_schedule(c);
+}
+
+int job_cancel(Job *j)
+{
+	Context *c = j->ctx;
+	bool ok;
+
+	if (j->state == JOB_QUEUED) {
+		j->state = JOB_CANCELLED;
+		free(j->message);
+		j->message = strdup("cancelled before it started");
+		job_drop_input(j);
+		(void) job_save(j);
+		bus_job_changed(c, j, JOB_DIRTY_STATE | JOB_DIRTY_MESSAGE);
+		return 0;
+	}
+	if (job_is_final(j))
+		return -EALREADY;
+	pthread_mutex_lock(&c->lock);
+	ok = j->cancellable;
+	if (ok)
+		atomic_store(&j->cancel, true);
+	pthread_mutex_unlock(&c->lock);
+	return ok ? 0 : -EBUSY;
+}
+
+int jobs_wake(Context *c)
+{
+	uint64_t n;
+	bool reschedule = false;
+
+	(void) !read(c->wake_fd, &n, sizeof(n));
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		Job *j = c->jobs[i];
+		_cleanup_free_ char *text = NULL;
+		unsigned dirty;
+		bool done;
+
+		pthread_mutex_lock(&c->lock);
+		dirty = j->dirty;
+		j->dirty = 0;
+		done = j->thread_started && atomic_load(&j->finished);
+		if (dirty & JOB_DIRTY_PERSIST)
+			text = job_serialize(j);
+		pthread_mutex_unlock(&c->lock);
+
+		if (done) {
+			pthread_join(j->thread, NULL);
+			j->thread_started = false;
+			if (j->out_fd >= 0)
+				j->out_fd = (close(j->out_fd), -1);
+			job_drop_input(j);
+			reschedule = true;
+		}
+		if (text) {
+			int r = job_write_file(c, j->id, text);
+
+			if (r < 0)
+				fprintf(stderr, "mectld: job %u: cannot save state, ignoring: %s\n",
+					j->id, strerror(-r));
+		}
+		if (dirty)
+			bus_job_changed(c, j, dirty);
+	}
+	if (reschedule)
+		return jobs_schedule(c);
+	return 0;
+}
+
+/* Shutdown: ask running workers to stop at their next safe point and wait. */
+void jobs_stop(Context *c)
+{
+	atomic_store(&c->stopping, true);
+	for (size_t i = 0; i < c->n_jobs; i++)
+		if (c->jobs[i]->thread_started)
+			atomic_store(&c->jobs[i]->cancel, true);
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		Job *j = c->jobs[i];
+
+		if (!j->thread_started)
+			continue;
+		pthread_join(j->thread, NULL);
+		j->thread_started = false;
+		/* What it was doing when asked to stop, as the job's final record. */
+		pthread_mutex_lock(&c->lock);
+		if (j->state == JOB_RUNNING)
+			j->state = JOB_INTERRUPTED;
+		pthread_mutex_unlock(&c->lock);
+		(void) job_save(j);
+	}
+}

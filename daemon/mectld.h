@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MECTLD_H
+#define MECTLD_H
+
+/*
+ * mectld: the daemon's one Context and its jobs.
+ *
+ * Threads: the sd-event loop (main thread) owns the bus, the queue and the state
+ * dir; each running job has one worker thread that does the slow part (SPI reads
+ * and writes take seconds to minutes; the image engine is pure CPU). A worker
+ * touches only its Job, under Context.lock, and wakes the loop through an eventfd;
+ * the loop then emits PropertiesChanged and persists. sd-bus is never used off the
+ * main thread. Threads rather than child processes because a job's input and
+ * output (8-32 MiB images) and its progress stay in one address space with no
+ * serialisation, and the engine is a pure library with no globals.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "kernel.h"
+#include "util.h"
+
+#define MECTL_BUS_NAME		"org.mectl1"
+#define MECTL_OBJECT_PATH	"/org/mectl1"
+#define MECTL_JOB_PREFIX	"/org/mectl1/job"
+#define MECTL_MANAGER_IFACE	"org.mectl1.Manager"
+#define MECTL_JOB_IFACE		"org.mectl1.Job"
+
+/* Named errors sent to D-Bus callers. */
+#define MECTL_ERROR_ACCESS_DENIED	"org.mectl1.Error.AccessDenied"
+#define MECTL_ERROR_INVALID_ARGS	"org.mectl1.Error.InvalidArgs"
+#define MECTL_ERROR_NO_SUCH_JOB		"org.mectl1.Error.NoSuchJob"
+#define MECTL_ERROR_NO_CHIP		"org.mectl1.Error.NoChip"
+#define MECTL_ERROR_NOT_CANCELLABLE	"org.mectl1.Error.NotCancellable"
+#define MECTL_ERROR_IO			"org.mectl1.Error.IO"
+
+/* Largest image accepted through an fd. */
+#define MECTL_IMAGE_MAX (256u << 20)
+#define MECTL_PASSES_DEFAULT 2
+#define MECTL_PASSES_MAX 16
+
+typedef struct Context Context;
+typedef struct Job Job;
+typedef struct Chip Chip;
+
+typedef enum JobType {
+	JOB_PROBE,
+	JOB_READ,
+	JOB_CHECK,
+	JOB_CLEAN,
+	JOB_WRITE,
+	JOB_RESTORE,
+	JOB_NEUTRALIZE,
+	_JOB_TYPE_MAX,
+	_JOB_TYPE_INVALID = -EINVAL,
+} JobType;
+
+typedef enum JobState {
+	JOB_QUEUED,
+	JOB_RUNNING,
+	JOB_SUCCEEDED,
+	JOB_FAILED,
+	JOB_CANCELLED,
+	JOB_INTERRUPTED,	/* mectld died while it ran */
+	_JOB_STATE_MAX,
+	_JOB_STATE_INVALID = -EINVAL,
+} JobState;
+
+/* Bits of Job.dirty: which properties changed since the loop last looked. */
+enum {
+	JOB_DIRTY_STATE = 1 << 0,
+	JOB_DIRTY_PHASE = 1 << 1,
+	JOB_DIRTY_PROGRESS = 1 << 2,
+	JOB_DIRTY_MESSAGE = 1 << 3,
+	JOB_DIRTY_RESULT = 1 << 4,
+	JOB_DIRTY_PERSIST = 1 << 5,	/* write the job file */
+};
+
+struct Job {
+	Context *ctx;
+	uint32_t id;
+	JobType type;
+	uid_t owner;
+
+	/* Parameters, fixed at submission (persisted). */
+	int mtd;			/* chip: /dev/mtd<mtd>; -1 for image-only jobs */
+	uint32_t bus, cs, speed_hz;	/* probe: attach spiBUS.CS when set */
+	bool attach;
+	uint32_t passes;
+	bool force;
+	char **args;			/* me_cleaner flags (NULL-terminated) */
+	bool has_input;			/* jobs/N.in holds the image passed in */
+	bool has_output;		/* an output fd was passed */
+	int out_fd;			/* -1 after a restart */
+
+	/* Live state, under ctx->lock once a worker runs. */
+	JobState state;
+	char *phase;
+	double progress;		/* of the current phase, 0..1 */
+	char *message;
+	char *result;			/* JSON object */
+	unsigned dirty;
+
+	atomic_bool cancel;
+	bool cancellable;		/* false while the chip is being written */
+	pthread_t thread;
+	bool thread_started;
+	atomic_bool finished;		/* worker returned; loop joins it */
+};
+
+struct Context {
+	sd_event *event;
+	sd_bus *bus;
+	char *bus_address;		/* NULL: the system bus */
+	char *state_dir;
+	int state_fd;			/* state dir */
+	int jobs_fd;			/* state dir/jobs */
+	int backups_fd;			/* state dir/backups */
+	gid_t chip_gid;			/* members may run chip jobs; (gid_t)-1: root only */
+
+	pthread_mutex_t lock;
+	int wake_fd;			/* eventfd: a worker changed something */
+	sd_event_source *wake_source;
+	struct kernel_events *kevents;
+	sd_event_source *kevents_source;
+
+	Job **jobs;			/* by id order */
+	size_t n_jobs;
+	uint32_t next_id;
+	atomic_bool stopping;		/* SIGTERM: workers stop at the next safe point */
+};
+
+const char *job_type_to_string(JobType t);
+JobType job_type_from_string(const char *s);
+const char *job_state_to_string(JobState s);
+JobState job_state_from_string(const char *s);
+bool job_type_uses_chip(JobType t);
+
+/* jobs.c: the queue and its persistence (main thread) */
+int jobs_load(Context *c);
+int job_submit(Context *c, Job *j);		/* takes j; spools input; persists; schedules */
+Job *job_new(Context *c, JobType type, uid_t owner);
+Job *job_free(Job *j);
+Job *job_find(Context *c, uint32_t id);
+int job_cancel(Job *j);
+int jobs_schedule(Context *c);
+int jobs_wake(Context *c);			/* eventfd handler body */
+int job_spool_input(Job *j, const uint8_t *data, size_t len);
+char *job_object_path(const Job *j);
+void jobs_stop(Context *c);
+
+/* jobs.c: helpers for workers (any thread) */
+void job_set_phase(Job *j, const char *phase);
+void job_set_progress(Job *j, double progress);
+void job_set_message(Job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void job_set_cancellable(Job *j, bool cancellable);
+bool job_cancel_requested(Job *j);
+int job_load_input(Job *j, uint8_t **ret, size_t *ret_len);
+/* Store a read image as the daemon's backup of chip jedec; returns its file name. */
+int backup_store(Context *c, const char *chip_id, const uint8_t *data, size_t len, char **ret_name);
+bool backup_known(Context *c, const char *chip_id, const char *sha256);
+
+/* Progress callback for flash.c: sets progress, stops on cancel. */
+int job_flash_progress(void *userdata, uint64_t done, uint64_t total);
+
+/* job-*.c: one worker body per type; 0 or -errno, result/message set on the job */
+typedef struct JobOutcome {
+	JobState state;		/* JOB_SUCCEEDED, JOB_FAILED or JOB_CANCELLED */
+	char *message;
+	char *result;
+} JobOutcome;
+
+int job_run_probe(Job *j, JobOutcome *o);
+int job_run_read(Job *j, JobOutcome *o);
+int job_run_image(Job *j, JobOutcome *o);	/* check and clean */
+int job_run_write(Job *j, JobOutcome *o);	/* write and restore */
+int job_run_neutralize(Job *j, JobOutcome *o);
+
+/* job-read.c / job-write.c: the steps neutralize shares with read and write */
+struct flash;
+struct flash_write_stats;
+int job_read_passes(Job *j, struct flash *f, unsigned passes, uint8_t **ret, JobOutcome *o);
+int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,
+		   const uint8_t *target, struct flash_write_stats *st, JobOutcome *o);
+void write_stats_to_json(const struct flash_write_stats *st, struct strbuf *b);
+
+/* chip.c: open the chip of a job, with its identity */
+struct Chip {
+	struct chip_info info;
+	bool managed;			/* attached by mectl_flash (netlink knows it) */
+	char id[96];			/* "jedec-ef4017" or "mtd-<name>-<size>" */
+	char jedec_hex[2 * MECTL_JEDEC_ID_MAX + 1];
+	bool armed;
+};
+
+int chip_identify(int mtd, Chip *ret);
+int chip_arm(Chip *chip, bool on);
+void chip_to_json(const Chip *chip, uint64_t size, uint32_t erasesize, struct strbuf *b);
+int resolve_default_mtd(int *ret_mtd);
+
+/* Check the engine's options at submission (named error text in ret_msg). */
+int image_args_validate(JobType type, char **args, char **ret_msg);
+
+/* bus.c */
+int bus_register(Context *c);
+int bus_job_added(Context *c, Job *j);
+void bus_job_changed(Context *c, Job *j, unsigned dirty);
+
+#endif

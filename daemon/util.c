@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* mectld: fd I/O, atomic files, hex, SHA-256, a string builder. */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/evp.h>
+
+#include "util.h"
+
+int loop_read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = pread(fd, p, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;	/* short device: caller asked past the end */
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int loop_write(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int read_fd_all(int fd, size_t max, uint8_t **ret, size_t *ret_len)
+{
+	_cleanup_free_ uint8_t *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			uint8_t *nb;
+
+			if (cap > max)
+				return -EFBIG;
+			cap = cap ? cap * 2 : 1 << 20;
+			nb = realloc(buf, cap + 1);
+			if (!nb)
+				return -ENOMEM;
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max)
+			return -EFBIG;
+	}
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+int write_fd_replace(int fd, const void *buf, size_t len)
+{
+	int r;
+
+	if (ftruncate(fd, 0) < 0 && errno != EINVAL)
+		return -errno;
+	if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
+		return -errno;
+	r = loop_write(fd, buf, len);
+	if (r < 0)
+		return r;
+	if (fsync(fd) < 0 && errno != EINVAL)
+		return -errno;
+	return 0;
+}
+
+static int write_tmp(int dirfd, const char *tmp, const void *buf, size_t len)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	r = loop_write(fd, buf, len);
+	if (r < 0)
+		return r;
+	if (fsync(fd) < 0)
+		return -errno;
+	return 0;
+}
+
+static int write_atomic(int dirfd, const char *name, const void *buf, size_t len, bool replace)
+{
+	char tmp[256];
+	int r;
+
+	if (snprintf(tmp, sizeof(tmp), ".%s.tmp", name) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	r = write_tmp(dirfd, tmp, buf, len);
+	if (r < 0)
+		goto fail;
+	if (replace)
+		r = renameat(dirfd, tmp, dirfd, name) < 0 ? -errno : 0;
+	else
+		/* link() fails with EEXIST instead of replacing: never overwrite */
+		r = linkat(dirfd, tmp, dirfd, name, 0) < 0 ? -errno : 0;
+	if (r < 0)
+		goto fail;
+	if (!replace)
+		(void) unlinkat(dirfd, tmp, 0);
+	if (fsync(dirfd) < 0)
+		return -errno;
+	return 0;
+fail:
+	(void) unlinkat(dirfd, tmp, 0);
+	return r;
+}
+
+int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len)
+{
+	return write_atomic(dirfd, name, buf, len, true);
+}
+
+int write_file_atomic_new(int dirfd, const char *name, const void *buf, size_t len)
+{
+	return write_atomic(dirfd, name, buf, len, false);
+}
+
+int read_file_at(int dirfd, const char *name, size_t max, uint8_t **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = -1;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return read_fd_all(fd, max, ret, ret_len);
+}
+
+void hex_encode(const uint8_t *p, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * len] = 0;
+}
+
+int sha256_hex(const void *buf, size_t len, char out[65])
+{
+	uint8_t md[32];
+	unsigned int mdlen = 0;
+
+	if (!EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
+		return -EIO;
+	hex_encode(md, 32, out);
+	return 0;
+}
+
+static bool strbuf_grow(struct strbuf *b, size_t more)
+{
+	char *ns;
+	size_t cap;
+
+	if (b->oom)
+		return false;
+	if (b->len + more + 1 <= b->cap)
+		return true;
+	cap = (b->len + more + 1) * 2;
+	ns = realloc(b->s, cap);
+	if (!ns) {
+		b->oom = true;
+		return false;
+	}
+	b->s = ns;
+	b->cap = cap;
+	return true;
+}
+
+void strbuf_printf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !strbuf_grow(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void strbuf_json_str(struct strbuf *b, const char *s)
+{
+	strbuf_printf(b, "\"");
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			strbuf_printf(b, "\\%c", c);
+		else if (c == '\n')
+			strbuf_printf(b, "\\n");
+		else if (c < 0x20)
+			strbuf_printf(b, "\\u%04x", c);
+		else
+			strbuf_printf(b, "%c", c);
+	}
+	strbuf_printf(b, "\"");
+}
+
+char *strbuf_steal(struct strbuf *b)
+{
+	char *s;
+
+	if (b->oom || !strbuf_grow(b, 0)) {
+		strbuf_done(b);
+		return NULL;
+	}
+	b->s[b->len] = 0;
+	s = b->s;
+	*b = (struct strbuf){};
+	return s;
+}
+
+void strbuf_done(struct strbuf *b)
+{
+	free(b->s);
+	*b = (struct strbuf){};
+}
