@@ -1,20 +1,344 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* PLACEHOLDER: replaced by the owner of this verb file. */
+/*
+ * mectl check / mectl clean: me_cleaner 1.2's command line over the image engine
+ * (daemon/image/), run in-process: no daemon and no root needed.
+ *
+ * Output files (the image in place or -O, -D, -M) are written only when the run
+ * succeeds, each to a temporary file in the target's directory, fsync'ed and
+ * renamed over the target, so an error or a crash never leaves a half-written
+ * file. An image whose FTPR signature check fails is not written at all
+ * (me_cleaner writes first and complains after); the engine logs one extra
+ * stderr line (IMG_MSG_NOT_WRITTEN) saying so.
+ *
+ * Seam for mectld: a file on a programmer's chip is the daemon's business (its
+ * check/clean jobs call the same library, daemon/job-image.c). These verbs take a
+ * file name and always run the engine here; routing them through mectld when it
+ * runs would go in run_engine().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image.h"
 #include "verbs.h"
 
-int verb_check(int argc, char **argv)
+static void freep(void *p)
 {
-	(void)argc;
-	fprintf(stderr, "mectl: %s: not built yet\n", argv[0]);
-	return EXIT_FAILURE;
+	free(*(void **)p);
+}
+
+static void closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+static void print_log(const struct img_log *log, bool stdout_too)
+{
+	size_t i;
+
+	for (i = 0; i < log->n; i++) {
+		if (log->v[i].stream == IMG_STDERR) {
+			fflush(stdout);
+			fputs(log->v[i].text, stderr);
+			fflush(stderr);
+		} else if (stdout_too) {
+			fputs(log->v[i].text, stdout);
+		}
+	}
+	fflush(stdout);
+}
+
+static int read_all(int fd, uint8_t **out, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t n = 0, cap;
+	ssize_t k;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return -EINVAL;
+	cap = st.st_size > 0 ? (size_t)st.st_size : 65536;
+	buf = malloc(cap + 1);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (n == cap) {
+			uint8_t *nb = realloc(buf, cap * 2 + 1);
+
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			int e = -errno;
+
+			free(buf);
+			return e;
+		}
+		if (!k)
+			break;
+		n += (size_t)k;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* One output file on its way: written and synced under a temporary name. */
+struct pending {
+	const char *target;	/* the name the user gave (for messages) */
+	char *path;		/* where it goes (the input's real path for in place) */
+	char *tmp;
+	const struct img_buf *data;
+	mode_t mode;
+};
+
+static int write_tmp(struct pending *p)
+{
+	_cleanup_(freep) char *dir_copy = strdup(p->path);
+	_cleanup_(closep) int fd = -1;
+	const uint8_t *d = p->data->data;
+	size_t left = p->data->len;
+	const char *dir, *base;
+	ssize_t k;
+
+	if (!dir_copy)
+		return -ENOMEM;
+	dir = dirname(dir_copy);
+	base = strrchr(p->path, '/') ? strrchr(p->path, '/') + 1 : p->path;
+	if (asprintf(&p->tmp, "%s/.%s.mectl-XXXXXX", dir, base) < 0) {
+		p->tmp = NULL;
+		return -ENOMEM;
+	}
+	fd = mkstemp(p->tmp);
+	if (fd < 0) {
+		free(p->tmp);
+		p->tmp = NULL;
+		return -errno;
+	}
+	while (left) {
+		k = write(fd, d, left);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		d += k;
+		left -= (size_t)k;
+	}
+	if (fchmod(fd, p->mode) < 0 || fsync(fd) < 0)
+		return -errno;
+	return 0;
+}
+
+static int sync_dir(const char *path)
+{
+	_cleanup_(freep) char *copy = strdup(path);
+	_cleanup_(closep) int fd = -1;
+
+	if (!copy)
+		return -ENOMEM;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		return -errno;
+	return 0;
+}
+
+/* All or nothing as far as it can be: every temporary first, then the renames. */
+static int write_outputs(struct pending *p, size_t n)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < n && !r; i++) {
+		r = write_tmp(&p[i]);
+		if (r < 0)
+			fprintf(stderr, "mectl: cannot write %s: %s\n", p[i].target, strerror(-r));
+	}
+	for (i = 0; i < n && !r; i++) {
+		if (rename(p[i].tmp, p[i].path) < 0) {
+			r = -errno;
+			fprintf(stderr, "mectl: cannot replace %s: %s\n", p[i].target, strerror(-r));
+			break;
+		}
+		free(p[i].tmp);
+		p[i].tmp = NULL;
+		r = sync_dir(p[i].path);
+		if (r < 0)
+			fprintf(stderr, "mectl: cannot sync the folder of %s: %s\n", p[i].target,
+				strerror(-r));
+	}
+	for (i = 0; i < n; i++) {
+		if (p[i].tmp)
+			unlink(p[i].tmp);
+		free(p[i].tmp);
+		free(p[i].path);
+	}
+	return r;
+}
+
+static int prepare(struct pending *p, const char *target, bool follow, const struct img_buf *data,
+		   mode_t mode)
+{
+	char *real = follow ? realpath(target, NULL) : NULL;
+
+	p->target = target;
+	p->path = real ? real : strdup(target);
+	p->tmp = NULL;
+	p->data = data;
+	p->mode = mode;
+	return p->path ? 0 : -ENOMEM;
+}
+
+static int save_results(const struct img_options *o, const struct img_result *res,
+			const struct stat *in_st)
+{
+	struct pending p[3];
+	mode_t um = umask(0), in_mode = in_st->st_mode & 07777;
+	size_t n = 0;
+	int r = 0;
+
+	umask(um);
+	if (res->write_descriptor)
+		r = prepare(&p[n++], o->extract_descriptor, false, &res->descriptor, 0666 & ~um);
+	if (!r && res->write_me)
+		r = prepare(&p[n++], o->extract_me, false, &res->me, 0666 & ~um);
+	if (!r && res->write_image)
+		r = o->output ? prepare(&p[n++], o->output, false, &res->image, in_mode)
+			      : prepare(&p[n++], o->file, true, &res->image, in_mode);
+	if (r < 0) {
+		while (n--)
+			free(p[n].path);
+		fprintf(stderr, "mectl: out of memory\n");
+		return r;
+	}
+	return write_outputs(p, n);
+}
+
+/* -O, -D or -M naming the input itself would overwrite what is being read. */
+static bool same_file(const char *path, const struct stat *in_st)
+{
+	struct stat st;
+
+	return path && stat(path, &st) == 0 && st.st_dev == in_st->st_dev &&
+	       st.st_ino == in_st->st_ino;
+}
+
+static int run_engine(const struct img_options *o, const uint8_t *buf, size_t len,
+		      struct img_result *res)
+{
+	return img_run(buf, len, o, res);
+}
+
+static int image_verb(const char *prog, int argc, char **argv)
+{
+	_cleanup_(freep) uint8_t *buf = NULL;
+	_cleanup_(closep) int fd = -1;
+	struct img_result res = { 0 };
+	struct img_options o;
+	struct stat st;
+	size_t len = 0;
+	int r, rc;
+
+	r = img_parse_args(&o, argc, argv, prog, 0, &res);
+	if (r < 0) {
+		fprintf(stderr, "mectl: out of memory\n");
+		img_result_free(&res);
+		return EXIT_FAILURE;
+	}
+	if (r > 0) {
+		print_log(&res.log, true);
+		rc = res.exit_code;
+		img_result_free(&res);
+		return rc;
+	}
+	img_result_free(&res);
+
+#ifdef IMG_NO_JSON
+	if (o.json) {
+		fprintf(stderr, "mectl: --json is not available in this build\n");
+		return EXIT_FAILURE;
+	}
+#endif
+	/* me_cleaner opens the input read/write unless -c or -O: it must be writable */
+	fd = open(o.file, (o.check || o.output ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "mectl: cannot open %s: %s\n", o.file, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	if (fstat(fd, &st) < 0 || (r = read_all(fd, &buf, &len)) < 0) {
+		fprintf(stderr, "mectl: cannot read %s: %s\n", o.file,
+			strerror(r < 0 ? -r : errno));
+		return EXIT_FAILURE;
+	}
+	if (same_file(o.output, &st) || same_file(o.extract_descriptor, &st) ||
+	    same_file(o.extract_me, &st)) {
+		fprintf(stderr, "mectl: an output file (-O, -D or -M) names the input file %s\n",
+			o.file);
+		return EXIT_FAILURE;
+	}
+
+	r = run_engine(&o, buf, len, &res);
+	if (r < 0) {
+		fprintf(stderr, "mectl: %s\n", strerror(-r));
+		img_result_free(&res);
+		return EXIT_FAILURE;
+	}
+	print_log(&res.log, !o.json);
+#ifndef IMG_NO_JSON
+	if (o.json) {
+		_cleanup_(freep) char *json = NULL;
+
+		if (img_report_json(&res.report, &json) < 0) {
+			fprintf(stderr, "mectl: out of memory\n");
+			img_result_free(&res);
+			return EXIT_FAILURE;
+		}
+		fputs(json, stdout);
+		fflush(stdout);
+	}
+#endif
+	rc = res.exit_code;
+	if (!rc && save_results(&o, &res, &st) < 0)
+		rc = EXIT_FAILURE;
+	img_result_free(&res);
+	return rc;
 }
 
 int verb_clean(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "mectl: %s: not built yet\n", argv[0]);
-	return EXIT_FAILURE;
+	return image_verb("mectl clean", argc, argv);
 }
 
+/* mectl check FILE = mectl clean -c FILE */
+int verb_check(int argc, char **argv)
+{
+	_cleanup_(freep) char **args = calloc((size_t)argc + 2, sizeof(*args));
+	int i;
+
+	if (!args) {
+		fprintf(stderr, "mectl: out of memory\n");
+		return EXIT_FAILURE;
+	}
+	args[0] = argv[0];
+	args[1] = (char *)"-c";
+	for (i = 1; i < argc; i++)
+		args[i + 1] = argv[i];
+	return image_verb("mectl check", argc + 1, args);
+}

@@ -3,7 +3,7 @@
 # from the image-x area join automatically). Needs OpenSSL's libcrypto.
 IMG_SRCS := $(sort $(wildcard daemon/image/*.c))
 IMG_OBJS := $(patsubst daemon/image/%.c,$(B)/image/%.o,$(IMG_SRCS))
-IMG_LIBS := -lcrypto
+IMG_LIBS := -lcrypto -lm
 
 # Hooks whose file is not there yet are compiled out of the flow (clean.c).
 IMG_HOOK_FLAGS := $(if $(wildcard daemon/image/cse.c),,-DIMG_NO_CSE) \

@@ -98,4 +98,21 @@ int img_set_len(struct img_ctx *c, size_t len);
 /* Copy @size bytes from the region start into a new buffer. */
 int img_save(struct img_ctx *c, const struct img_range *rg, int64_t size, struct img_buf *out);
 
+/* Steps of the flow, one file each; 0, -ENOMEM or IMG_STOP. */
+int img_ifd_decode(struct img_ctx *c, int64_t sig);		/* ifd.c */
+void img_ifd_sanity(struct img_ctx *c);				/* ifd.c */
+int img_fpt_find(struct img_ctx *c);				/* fpt.c */
+int img_fpt_clean(struct img_ctx *c, int64_t *extra_end);	/* fpt.c */
+int img_manifest_parse(struct img_ctx *c);			/* manifest.c */
+int img_gen2_modules(struct img_ctx *c, int64_t *end);	/* gen2.c */
+int img_gen3_modules(struct img_ctx *c, int64_t *end);	/* gen3.c */
+/* relocate.c; @llut_rel: data offset of the first Huffman module, -1 for none */
+int img_relocate(struct img_ctx *c, int64_t llut_rel, int64_t *new_off);
+/* rsa.c: check the FTPR signature of the manifest at @m in @data[0..len) */
+int img_rsa_check(struct img_ctx *c, const uint8_t *data, size_t len, int64_t m,
+		  enum img_sig *sig);
+
+/* me_cleaner's name handling: NULs stripped from the end; false if not 7-bit ASCII. */
+bool img_ascii_name(const uint8_t *p, size_t n, char *out);
+
 #endif

@@ -197,7 +197,9 @@ struct img_bootguard_info {
 struct img_report {
 	enum img_kind kind;
 	struct img_region regions[IMG_REGION__MAX];
-	uint32_t flmstr2;		/* ME master access, before -d */
+	uint32_t flmstr[3];		/* FLMSTR1..3 (host, ME, GbE master access) before -d */
+	bool ifd_sane;			/* the descriptor sanity checks below passed */
+	char ifd_problem[128];		/* the first one that failed, "" when sane */
 	bool me_disabled;		/* "The ME region in this image has already been disabled" */
 	bool fpt_found;
 	uint64_t fpt_offset;		/* absolute */

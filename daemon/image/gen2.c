@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Generation 2 (ME 6-10, TXE 1-2, SPS 2-3): the $MME module headers after the $MN2
+ * manifest, LLUT Huffman chunks, module removal and relocation (me_cleaner §13).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "image-internal.h"
+
+struct chunk {
+	int64_t start, end;
+};
+
+static int64_t floordiv(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	if ((a % b) && ((a < 0) != (b < 0)))
+		q--;
+	return q;
+}
+
+/* Python's slice bounds for a list of @len elements. */
+static void slice_bounds(int64_t len, int64_t start, int64_t stop, int64_t *a, int64_t *b)
+{
+	if (start < 0) {
+		start += len;
+		if (start < 0)
+			start = 0;
+	} else if (start > len) {
+		start = len;
+	}
+	if (stop < 0) {
+		stop += len;
+		if (stop < 0)
+			stop = 0;
+	} else if (stop > len) {
+		stop = len;
+	}
+	*a = start;
+	*b = stop < start ? start : stop;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* §13.4: every chunk runs up to the next chunk's start (or the stream end). */
+static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunk **out, uint32_t *count,
+		       int64_t *base, int64_t *chunk_size)
+{
+	const uint8_t *p = NULL;
+	int64_t *sorted, stream_end;
+	size_t nsorted = 0, i, j;
+	struct chunk *ch;
+	uint32_t n;
+	int r;
+
+	r = img_read(c, &c->me, llut, 0x40, &p);
+	if (r)
+		return r;
+	n = img_le32(p + 4);
+	*base = (int64_t)img_le32(p + 8) + 0x10000000;
+	*chunk_size = img_le32(p + 0x30);
+	stream_end = (int64_t)img_le32(p + 0x10) + img_le32(p + 0x14);
+	r = img_read(c, &c->me, llut + 0x40, (size_t)n * 4, &p);
+	if (r)
+		return r;
+	ch = calloc((size_t)n + 1, sizeof(*ch));
+	sorted = calloc((size_t)n + 1, sizeof(*sorted));
+	if (!ch || !sorted) {
+		free(ch);
+		free(sorted);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t v = img_le32(p + 4 * i);
+
+		if ((v >> 24) == 0x80)
+			continue;
+		ch[i].start = v & 0xFFFFFF;
+		if (ch[i].start)
+			sorted[nsorted++] = ch[i].start;
+	}
+	sorted[nsorted++] = stream_end;
+	qsort(sorted, nsorted, sizeof(*sorted), cmp_i64);
+	for (i = 0; i < n; i++) {
+		if (!ch[i].start)
+			continue;
+		/* the element right after the first occurrence of start */
+		for (j = 0; j < nsorted && sorted[j] != ch[i].start; j++)
+			;
+		if (j + 1 >= nsorted) {
+			free(ch);
+			free(sorted);
+			return img_fail(c, "Error: LLUT chunk %zu starts at 0x%llx, past the end of "
+					"the Huffman stream (0x%llx): the image is malformed\n",
+					i, (long long)ch[i].start, (long long)stream_end);
+		}
+		ch[i].end = sorted[j + 1];
+	}
+	free(sorted);
+	*out = ch;
+	*count = n;
+	return 0;
+}
+
+static bool essential(const char *name)
+{
+	return !strcmp(name, "ROMP") || !strcmp(name, "BUP");
+}
+
+static struct img_module *report_module(struct img_ctx *c, const char *name, enum img_comp comp)
+{
+	struct img_module *m;
+
+	if (c->rep->n_modules >= IMG_MAX_MODULES)
+		return NULL;
+	m = &c->rep->modules[c->rep->n_modules++];
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->comp = comp;
+	return m;
+}
+
+/* §13.3: the single walk over the module headers. */
+static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, size_t size,
+			  int64_t *end)
+{
+	static const char *const comp_name[] = { "uncomp.", "Huffman", "LZMA" };
+	int64_t ftpr = c->ftpr_offset, base = 0, chunk_size = 0, i, k;
+	struct chunk *chunks = NULL;
+	uint32_t nchunks = 0;
+	struct chunk *prot = NULL;
+	size_t nprot = 0, cprot = 0;
+	int r = 0;
+
+	for (i = 0; i < n && !r; i++) {
+		const uint8_t *h = hdrs + (size_t)i * size;
+		int64_t offset = ftpr + img_le32(h + 0x38), msize = img_le32(h + 0x40);
+		unsigned comp = (img_le32(h + 0x50) >> 4) & 7;
+		struct img_module *m;
+		char name[17];
+
+		if (!img_ascii_name(h + 4, 16, name)) {
+			r = img_fail(c, "Error: FTPR module %lld has a name that is not ASCII: "
+				     "the image is malformed\n", (long long)i);
+			break;
+		}
+		if (comp > 2) {
+			r = img_fail(c, "Error: FTPR module %s has an unknown compression type (%u): "
+				     "the image is malformed\n", name, comp);
+			break;
+		}
+		r = img_out(c, " %-16s (%-7s, ", name, comp_name[comp]);
+		if (r)
+			break;
+		m = report_module(c, name, comp == 0 ? IMG_COMP_UNCOMPRESSED :
+					   comp == 1 ? IMG_COMP_HUFFMAN : IMG_COMP_LZMA);
+
+		if (comp != 1) {
+			r = img_out(c, "0x%06llx - 0x%06llx       ): ", (long long)offset,
+				    (long long)(offset + msize));
+			if (r)
+				break;
+			if (m) {
+				m->start = (uint32_t)offset;
+				m->end = (uint32_t)(offset + msize);
+			}
+			if (essential(name)) {
+				if (offset + msize > *end)
+					*end = offset + msize;
+				r = img_out(c, "NOT removed, essential\n");
+				if (m)
+					m->fate = IMG_MOD_KEPT;
+			} else {
+				int64_t stop = offset + msize < c->me.end ? offset + msize : c->me.end;
+
+				r = img_fill(c, &c->me, offset, stop, 0xFF);
+				if (!r)
+					r = img_out(c, "removed\n");
+				if (m)
+					m->fate = IMG_MOD_REMOVED;
+			}
+			continue;
+		}
+
+		/* Huffman */
+		if (!nchunks) {
+			const uint8_t *p = NULL;
+
+			r = img_read(c, &c->me, offset, 4, &p);
+			if (r)
+				break;
+			if (memcmp(p, "LLUT", 4)) {
+				r = img_fail(c, "Huffman modules found, but LLUT is not present\n");
+				break;
+			}
+			free(chunks);
+			chunks = NULL;
+			r = llut_chunks(c, offset, &chunks, &nchunks, &base, &chunk_size);
+			if (r)
+				break;
+		}
+		if (!chunk_size) {
+			r = img_fail(c, "Error: the LLUT chunk size is 0: the image is malformed\n");
+			break;
+		}
+		{
+			int64_t first = floordiv((int64_t)img_le32(h + 0x34) - base, chunk_size);
+			int64_t last = first + floordiv(img_le32(h + 0x3C), chunk_size);
+			int64_t a, b, huff = 0;
+			char kib[32];
+			double q;
+
+			slice_bounds(nchunks, first, last + 1, &a, &b);
+			for (k = a; k < b; k++)
+				huff += chunks[k].end - chunks[k].start;
+			/* Python 3 round(): half to even */
+			q = (double)huff / 1024.0;
+			snprintf(kib, sizeof(kib), "~%.0f KiB", nearbyint(q));
+			r = img_out(c, "fragmented data, %-9s): ", kib);
+			if (r)
+				break;
+			if (m)
+				m->huffman_bytes = (uint32_t)huff;
+			if (essential(name)) {
+				for (k = a; k < b; k++) {
+					if (!chunks[k].start)
+						continue;
+					if (nprot == cprot) {
+						struct chunk *np;
+
+						cprot = cprot ? cprot * 2 : 256;
+						np = realloc(prot, cprot * sizeof(*np));
+						if (!np) {
+							r = -ENOMEM;
+							break;
+						}
+						prot = np;
+					}
+					prot[nprot++] = chunks[k];
+				}
+				if (!r)
+					r = img_out(c, "NOT removed, essential\n");
+				if (m)
+					m->fate = IMG_MOD_KEPT;
+			} else {
+				r = img_out(c, "removed\n");
+				if (m)
+					m->fate = IMG_MOD_REMOVED;
+			}
+		}
+	}
+
+	if (!r && nchunks) {
+		int64_t max_end = -1;
+		size_t j;
+
+		for (k = 0; k < nchunks && !r; k++) {
+			const struct chunk *ck = &chunks[k];
+			bool removable = true;
+
+			for (j = 0; j < nprot; j++) {
+				const struct chunk *pp = &prot[j];
+
+				if ((pp->start <= ck->start && ck->start < pp->end) ||
+				    (pp->start < ck->end && ck->end <= pp->end)) {
+					removable = false;
+					break;
+				}
+			}
+			if (removable && ck->end > ck->start)
+				r = img_fill(c, &c->me, ck->start,
+					     ck->end < c->me.end ? ck->end : c->me.end, 0xFF);
+		}
+		for (j = 0; j < nprot; j++)
+			if (prot[j].end > max_end)
+				max_end = prot[j].end;
+		if (!r && !nprot)
+			r = img_fail(c, "Error: Huffman modules found, but none of them is essential "
+				     "(ROMP/BUP): the image is malformed\n");
+		if (!r && max_end > *end)
+			*end = max_end;
+	}
+	free(chunks);
+	free(prot);
+	return r;
+}
+
+int img_gen2_modules(struct img_ctx *c, int64_t *end)
+{
+	int64_t ftpr = c->ftpr_offset, llut_rel = -1, new_off;
+	const uint8_t *d, *hdrs;
+	uint8_t *copy;
+	size_t size = 0;
+	uint32_t n, i;
+	int r;
+
+	*end = -1;
+	r = img_read32(c, &c->me, ftpr + 0x20, &n);
+	if (r)
+		return r;
+	r = img_read(c, &c->me, ftpr + 0x290, 0x84, &d);
+	if (r)
+		return r;
+	if (!memcmp(d, "$MME", 4)) {
+		if (!memcmp(d + 0x60, "$MME", 4) || n == 1)
+			size = 0x60;
+		else if (!memcmp(d + 0x80, "$MME", 4))
+			size = 0x80;
+	}
+	if (!size)
+		return img_out(c, "Can't find the module header size; skipping modules removal\n");
+
+	r = img_read(c, &c->me, ftpr + 0x290, (size_t)n * size, &hdrs);
+	if (r)
+		return r;
+	for (i = 0; i < n; i++)
+		if (memcmp(hdrs + (size_t)i * size, "$MME", 4))
+			return img_out(c, "Found less modules than expected in the FTPR partition; "
+				       "skipping modules removal\n");
+	/* removal writes into the region: keep the headers in a copy */
+	copy = malloc((size_t)n * size + 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, hdrs, (size_t)n * size);
+
+	if (c->o->keep_modules) {
+		*end = ftpr + c->ftpr_length;
+	} else {
+		*end = 0;
+		r = remove_modules(c, copy, n, size, end);
+	}
+	if (!r && c->o->relocate) {
+		for (i = 0; i < n; i++) {
+			const uint8_t *h = copy + (size_t)i * size;
+
+			if (((img_le32(h + 0x50) >> 4) & 7) == 1) {
+				llut_rel = img_le32(h + 0x38);
+				break;
+			}
+		}
+		r = img_relocate(c, llut_rel, &new_off);
+		if (!r) {
+			*end += new_off - ftpr;
+			c->ftpr_offset = (uint32_t)new_off;
+		}
+	}
+	free(copy);
+	return r;
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Generation 3 (ME 11, TXE 3, SPS 4): module removal over the $CPD directory
+ * (me_cleaner §14). A module runs up to the next one in offset order; a sentinel
+ * "end" at the partition length sorts first among equals.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "image-internal.h"
+
+struct cpd_mod {
+	char name[13];
+	int64_t off;
+	bool huffman;
+	size_t order;		/* for a stable sort */
+};
+
+static int cmp_mod(const void *a, const void *b)
+{
+	const struct cpd_mod *x = a, *y = b;
+
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static bool essential(const char *name)
+{
+	static const char *const prefixes[] = { "rbe", "kernel", "syslib", "bup" };
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+int img_gen3_modules(struct img_ctx *c, int64_t *end)
+{
+	int64_t ftpr = c->ftpr_offset, new_off;
+	struct cpd_mod *mods;
+	const uint8_t *p = NULL;
+	uint32_t count, i;
+	int r;
+
+	*end = 0;
+	if (c->o->keep_modules) {
+		*end = ftpr + c->ftpr_length;
+		goto relocate;
+	}
+	r = img_read32(c, &c->me, ftpr + 4, &count);
+	if (r)
+		return r;
+	r = img_read(c, &c->me, ftpr + 0x10, (size_t)count * 0x18, &p);
+	if (r)
+		return r;
+	mods = calloc((size_t)count + 1, sizeof(*mods));
+	if (!mods)
+		return -ENOMEM;
+	strcpy(mods[0].name, "end");
+	mods[0].off = c->ftpr_length;
+	for (i = 0; i < count; i++) {
+		const uint8_t *e = p + (size_t)i * 0x18;
+		uint32_t w = img_le32(e + 0xC);
+
+		if (!img_ascii_name(e, 12, mods[i + 1].name)) {
+			free(mods);
+			return img_fail(c, "Error: $CPD entry %u has a name that is not ASCII: "
+					"the image is malformed\n", i);
+		}
+		mods[i + 1].off = w & 0x01FFFFFF;
+		mods[i + 1].huffman = (w >> 25) & 1;
+		mods[i + 1].order = i + 1;
+	}
+	qsort(mods, (size_t)count + 1, sizeof(*mods), cmp_mod);
+
+	for (i = 0, r = 0; i < count && !r; i++) {
+		const struct cpd_mod *m = &mods[i];
+		int64_t start = ftpr + m->off, stop = ftpr + mods[i + 1].off;
+		bool man = ends_with(m->name, ".man"), met = ends_with(m->name, ".met");
+		const char *label = man || met ? "uncompressed" :
+				    m->huffman ? "Huffman" : "LZMA/uncomp.";
+		struct img_module *rm = NULL;
+		bool kept = true;
+
+		if (c->rep->n_modules < IMG_MAX_MODULES) {
+			rm = &c->rep->modules[c->rep->n_modules++];
+			snprintf(rm->name, sizeof(rm->name), "%s", m->name);
+			rm->comp = man || met ? IMG_COMP_MANIFEST :
+				   m->huffman ? IMG_COMP_HUFFMAN : IMG_COMP_LZMA;
+			rm->start = (uint32_t)start;
+			rm->end = (uint32_t)stop;
+		}
+		r = img_out(c, " %-12s (%-12s, 0x%06llx - 0x%06llx): ", m->name, label,
+			    (long long)start, (long long)stop);
+		if (r)
+			break;
+		if (man) {
+			r = img_out(c, "NOT removed, partition manif.\n");
+		} else if (met) {
+			r = img_out(c, "NOT removed, module metadata\n");
+		} else if (essential(m->name)) {
+			r = img_out(c, "NOT removed, essential\n");
+		} else {
+			kept = false;
+			r = img_fill(c, &c->me, start, stop < c->me.end ? stop : c->me.end, 0xFF);
+			if (!r)
+				r = img_out(c, "removed\n");
+		}
+		if (rm)
+			rm->fate = kept ? IMG_MOD_KEPT : IMG_MOD_REMOVED;
+		if (kept && stop > *end)
+			*end = stop;
+	}
+	free(mods);
+	if (r)
+		return r;
+relocate:
+	if (c->o->relocate) {
+		r = img_relocate(c, -1, &new_off);
+		if (r)
+			return r;
+		*end += new_off - ftpr;
+		c->ftpr_offset = (uint32_t)new_off;
+	}
+	return 0;
+}

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Intel Flash Descriptor (me_cleaner §5), plus the sanity checks the me_cleaner
+ * wiki asks for before trusting a dump (region sizes that make sense, every master
+ * with read/write access to its own region), which go into the report.
+ */
+#include <stdio.h>
+
+#include "image-internal.h"
+
+static void region_decode(struct img_region *rg, uint32_t v)
+{
+	rg->present = true;
+	rg->reg = v;
+	rg->start = (uint64_t)(v & 0x7FFF) << 12;
+	rg->end = (uint64_t)(((v >> 4) & 0x07FFF000) | 0xFFF) + 1;
+	rg->enabled = rg->start < rg->end;
+}
+
+static int file_read32(struct img_ctx *c, int64_t off, uint32_t *v)
+{
+	if (off < 0 || off + 4 > (int64_t)c->len)
+		return img_fail(c, "Error: the flash descriptor points past the end of the file "
+				"(offset 0x%llx, file size 0x%zx)\n", (long long)off, c->len);
+	*v = img_le32(c->buf + off);
+	return 0;
+}
+
+int img_ifd_decode(struct img_ctx *c, int64_t sig)
+{
+	struct img_report *rep = c->rep;
+	uint32_t flmap0, flmap1, flmap2, v;
+	int i, r;
+
+	r = file_read32(c, sig + 4, &flmap0);
+	if (!r)
+		r = file_read32(c, sig + 8, &flmap1);
+	if (!r)
+		r = file_read32(c, sig + 0xC, &flmap2);
+	if (r)
+		return r;
+	c->frba = ((flmap0 >> 16) & 0xFF) << 4;
+	c->fmba = (flmap1 & 0xFF) << 4;
+	c->fpsba = ((flmap1 >> 16) & 0xFF) << 4;
+	c->fmsba = (flmap2 & 0xFF) << 4;
+
+	for (i = 0; i < IMG_REGION__MAX; i++) {
+		/* me_cleaner reads FLREG0..2; the others only feed the report */
+		if (i > IMG_REGION_ME && c->frba + 4 * i + 4 > c->len)
+			break;
+		r = file_read32(c, c->frba + 4 * i, &v);
+		if (r)
+			return r;
+		region_decode(&rep->regions[i], v);
+	}
+	c->fd.start = rep->regions[IMG_REGION_FD].start;
+	c->fd.end = rep->regions[IMG_REGION_FD].end;
+	c->bios.start = rep->regions[IMG_REGION_BIOS].start;
+	c->bios.end = rep->regions[IMG_REGION_BIOS].end;
+	c->me.start = rep->regions[IMG_REGION_ME].start;
+	c->me.end = rep->regions[IMG_REGION_ME].end;
+	for (i = 0; i < 3; i++)
+		if (c->fmba + 4 * i + 4 <= c->len)
+			rep->flmstr[i] = img_le32(c->buf + c->fmba + 4 * i);
+	return 0;
+}
+
+/* Read and write access of master @m (1-based FLMSTRn) to region @rg, in either layout. */
+static bool master_has_rw(uint32_t flmstr, int rg)
+{
+	bool v1 = (flmstr >> (16 + rg) & 1) && (flmstr >> (24 + rg) & 1);	/* ICH8..Sunrise Point-less */
+	bool v2 = (flmstr >> (8 + rg) & 1) && (flmstr >> (20 + rg) & 1);	/* IFD v2 (100 series+) */
+
+	return v1 || v2;
+}
+
+void img_ifd_sanity(struct img_ctx *c)
+{
+	struct img_report *rep = c->rep;
+	const struct img_region *fd = &rep->regions[IMG_REGION_FD];
+	char *why = rep->ifd_problem;
+	size_t n = sizeof(rep->ifd_problem);
+	int i;
+
+	rep->ifd_sane = false;
+	if (!fd->enabled || fd->start != 0 || fd->end != 0x1000) {
+		snprintf(why, n, "descriptor region is 0x%llx-0x%llx, not 0x0-0x1000",
+			 (unsigned long long)fd->start, (unsigned long long)fd->end);
+		return;
+	}
+	for (i = 0; i < IMG_REGION__MAX; i++) {
+		const struct img_region *rg = &rep->regions[i];
+
+		if (!rg->present || !rg->enabled)
+			continue;
+		if (rg->end > c->len) {
+			snprintf(why, n, "region %d (0x%llx-0x%llx) ends past the file (0x%zx bytes)",
+				 i, (unsigned long long)rg->start, (unsigned long long)rg->end, c->len);
+			return;
+		}
+		if (i != IMG_REGION_FD && rg->start < fd->end) {
+			snprintf(why, n, "region %d overlaps the descriptor", i);
+			return;
+		}
+	}
+	if (!rep->regions[IMG_REGION_BIOS].enabled) {
+		snprintf(why, n, "no BIOS region");
+		return;
+	}
+	/* FLMSTR1 = host CPU/BIOS, FLMSTR2 = ME, FLMSTR3 = GbE: each needs RW on itself */
+	for (i = 1; i <= 3; i++) {
+		if (i == 3 && !rep->regions[IMG_REGION_GBE].enabled)
+			break;
+		if (i == 2 && !rep->regions[IMG_REGION_ME].enabled)
+			continue;
+		if (!master_has_rw(rep->flmstr[i - 1], i)) {
+			snprintf(why, n, "FLMSTR%d (0x%08x) has no read/write access to its own region",
+				 i, rep->flmstr[i - 1]);
+			return;
+		}
+	}
+	why[0] = 0;
+	rep->ifd_sane = true;
+}
