@@ -22,6 +22,9 @@ MECTL_LIBS += $(shell pkg-config --libs libsystemd 2>/dev/null)
 $(B)/client/bus-client.o $(B)/client/verb-jobs.o: client/bus-client.h
 
 # VM tests: every job type on flashsim + mectl_flash with a real dbus-daemon.
+SELFTESTS += $(B)/selftests/daemon/submit-image
+$(B)/selftests/daemon/submit-image: $(B)/client/bus-client.o
+LDLIBS_submit-image := -lsystemd
 VM_TESTS += tests/selftests/daemon/daemon.sh
 # Benchmark: mectl neutralize vs the seed guide's flashrom workflow.
 BENCHES += bench/neutralize/run.sh
