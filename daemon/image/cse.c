@@ -448,6 +448,21 @@ static int hap_word(struct img_ctx *c, const struct cse_hap *h, uint32_t *off)
 	return 0;
 }
 
+/* A directory name for display: NULs stripped, non-ASCII shown as "????". */
+static void cse_name(const uint8_t *p, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n && p[i]; i++) {
+		if (p[i] < 0x20 || p[i] > 0x7E) {
+			strcpy(out, "????");
+			return;
+		}
+		out[i] = (char)p[i];
+	}
+	out[i] = 0;
+}
+
 static void fill_report(struct img_ctx *c, const struct img_range *rg, const struct cse_scan *s,
 			const char *md5, const struct img_key *k, const struct cse_hap *h)
 {
@@ -488,8 +503,7 @@ static void fill_report(struct img_ctx *c, const struct img_range *rg, const str
 		struct img_module *m = &rep->modules[rep->n_modules];
 		uint32_t w = img_le32(e + 0x0C);
 
-		if (!img_ascii_name(e, 12, m->name))
-			snprintf(m->name, sizeof(m->name), "????");
+		cse_name(e, 12, m->name);
 		m->start = (uint32_t)s->cpd + (w & 0x01FFFFFF);
 		m->end = m->start + img_le32(e + 0x10);
 		m->comp = strstr(m->name, ".man") || strstr(m->name, ".met") ? IMG_COMP_MANIFEST :
