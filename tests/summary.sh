@@ -25,7 +25,7 @@ for d in "${dirs[@]}"; do
 		rc=$(cat "$d/$name.rc" 2>/dev/null || echo 255)
 		totals=$(grep -E '^# Totals: pass:[0-9]+ fail:[0-9]+' "$tap" | tail -n1)
 		if [ -n "$totals" ]; then
-			p=$(sed -E 's/.*pass:([0-9]+).*/\1/' <<< "$totals")
+			p=$(sed -E 's/.*Totals: pass:([0-9]+).*/\1/' <<< "$totals")
 			f=$(sed -E 's/.* fail:([0-9]+).*/\1/' <<< "$totals")
 			s=$(sed -E 's/.*skip:([0-9]+).*/\1/' <<< "$totals")
 			e=$(sed -E 's/.*error:([0-9]+).*/\1/' <<< "$totals")
