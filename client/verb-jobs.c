@@ -135,97 +135,165 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *ret)
 	return 0;
 }
 
-/* Returns <0 error, 0 exit (help), >0 go on. neutralize keeps unknown flags. */
+/* One option of ours in neutralize's argv: "--name=V", "--name V" or a flag. */
+static int take_value(int argc, char **argv, int *i, const char *name, const char **ret)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n))
+		return 0;
+	if (argv[*i][n] == '=') {
+		*ret = argv[*i] + n + 1;
+		return 1;
+	}
+	if (argv[*i][n] != 0)
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "mectl: %s needs a value\n", name);
+		return -EINVAL;
+	}
+	*ret = argv[++*i];
+	return 1;
+}
+
+static int apply_option(struct args *a, int c, const char *val);
+
+/*
+ * neutralize: mectl's own options anywhere, everything else is a me_cleaner flag
+ * passed on verbatim (bundled "-Sk", "-w MFS,EFFS" included); "--" ends ours.
+ */
+static int parse_neutralize(int argc, char **argv, struct args *a)
+{
+	static const struct { const char *name; int c; } valued[] = {
+		{ "--bus", ARG_BUS }, { "--mtd", ARG_MTD }, { "--passes", ARG_PASSES },
+		{ "--backup", ARG_BACKUP },
+	};
+	bool ours = true;
+	int i, k, r;
+
+	for (i = 1; i < argc; i++) {
+		const char *val = NULL;
+
+		if (!ours) {
+			a->flags[a->n_flags++] = argv[i];
+			continue;
+		}
+		if (!strcmp(argv[i], "--")) {
+			ours = false;
+			continue;
+		}
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			help(argv[0]);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--json")) {
+			a->json = true;
+			continue;
+		}
+		for (k = 0, r = 0; k < (int)(sizeof(valued) / sizeof(valued[0])); k++) {
+			r = take_value(argc, argv, &i, valued[k].name, &val);
+			if (r != 0)
+				break;
+		}
+		if (r < 0)
+			return r;
+		if (r > 0) {
+			r = apply_option(a, valued[k].c, val);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		a->flags[a->n_flags++] = argv[i];
+	}
+	return 1;
+}
+
+static int apply_option(struct args *a, int c, const char *val)
+{
+	unsigned long n;
+
+	switch (c) {
+	case ARG_BUS:
+		a->bus = val;
+		break;
+	case ARG_JSON:
+		a->json = true;
+		break;
+	case ARG_MTD:
+		if (parse_mtd(val, &a->mtd) < 0) {
+			fprintf(stderr, "mectl: --mtd wants /dev/mtdN or N, not '%s'\n", val);
+			return -EINVAL;
+		}
+		break;
+	case ARG_PASSES:
+		if (parse_uint(val, 16, &n) < 0 || n < 1) {
+			fprintf(stderr, "mectl: --passes wants 1..16, not '%s'\n", val);
+			return -EINVAL;
+		}
+		a->passes = (unsigned)n;
+		break;
+	case ARG_FORCE:
+		a->force = true;
+		break;
+	case ARG_NO_BLOCK:
+		a->no_block = true;
+		break;
+	case ARG_BACKUP:
+		a->backup = val;
+		break;
+	case ARG_ATTACH: {
+		char buf[32], *dot;
+		unsigned long b, s;
+
+		snprintf(buf, sizeof(buf), "%s", val);
+		dot = strchr(buf, '.');
+		if (!dot || (*dot = 0, parse_uint(buf, 65535, &b) < 0) || parse_uint(dot + 1, 255, &s) < 0) {
+			fprintf(stderr, "mectl: --attach wants BUS.CS (e.g. 0.0)\n");
+			return -EINVAL;
+		}
+		a->bus_num = (long)b;
+		a->cs = (long)s;
+		break;
+	}
+	case ARG_SPEED:
+		if (parse_uint(val, 200000000, &n) < 0) {
+			fprintf(stderr, "mectl: --speed wants Hz, not '%s'\n", val);
+			return -EINVAL;
+		}
+		a->speed_hz = (unsigned)n;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Returns <0 error, 0 exit (help), >0 go on. */
 static int parse_argv(int argc, char **argv, struct args *a)
 {
-	bool collect = !strcmp(argv[0], "neutralize");
-	unsigned long n;
-	int c;
+	int c, r;
 
 	*a = (struct args) { .mtd = -1, .bus_num = -1, .cs = -1 };
 	a->rest = calloc((size_t)argc + 1, sizeof(char *));
 	a->flags = calloc((size_t)argc + 1, sizeof(char *));
 	if (!a->rest || !a->flags)
 		return -ENOMEM;
-	opterr = !collect;
+	if (!strcmp(argv[0], "neutralize"))
+		return parse_neutralize(argc, argv, a);
 	optind = 1;
-	/* "-" first: non-options come back as 1 in order; neutralize passes the rest on. */
-	while ((c = getopt_long(argc, argv, collect ? "-:h" : "-h", long_options, NULL)) >= 0) {
-		switch (c) {
-		case 'h':
+	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) >= 0) {
+		if (c == 'h') {
 			help(argv[0]);
 			return 0;
-		case ARG_BUS:
-			a->bus = optarg;
-			break;
-		case ARG_JSON:
-			a->json = true;
-			break;
-		case ARG_MTD:
-			if (parse_mtd(optarg, &a->mtd) < 0) {
-				fprintf(stderr, "mectl: --mtd wants /dev/mtdN or N, not '%s'\n", optarg);
-				return -EINVAL;
-			}
-			break;
-		case ARG_PASSES:
-			if (parse_uint(optarg, 16, &n) < 0 || n < 1) {
-				fprintf(stderr, "mectl: --passes wants 1..16, not '%s'\n", optarg);
-				return -EINVAL;
-			}
-			a->passes = (unsigned)n;
-			break;
-		case ARG_FORCE:
-			a->force = true;
-			break;
-		case ARG_NO_BLOCK:
-			a->no_block = true;
-			break;
-		case ARG_BACKUP:
-			a->backup = optarg;
-			break;
-		case ARG_ATTACH: {
-			char *dot = strchr(optarg, '.');
-			unsigned long b, s;
-
-			if (!dot || (*dot = 0, parse_uint(optarg, 65535, &b) < 0) ||
-			    parse_uint(dot + 1, 255, &s) < 0) {
-				fprintf(stderr, "mectl: --attach wants BUS.CS (e.g. 0.0)\n");
-				return -EINVAL;
-			}
-			a->bus_num = (long)b;
-			a->cs = (long)s;
-			break;
 		}
-		case ARG_SPEED:
-			if (parse_uint(optarg, 200000000, &n) < 0) {
-				fprintf(stderr, "mectl: --speed wants Hz, not '%s'\n", optarg);
-				return -EINVAL;
-			}
-			a->speed_hz = (unsigned)n;
-			break;
-		case 1:
-			if (collect)
-				a->flags[a->n_flags++] = optarg;
-			else
-				a->rest[a->n_rest++] = optarg;
-			break;
-		case '?':
-		case ':':
-			if (!collect)
-				return -EINVAL;
-			/* a me_cleaner flag: hand the word over as it was written */
-			a->flags[a->n_flags++] = argv[optind - 1];
-			break;
-		default:
+		if (c == '?')
 			return -EINVAL;
-		}
+		r = apply_option(a, c, optarg);
+		if (r < 0)
+			return r;
 	}
-	for (; optind < argc; optind++) {
-		if (collect)
-			a->flags[a->n_flags++] = argv[optind];
-		else
-			a->rest[a->n_rest++] = argv[optind];
-	}
+	for (; optind < argc; optind++)
+		a->rest[a->n_rest++] = argv[optind];
 	return 1;
 }
 

@@ -1,0 +1,222 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# mectld + mectl end to end, in the VM, as root: flashsim (the simulated chip) +
+# mectl_flash (the real module) + a real dbus-daemon on a private bus using the
+# real policy file. Every job type; neutralize on the lumpy ME7 image against
+# me_cleaner -S; kill -9 in the middle of a write; injected read flips and program
+# failures; unprivileged callers; cancel; persistence across restarts.
+set -u
+cd "$(dirname "$0")/../../.."
+SRC=$(pwd)
+SHARED=${MECTL_SHARED:-$SRC/../shared}
+MECTL=$SRC/build/mectl
+MECTLD=$SRC/build/mectld
+SUBMIT=$SRC/build/selftests/daemon/submit-image
+T=$(mktemp -d /tmp/mectld-test.XXXXXX)
+SIM=/sys/kernel/debug/flashsim
+BUS=unix:path=$T/bus.sock
+STATE=$T/state
+DPID= BPID=
+n=0 fails=0
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+note() { echo "# $*"; }
+
+stop_daemon() {
+	if [ -n "$DPID" ]; then
+		kill -TERM "$DPID" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$DPID" 2>/dev/null
+		wait "$DPID" 2>/dev/null
+	fi
+	DPID=
+}
+
+cleanup() {
+	stop_daemon
+	[ -n "$BPID" ] && kill "$BPID" 2>/dev/null && wait "$BPID" 2>/dev/null
+	echo 0 > /sys/module/flashsim/parameters/timing 2>/dev/null
+	echo 0 > /sys/module/flashsim/parameters/clock_hz 2>/dev/null
+	rmmod mectl_flash 2>/dev/null
+	rmmod flashsim 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+[ -x "$MECTL" ] && [ -x "$MECTLD" ] && [ -x "$SUBMIT" ] || skip_all "build first (make)"
+command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
+rmmod mectl_flash flashsim 2>/dev/null
+
+start_daemon() {
+	"$MECTLD" --bus="$BUS" --state-dir="$STATE" >> "$T/mectld.log" 2>&1 &
+	DPID=$!
+	for _ in $(seq 100); do
+		"$MECTL" jobs --bus="$BUS" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+chip_sha() { sha "$SIM/data"; }
+# A field of a job's JSON (mectl job ID --json) without jq: numbers and strings.
+job_field() {
+	"$MECTL" job "$1" --json --bus="$BUS" | python3 -c "import json,sys; print(json.load(sys.stdin)$2)"
+}
+
+# --- fixtures --------------------------------------------------------------------
+xz -dc "$SHARED/testdata/images/full_cb_lumpy_me7_8M.bin.xz" > "$T/orig.bin" || skip_all "no lumpy image"
+S_SHA=$(awk '$2 == "out.bin" { print $1 }' "$SHARED/testdata/me_cleaner/full_cb_lumpy_me7_8M/S/sha256")
+ORIG_SHA=$(sha "$T/orig.bin")
+
+modprobe flashsim bus_num=0 chip=w25q64fv || skip_all "flashsim not available"
+dd if="$T/orig.bin" of="$SIM/data" bs=1M conv=notrunc status=none
+modprobe mectl_flash bus=0 cs=0 || skip_all "mectl_flash not available"
+MTD=$(grep -l . /sys/class/mtd/mtd*/name 2>/dev/null | head -n1 | sed 's#.*/mtd\([0-9]*\)/name#\1#')
+[ -n "$MTD" ] || skip_all "mectl_flash registered no MTD device"
+note "chip on /dev/mtd$MTD"
+
+sed -e "s#@BUS_SOCKET@#$T/bus.sock#" -e "s#@POLICY@#$SRC/daemon/org.mectl1.conf#" \
+	tests/selftests/daemon/test-bus.conf > "$T/bus.conf"
+dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile 2>"$T/dbus.log" &
+BPID=$!
+for _ in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.1; done
+chmod 755 "$T"
+
+echo "1..25"
+
+# --- client without a daemon ---------------------------------------------------------
+out=$("$MECTL" jobs --bus="$BUS" 2>&1); rc=$?
+check "client says clearly that mectld is not running" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep 'mectld is not running')"
+
+check "mectld starts on the private bus" start_daemon
+
+# --- probe -----------------------------------------------------------------------------
+out=$("$MECTL" probe --json --bus="$BUS"); rc=$?
+check "probe finds the W25Q64 (JEDEC ef4017) on /dev/mtd$MTD" \
+	test "$rc" = 0 -a -n "$(echo "$out" | grep '"jedec_id":"ef4017"')" -a -n "$(echo "$out" | grep "\"mtd\":$MTD")"
+
+# --- authorization ------------------------------------------------------------------------
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$MECTL" probe --bus="$BUS" 2>&1); rc=$?
+check "unprivileged probe refused with org.mectl1.Error.AccessDenied" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep 'org.mectl1.Error.AccessDenied')"
+mkdir -m 1777 "$T/pub"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$MECTL" neutralize --mtd "$MTD" \
+	--backup "$T/pub/nobody.bin" --bus="$BUS" 2>&1); rc=$?
+check "unprivileged neutralize refused, chip untouched, no backup file" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep 'AccessDenied')" -a "$(chip_sha)" = "$ORIG_SHA" -a ! -e "$T/pub/nobody.bin"
+cp "$T/orig.bin" "$T/pub.bin" && chmod 644 "$T/pub.bin"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$SUBMIT" "$BUS" check "$T/pub.bin" 2>&1); rc=$?
+check "unprivileged check job on a passed fd is allowed" \
+	test "$rc" = 0 -a -n "$(echo "$out" | grep 'VALID')"
+
+# --- image jobs -------------------------------------------------------------------------------
+"$SUBMIT" "$BUS" clean "$T/orig.bin" "$T/clean-S.bin" -S > "$T/clean.json"; rc=$?
+check "clean job -S output equals me_cleaner -S" test "$rc" = 0 -a "$(sha "$T/clean-S.bin")" = "$S_SHA"
+
+# --- read ----------------------------------------------------------------------------------------
+"$MECTL" read --mtd /dev/mtd"$MTD" --bus="$BUS" "$T/read1.bin" > "$T/read.out"; rc=$?
+check "read (2 passes) gives the chip's bytes" test "$rc" = 0 -a "$(sha "$T/read1.bin")" = "$ORIG_SHA"
+out=$("$MECTL" read --mtd "$MTD" --bus="$BUS" "$T/read1.bin" 2>&1); rc=$?
+check "read refuses to overwrite an existing backup" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep 'never overwritten')" -a "$(sha "$T/read1.bin")" = "$ORIG_SHA"
+
+# --- injected read bit flips ------------------------------------------------------------------------
+echo 200000 > "$SIM/flip_rate"
+out=$("$MECTL" read --mtd "$MTD" --passes 3 --bus="$BUS" "$T/flaky.bin" 2>&1); rc=$?
+echo 0 > "$SIM/flip_rate"
+note "$(echo "$out" | tail -n1)"
+check "read with bit flips fails naming offsets, no file, chip untouched" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep -E 'differs from pass 1 in [0-9]+ byte\(s\) at 0x')" \
+	-a ! -e "$T/flaky.bin" -a "$(chip_sha)" = "$ORIG_SHA"
+
+# --- write: refused without a backup of the current content ----------------------------------------
+printf '\x42' | dd of="$SIM/data" bs=1 seek=$((0x700000)) conv=notrunc status=none
+UNKNOWN_SHA=$(chip_sha)
+out=$("$MECTL" write --mtd "$MTD" --bus="$BUS" "$T/clean-S.bin" 2>&1); rc=$?
+check "write refused without a verified backup of the chip's content; chip untouched" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep 'no verified backup')" -a "$(chip_sha)" = "$UNKNOWN_SHA"
+out=$("$MECTL" restore --mtd "$MTD" --bus="$BUS" "$T/clean-S.bin" 2>&1); rc=$?
+check "restore refuses an image that is not one of its backups" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep 'not a backup')" -a "$(chip_sha)" = "$UNKNOWN_SHA"
+out=$("$MECTL" restore --mtd "$MTD" --json --bus="$BUS" "$T/read1.bin"); rc=$?
+check "restore puts the backup back, one block changed" \
+	test "$rc" = 0 -a "$(chip_sha)" = "$ORIG_SHA" -a -n "$(echo "$out" | grep '"blocks_changed":1,')"
+
+# --- neutralize -----------------------------------------------------------------------------------------
+out=$("$MECTL" neutralize --mtd /dev/mtd"$MTD" --backup "$T/backup.bin" --json --bus="$BUS"); rc=$?
+echo "$out" | python3 -c "import json,sys; r=json.load(sys.stdin)['result']; print('# neutralize: %s blocks, %s bytes changed, %s pages, %.1f s' % (r['blocks_changed'], r['bytes_changed'], r['pages_programmed'], r['seconds']))" 2>/dev/null
+check "neutralize: chip equals me_cleaner -S output" test "$rc" = 0 -a "$(chip_sha)" = "$S_SHA"
+check "neutralize: backup equals the original image" test "$(sha "$T/backup.bin")" = "$ORIG_SHA"
+out=$("$MECTL" neutralize --mtd "$MTD" --backup "$T/backup.bin" --bus="$BUS" 2>&1); rc=$?
+check "neutralize refuses an existing backup file" \
+	test "$rc" = 1 -a "$(sha "$T/backup.bin")" = "$ORIG_SHA"
+out=$("$MECTL" neutralize --mtd "$MTD" --backup "$T/b2.bin" --bogus-flag --bus="$BUS" 2>&1); rc=$?
+check "neutralize with a bad me_cleaner flag: InvalidArgs, nothing created" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep 'InvalidArgs')" -a ! -e "$T/b2.bin" -a "$(chip_sha)" = "$S_SHA"
+"$MECTL" restore --mtd "$MTD" --bus="$BUS" "$T/backup.bin" >/dev/null; rc=$?
+check "restore after neutralize brings back the original" test "$rc" = 0 -a "$(chip_sha)" = "$ORIG_SHA"
+
+# --- injected program failure ----------------------------------------------------------------------------
+STUCK=$(python3 -c "
+a=open('$T/orig.bin','rb').read(); b=open('$T/clean-S.bin','rb').read()
+print(next(i for i in range(len(a)) if a[i]!=b[i] and b[i]!=0xff))")
+echo "$STUCK" > "$SIM/stuck_addr"
+out=$("$MECTL" neutralize --mtd "$MTD" --backup "$T/backup2.bin" --bus="$BUS" 2>&1); rc=$?
+echo -1 > "$SIM/stuck_addr"
+note "$(echo "$out" | tail -n1)"
+check "program failure: verify catches it, the job fails naming restore" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep 'verify failed')" -a -n "$(echo "$out" | grep 'mectl restore')"
+check "program failure: the backup was still kept" test "$(sha "$T/backup2.bin")" = "$ORIG_SHA"
+"$MECTL" restore --mtd "$MTD" --bus="$BUS" "$T/backup2.bin" >/dev/null; rc=$?
+check "restore after the program failure brings back the original" test "$rc" = 0 -a "$(chip_sha)" = "$ORIG_SHA"
+
+# --- cancel ---------------------------------------------------------------------------------------------------
+echo 1000000 > /sys/module/flashsim/parameters/clock_hz
+"$MECTL" read --mtd "$MTD" --bus="$BUS" "$T/cancelled.bin" > "$T/cancel.out" 2>&1 &
+CPID=$!
+for _ in $(seq 100); do
+	ID=$("$MECTL" jobs --bus="$BUS" | awk '$2 == "read" && $3 == "running" { print $1 }' | tail -n1)
+	[ -n "$ID" ] && break
+	sleep 0.1
+done
+"$MECTL" cancel --bus="$BUS" "$ID"
+wait "$CPID"; rc=$?
+echo 0 > /sys/module/flashsim/parameters/clock_hz
+check "cancel stops a running read: job cancelled, no backup file" \
+	test "$rc" = 1 -a "$(job_field "$ID" "['state']")" = cancelled -a ! -e "$T/cancelled.bin"
+
+# --- kill -9 in the middle of a write ---------------------------------------------------------------------------
+# timing=1: every 4 KiB erase keeps the chip busy 45 ms, so the 140-block write takes seconds.
+echo 1 > /sys/module/flashsim/parameters/timing
+WID=$("$MECTL" write --mtd "$MTD" --no-block --json --bus="$BUS" "$T/clean-S.bin" | sed 's#.*/job/\([0-9]*\).*#\1#')
+PID2=$("$MECTL" probe --mtd "$MTD" --no-block --bus="$BUS" | sed 's#.*/job/##')
+for _ in $(seq 600); do
+	st=$("$MECTL" job "$WID" --bus="$BUS" | awk '$1 == "Phase:" { p = $2 } $1 == "Progress:" { print p, $2 + 0 }')
+	case "$st" in "write "*) [ "${st#write }" -ge 20 ] && break ;; esac
+done
+note "killing mectld at: $st"
+kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=
+MID_SHA=$(chip_sha)
+start_daemon
+for _ in $(seq 100); do
+	[ "$(job_field "$PID2" "['state']")" = succeeded ] && break
+	sleep 0.1
+done
+echo 0 > /sys/module/flashsim/parameters/timing
+check "after kill -9 the write job shows interrupted, the chip is half written" \
+	test "$(job_field "$WID" "['state']")" = interrupted -a "$MID_SHA" != "$ORIG_SHA" -a "$MID_SHA" != "$S_SHA"
+check "after kill -9 the queued probe resumed and succeeded" test "$(job_field "$PID2" "['state']")" = succeeded
+check "the backup is intact and restore brings the chip back" \
+	sh -c "test \"\$(sha256sum '$T/read1.bin' | cut -d' ' -f1)\" = '$ORIG_SHA' && '$MECTL' restore --mtd '$MTD' --bus='$BUS' '$T/read1.bin' >/dev/null && test \"\$(sha256sum '$SIM/data' | cut -d' ' -f1)\" = '$ORIG_SHA'"
+
+if [ "$fails" -ne 0 ]; then
+	note "mectld log:"; sed 's/^/# /' "$T/mectld.log" | tail -n 30
+fi
+exit $((fails > 0))
