@@ -117,6 +117,20 @@ vm: all
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do SHARED=$(SHARED) $$t; done
 
+# The main job, end to end, in the VM on the simulated chip (tests/demo/demo.sh).
+DEMO_OUT := $(B)/results/demo
+demo:
+	$(MAKE) deps
+	$(MAKE) all
+	$(MAKE) demo-run
+
+demo-run: all
+	@VM_TIMEOUT=900 VM_MODULES="$(abspath $(MODULE_FILES))" SHARED=$(SHARED) \
+		tests/vm/run.sh $(DEMO_OUT) tests/demo/demo.sh; vmrc=$$?; \
+	cat $(DEMO_OUT)/*demo.sh.tap 2>/dev/null | grep -v '^ok 1 - demo'; \
+	grep -q '^ok 1 - demo' $(DEMO_OUT)/*demo.sh.tap 2>/dev/null && [ $$vmrc -eq 0 ] && \
+		echo "demo: OK" || { echo "demo: FAILED (see $(DEMO_OUT)/console.log)"; exit 1; }
+
 # Benchmarks print ratios against a peer measured in the same run; never part of check.
 bench: all
 	@for b in $(BENCHES); do echo "== $$b"; SHARED=$(SHARED) $$b || exit 1; done
