@@ -473,6 +473,12 @@ static void fill_report(struct img_ctx *c, const struct img_range *rg, const str
 	unsigned khl = 0;
 
 	ci->detected = true;
+	if (rep->kind == IMG_KIND_UNKNOWN) {
+		rep->kind = IMG_KIND_ME_REGION;
+		rep->regions[IMG_REGION_ME].enabled = true;
+		rep->regions[IMG_REGION_ME].start = (uint64_t)rg->start;
+		rep->regions[IMG_REGION_ME].end = (uint64_t)rg->end;
+	}
 	snprintf(ci->family, sizeof(ci->family), "%s", is_txe(&s->man) ? "CSTXE" : "CSME");
 	memcpy(ci->version, s->man.version, sizeof(ci->version));
 	memcpy(rep->version, s->man.version, sizeof(rep->version));
