@@ -1,5 +1,7 @@
 #!/bin/sh
 # Runs inside the test VM as root, on a writable overlay of the host's root.
+# /tmp is not a fresh tmpfs: the tree under test may itself live in the host's /tmp
+# (CI clones anywhere); writes land in the overlay's tmpfs upper layer anyway.
 # Reads /mnt/vmout/tests.list (one command per line, written by run.sh), runs each with
 # a per-test time limit, and leaves NAME.tap / NAME.rc beside it. Every test start is
 # marked in the kernel log so the host can name the test behind a kernel warning.
@@ -11,7 +13,6 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug
 out=/mnt/vmout
