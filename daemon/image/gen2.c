@@ -96,11 +96,13 @@ static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunk **out, uint
 		for (j = 0; j < nsorted && sorted[j] != ch[i].start; j++)
 			;
 		if (j + 1 >= nsorted) {
+			long long bad = (long long)ch[i].start;
+
 			free(ch);
 			free(sorted);
 			return img_fail(c, "Error: LLUT chunk %zu starts at 0x%llx, past the end of "
 					"the Huffman stream (0x%llx): the image is malformed\n",
-					i, (long long)ch[i].start, (long long)stream_end);
+					i, bad, (long long)stream_end);
 		}
 		ch[i].end = sorted[j + 1];
 	}
