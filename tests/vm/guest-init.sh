@@ -1,7 +1,5 @@
 #!/bin/sh
 # Runs inside the test VM as root, on a writable overlay of the host's root.
-# /tmp is not a fresh tmpfs: the tree under test may itself live in the host's /tmp
-# (CI clones anywhere); writes land in the overlay's tmpfs upper layer anyway.
 # Reads /mnt/vmout/tests.list (one command per line, written by run.sh), runs each with
 # a per-test time limit, and leaves NAME.tap / NAME.rc beside it. Every test start is
 # marked in the kernel log so the host can name the test behind a kernel warning.
@@ -14,9 +12,14 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /run
+. /mnt/vmout/env
+# A fresh /tmp, unless the tree under test lives in the host's /tmp (a clone anywhere).
+case "$MECTL_SRC/" in
+/tmp/*) ;;
+*) mount -t tmpfs tmpfs /tmp ;;
+esac
 mount -t debugfs debugfs /sys/kernel/debug
 out=/mnt/vmout
-. "$out/env"
 
 # Make this tree's modules loadable by name (plain modprobe, as on a real system).
 kver=$(uname -r)
