@@ -10,3 +10,10 @@ $(B)/unit/me/tables: tests/selftests/me/tables.c tests/selftests/me/golden.h \
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -Ikmod/me -o $@ tests/selftests/me/tables.c \
 		kmod/me/decode.c kmod/me/ids.c
+
+# VM: the module's sysfs (every value of every layout through sim_hfsts), the
+# simulated /dev/mei ABI, and mectl status verdicts. Each unloads what it loaded.
+SELFTESTS += $(B)/selftests/me/sysfs $(B)/selftests/me/mei
+$(B)/selftests/me/sysfs: tests/selftests/me/golden.h
+LDLIBS_mei := -lpthread
+VM_TESTS += $(B)/selftests/me/sysfs $(B)/selftests/me/mei tests/selftests/me/status.sh

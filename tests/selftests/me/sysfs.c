@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VM test of mectl_me.ko through its sysfs ABI: the seed guide's sample, every value
+ * of every field for one device of each layout (driven through the writable
+ * sim_hfsts parameter), not-accessible registers, hidden/unhide, parameter errors,
+ * and sysfs_notify on change. Expected strings come from golden.h, not from the
+ * module's own tables. Runs as root; unloads mectl_me after every test.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "golden.h"
+#include "kselftest_harness.h"
+
+#define CLASS	"/sys/class/intel_me"
+#define ME0	CLASS "/me0"
+#define PARAMS	"/sys/module/mectl_me/parameters"
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int run(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	r = system(cmd);
+	return r == -1 ? -1 : WEXITSTATUS(r);
+}
+
+static int read_str(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	if (n < 0)
+		return -errno;
+	return 0;
+}
+
+static const char *attr(const char *name)
+{
+	static char buf[256];
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), ME0 "/%s", name);
+	if (read_str(path, buf, sizeof(buf)) < 0)
+		snprintf(buf, sizeof(buf), "<missing %s>", name);
+	return buf;
+}
+
+static bool exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+static int set_regs(unsigned int h1, unsigned int h2)
+{
+	char v[64];
+
+	snprintf(v, sizeof(v), "0x%08x,0x%08x", h1, h2);
+	return write_str(PARAMS "/sim_hfsts", v);
+}
+
+FIXTURE(me) {
+	int dummy;
+};
+
+FIXTURE_SETUP(me)
+{
+	if (geteuid())
+		SKIP(return, "needs root");
+	run("rmmod mectl_me 2>/dev/null");
+	if (run("modprobe -n mectl_me 2>/dev/null"))
+		SKIP(return, "mectl_me.ko not installed");
+}
+
+FIXTURE_TEARDOWN(me)
+{
+	run("rmmod mectl_me 2>/dev/null");
+}
+
+TEST_F(me, seed_sample)
+{
+	char link[PATH_MAX];
+	unsigned int i;
+	ssize_t n;
+
+	ASSERT_EQ(0, run("modprobe mectl_me sim_hfsts=0x%08x,0x%08x sim_device=0x9c3a",
+			 SEED_HFSTS1, SEED_HFSTS2));
+	for (i = 0; i < sizeof(g_seed) / sizeof(g_seed[0]); i++)
+		EXPECT_STREQ(g_seed[i].value, attr(g_seed[i].attr)) TH_LOG("seed field %u", i);
+	EXPECT_STREQ("0x1e020191", attr("hfsts1"));
+	EXPECT_STREQ("0x104d0142", attr("hfsts2"));
+	EXPECT_STREQ("0x00000000", attr("hfsts6"));
+	EXPECT_STREQ("8086:9c3a", attr("pci_id"));
+	EXPECT_STREQ("Lynx Point LP", attr("chipset"));
+	EXPECT_STREQ("ME", attr("layout"));
+	EXPECT_STREQ("sim", attr("source"));
+	EXPECT_STREQ("no", attr("hidden"));
+	EXPECT_FALSE(exists(ME0 "/spi_protection_mode"));
+	EXPECT_FALSE(exists(CLASS "/me1"));
+	/* a simulated device has no parent: it lives under /sys/devices/virtual */
+	n = readlink(ME0, link, sizeof(link) - 1);
+	ASSERT_GT(n, 0);
+	link[n] = 0;
+	EXPECT_NE(NULL, strstr(link, "devices/virtual/intel_me/me0"));
+	/* the parameter reads back what was given */
+	EXPECT_EQ(0, read_str(PARAMS "/sim_hfsts", link, sizeof(link)));
+	EXPECT_STREQ("0x1e020191,0x104d0142", link);
+}
+
+TEST_F(me, every_value_every_layout)
+{
+	char want[128], name[64];
+	unsigned int gl, i, v, checked = 0;
+
+	for (gl = 0; gl < G_LAYOUTS; gl++) {
+		const struct g_device *d = &g_devices[gl];
+
+		ASSERT_EQ(0, run("modprobe mectl_me sim_hfsts=0,0 sim_device=0x%04x", d->id));
+		ASSERT_STREQ(d->layout, attr("layout"));
+		snprintf(name, sizeof(name), ME0 "/%s", d->bit4);
+		ASSERT_TRUE(exists(name)) TH_LOG("%s", name);
+		snprintf(name, sizeof(name), ME0 "/%s",
+			 strcmp(d->bit4, "manufacturing_mode") ? "manufacturing_mode" :
+								 "spi_protection_mode");
+		ASSERT_FALSE(exists(name)) TH_LOG("%s", name);
+
+		for (i = 0; i < sizeof(g_table_fields) / sizeof(g_table_fields[0]); i++) {
+			const struct g_field *f = &g_table_fields[i];
+
+			for (v = 0; v < 1u << f->width; v++) {
+				unsigned int r = v << f->shift;
+
+				ASSERT_EQ(0, set_regs(f->reg ? 0 : r, f->reg ? r : 0));
+				ASSERT_STREQ(g_expect_table(&f->t[gl], v, want, sizeof(want)),
+					     attr(f->attr))
+					TH_LOG("%s %s=%u", d->layout, f->attr, v);
+				checked++;
+			}
+		}
+		for (i = 0; i < sizeof(g_bools) / sizeof(g_bools[0]); i++) {
+			const struct g_bool *b = &g_bools[i];
+			const char *a = strcmp(b->attr, "bit4") ? b->attr : d->bit4;
+
+			ASSERT_EQ(0, set_regs(1u << b->shift, 0));
+			ASSERT_STREQ(b->one, attr(a)) TH_LOG("%s %s", d->layout, a);
+			ASSERT_EQ(0, set_regs(~(1u << b->shift) & 0x7fffffff, 0));
+			ASSERT_STREQ(b->zero, attr(a)) TH_LOG("%s %s", d->layout, a);
+			checked += 2;
+		}
+		for (v = 0; v < 16 * 256; v++) {
+			unsigned int phase = v >> 8, state = v & 0xff;
+
+			ASSERT_EQ(0, set_regs(0, phase << 28 | state << 16));
+			ASSERT_STREQ(g_expect_state(gl, phase, state, want, sizeof(want)),
+				     attr("progress_phase_state"))
+				TH_LOG("%s phase %u state 0x%02x", d->layout, phase, state);
+			checked++;
+		}
+		/* raw registers follow the writes */
+		ASSERT_EQ(0, set_regs(0x12345678, 0x9abcdef0));
+		ASSERT_STREQ("0x12345678", attr("hfsts1"));
+		ASSERT_STREQ("0x9abcdef0", attr("hfsts2"));
+		ASSERT_EQ(0, run("rmmod mectl_me"));
+	}
+	TH_LOG("%u values checked through sysfs", checked);
+}
+
+TEST_F(me, not_accessible)
+{
+	ASSERT_EQ(0, run("modprobe mectl_me sim_hfsts=0xffffffff,0x104d0142 sim_device=0xa0e0"));
+	EXPECT_STREQ("0xffffffff", attr("hfsts1"));
+	EXPECT_STREQ("not accessible", attr("working_state"));
+	EXPECT_STREQ("not accessible", attr("spi_protection_mode"));
+	/* phase 1 is BUP only in the ME layout; CSME numbers it differently */
+	EXPECT_STREQ("Unknown (0x01)", attr("progress_phase"));
+	EXPECT_STREQ("unknown", attr("disabled"));
+	ASSERT_EQ(0, set_regs(0x00000245, 0xffffffff));
+	EXPECT_STREQ("not accessible", attr("pm_event"));
+	EXPECT_STREQ("unknown", attr("disabled"));
+	ASSERT_EQ(0, set_regs(0x00000245, 0x60000000));
+	EXPECT_STREQ("no", attr("disabled"));
+	EXPECT_STREQ("Host communication established", attr("progress_phase_state"));
+}
+
+TEST_F(me, two_register_generation)
+{
+	/* Cougar Point: HFSTS1/2 only */
+	ASSERT_EQ(0, run("modprobe mectl_me sim_hfsts=0x245,0x60000000 sim_device=0x1c3a"));
+	EXPECT_TRUE(exists(ME0 "/hfsts2"));
+	EXPECT_FALSE(exists(ME0 "/hfsts3"));
+	EXPECT_FALSE(exists(ME0 "/hfsts6"));
+	EXPECT_STREQ("Normal", attr("working_state"));
+	EXPECT_STREQ("Cougar Point", attr("chipset"));
+	EXPECT_EQ(-EINVAL, write_str(PARAMS "/sim_hfsts", "1,2,3"));
+	EXPECT_STREQ("0x00000245", attr("hfsts1"));
+}
+
+TEST_F(me, parameter_errors)
+{
+	EXPECT_NE(0, run("modprobe mectl_me sim_hfsts=1,2 sim_device=0x1234 2>/dev/null"));
+	EXPECT_FALSE(exists(CLASS));
+	EXPECT_NE(0, run("modprobe mectl_me sim_hfsts=1,2,3,4,5,6,7 sim_device=0x9c3a 2>/dev/null"));
+	EXPECT_NE(0, run("modprobe mectl_me sim_hfsts=1,2,3 sim_device=0x3b64 2>/dev/null"));
+	EXPECT_NE(0, run("modprobe mectl_me sim_hfsts=0x1x sim_device=0x9c3a 2>/dev/null"));
+	EXPECT_NE(0, run("modprobe mectl_me sim_hfsts=1,2 2>/dev/null"));
+	EXPECT_NE(0, run("modprobe mectl_me poll_ms=5 sim_hfsts=1 sim_device=0x9c3a 2>/dev/null"));
+	EXPECT_FALSE(exists(CLASS));
+
+	ASSERT_EQ(0, run("modprobe mectl_me sim_hfsts=1,2 sim_device=0x9c3a"));
+	EXPECT_EQ(-EINVAL, write_str(PARAMS "/sim_hfsts", "banana"));
+	EXPECT_EQ(-EINVAL, write_str(PARAMS "/sim_hfsts", "\n"));
+	EXPECT_EQ(-EINVAL, write_str(PARAMS "/sim_hfsts", "1,2,3,4,5,6,7"));
+	EXPECT_EQ(-EINVAL, write_str(PARAMS "/poll_ms", "5"));
+	EXPECT_EQ(-EINVAL, write_str(PARAMS "/poll_ms", "-1"));
+	EXPECT_STREQ("0x00000001", attr("hfsts1"));
+	/* read-only parameters stay read-only */
+	EXPECT_NE(0, write_str(PARAMS "/sim_device", "0xa13a"));
+	EXPECT_NE(0, write_str(PARAMS "/unhide", "1"));
+}
+
+static int poll_pri(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLPRI };
+	char buf[64];
+
+	return poll(&p, 1, ms) == 1 && (p.revents & POLLPRI) && pread(fd, buf, sizeof(buf), 0) > 0;
+}
+
+static int arm(const char *name)
+{
+	char path[PATH_MAX], buf[64];
+	int fd;
+
+	snprintf(path, sizeof(path), ME0 "/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0 && read(fd, buf, sizeof(buf)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+TEST_F(me, notify_on_change)
+{
+	int h1, h2, ws, dis, st;
+
+	ASSERT_EQ(0, run("modprobe mectl_me sim_hfsts=0x%08x,0x%08x sim_device=0x9c3a",
+			 SEED_HFSTS1, SEED_HFSTS2));
+	h1 = arm("hfsts1");
+	h2 = arm("hfsts2");
+	ws = arm("working_state");
+	dis = arm("disabled");
+	st = arm("progress_phase_state");
+	ASSERT_GE(h1, 0);
+	ASSERT_GE(dis, 0);
+
+	/* the same values again: nothing changes, nobody is woken */
+	ASSERT_EQ(0, set_regs(SEED_HFSTS1, SEED_HFSTS2));
+	EXPECT_FALSE(poll_pri(h1, 100));
+	/* HFSTS1 changes: its attributes and the verdict wake, HFSTS2's do not */
+	ASSERT_EQ(0, set_regs(0x00000245, SEED_HFSTS2));
+	EXPECT_TRUE(poll_pri(h1, 1000));
+	EXPECT_TRUE(poll_pri(ws, 1000));
+	EXPECT_TRUE(poll_pri(dis, 1000));
+	EXPECT_FALSE(poll_pri(h2, 100));
+	EXPECT_FALSE(poll_pri(st, 50));
+	ASSERT_EQ(0, set_regs(0x00000245, 0x60000000));
+	EXPECT_TRUE(poll_pri(h2, 1000));
+	EXPECT_TRUE(poll_pri(st, 1000));
+	EXPECT_STREQ("no", attr("disabled"));
+
+	/* the periodic re-read runs without disturbing anything */
+	ASSERT_EQ(0, write_str(PARAMS "/poll_ms", "20"));
+	usleep(200 * 1000);
+	EXPECT_FALSE(poll_pri(h1, 100));
+	EXPECT_STREQ("Normal", attr("working_state"));
+	ASSERT_EQ(0, write_str(PARAMS "/poll_ms", "0"));
+	close(h1);
+	close(h2);
+	close(ws);
+	close(dis);
+	close(st);
+}
+
+TEST_F(me, hidden_and_unhide)
+{
+	/* hidden, not asked to reveal */
+	ASSERT_EQ(0, run("modprobe mectl_me sim_hidden=1 sim_hfsts=0x%08x,0x%08x sim_device=0x9c3a",
+			 SEED_HFSTS1, SEED_HFSTS2));
+	EXPECT_STREQ("yes", attr("hidden"));
+	EXPECT_STREQ("unknown", attr("pci_id"));
+	EXPECT_STREQ("Lynx Point LP", attr("chipset"));
+	EXPECT_STREQ("0xffffffff", attr("hfsts1"));
+	EXPECT_STREQ("not accessible", attr("working_state"));
+	EXPECT_STREQ("unknown", attr("disabled"));
+	ASSERT_EQ(0, run("rmmod mectl_me"));
+
+	/* revealed on a chipset with RCBA FD2 */
+	ASSERT_EQ(0, run("modprobe mectl_me unhide=1 sim_hidden=1 sim_hfsts=0x%08x,0x%08x sim_device=0x9c3a",
+			 SEED_HFSTS1, SEED_HFSTS2));
+	EXPECT_STREQ("no", attr("hidden"));
+	EXPECT_STREQ("8086:9c3a", attr("pci_id"));
+	EXPECT_STREQ("Initializing", attr("working_state"));
+	EXPECT_STREQ("yes", attr("disabled"));
+	ASSERT_EQ(0, run("rmmod mectl_me"));
+
+	/* refused on a 100 Series PCH: 0xf0 of 00:1f.0 is no RCBA there */
+	ASSERT_EQ(0, run("modprobe mectl_me unhide=1 sim_hidden=1 sim_hfsts=0x245,0x60000000 sim_device=0xa13a"));
+	EXPECT_STREQ("yes", attr("hidden"));
+	EXPECT_STREQ("not accessible", attr("working_state"));
+}
+
+TEST_F(me, no_mei_function)
+{
+	char buf[64];
+
+	ASSERT_EQ(0, run("modprobe mectl_me"));
+	ASSERT_TRUE(exists(CLASS));
+	/* QEMU's q35/pc machines have no MEI; on real hardware this test does not apply */
+	if (exists(ME0))
+		SKIP(return, "this machine has an MEI function");
+	EXPECT_EQ(0, run("dmesg | tail -n 20 | grep -q 'no MEI function found'"));
+	/* without a simulated device, the test aid is closed */
+	EXPECT_EQ(-EPERM, write_str(PARAMS "/sim_hfsts", "0x245,0"));
+	EXPECT_EQ(0, read_str(PARAMS "/poll_ms", buf, sizeof(buf)));
+	EXPECT_STREQ("0", buf);
+	/* unhide=1 where 00:1f.0 is no 5..9 Series PCH (QEMU: ICH9): nothing revealed */
+	ASSERT_EQ(0, run("rmmod mectl_me"));
+	ASSERT_EQ(0, run("modprobe mectl_me unhide=1"));
+	EXPECT_FALSE(exists(ME0));
+}
+
+TEST_HARNESS_MAIN
