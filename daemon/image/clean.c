@@ -6,6 +6,7 @@
  * The steps live in the files their names give; this file strings them together
  * and owns the small steps (straps, -d, -D, -M).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -390,7 +391,7 @@ static int extract_me(struct img_ctx *c)
 		return r;
 	r = img_out(c, "Checking the FTPR RSA signature of the extracted ME image... ");
 	if (!r)
-		r = img_rsa_check(c, m->data, m->len,
+		r = img_rsa_check(c, m->data, m->len, (size_t)INT64_MAX,
 				  (int64_t)c->ftpr_offset + c->ftpr_mn2_offset, &sig);
 	if (r)
 		return r;
@@ -400,14 +401,14 @@ static int extract_me(struct img_ctx *c)
 
 static int check_signature(struct img_ctx *c)
 {
-	int64_t end = c->me.end < (int64_t)c->len ? c->me.end : (int64_t)c->len;
+	size_t file_len = (int64_t)c->len > c->me.start ? c->len - (size_t)c->me.start : 0;
 	enum img_sig sig;
 	int r;
 
 	r = img_out(c, "Checking the FTPR RSA signature... ");
 	if (!r)
-		r = img_rsa_check(c, c->buf + c->me.start,
-				  end > c->me.start ? (size_t)(end - c->me.start) : 0,
+		r = img_rsa_check(c, c->buf + c->me.start, file_len,
+				  (size_t)(c->me.end - c->me.start),
 				  (int64_t)c->ftpr_offset + c->ftpr_mn2_offset, &sig);
 	if (r)
 		return r;

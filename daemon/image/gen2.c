@@ -347,7 +347,7 @@ int img_gen2_modules(struct img_ctx *c, int64_t *end)
 				break;
 			}
 		}
-		r = img_relocate(c, llut_rel, &new_off);
+		r = img_relocate(c, n > 0, llut_rel, &new_off);
 		if (!r) {
 			*end += new_off - ftpr;
 			c->ftpr_offset = (uint32_t)new_off;

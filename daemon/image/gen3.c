@@ -125,7 +125,7 @@ int img_gen3_modules(struct img_ctx *c, int64_t *end)
 		return r;
 relocate:
 	if (c->o->relocate) {
-		r = img_relocate(c, -1, &new_off);
+		r = img_relocate(c, false, -1, &new_off);
 		if (r)
 			return r;
 		*end += new_off - ftpr;

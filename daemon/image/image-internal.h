@@ -106,11 +106,17 @@ int img_fpt_clean(struct img_ctx *c, int64_t *extra_end);	/* fpt.c */
 int img_manifest_parse(struct img_ctx *c);			/* manifest.c */
 int img_gen2_modules(struct img_ctx *c, int64_t *end);	/* gen2.c */
 int img_gen3_modules(struct img_ctx *c, int64_t *end);	/* gen3.c */
-/* relocate.c; @llut_rel: data offset of the first Huffman module, -1 for none */
-int img_relocate(struct img_ctx *c, int64_t llut_rel, int64_t *new_off);
-/* rsa.c: check the FTPR signature of the manifest at @m in @data[0..len) */
-int img_rsa_check(struct img_ctx *c, const uint8_t *data, size_t len, int64_t m,
-		  enum img_sig *sig);
+/*
+ * relocate.c; @mod_headers: gen 2 with module headers; @llut_rel: data offset of the
+ * first Huffman module, -1 for none
+ */
+int img_relocate(struct img_ctx *c, bool mod_headers, int64_t llut_rel, int64_t *new_off);
+/*
+ * rsa.c: check the FTPR signature of the manifest at @m; @data holds @file_len bytes
+ * up to the end of the file, of which the first @region_len are the ME region.
+ */
+int img_rsa_check(struct img_ctx *c, const uint8_t *data, size_t file_len, size_t region_len,
+		  int64_t m, enum img_sig *sig);
 
 /* me_cleaner's name handling: NULs stripped from the end; false if not 7-bit ASCII. */
 bool img_ascii_name(const uint8_t *p, size_t n, char *out);

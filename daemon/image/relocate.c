@@ -63,7 +63,7 @@ static int adjust_llut(struct img_ctx *c, int64_t llut, int64_t diff, uint32_t c
 	return r;
 }
 
-int img_relocate(struct img_ctx *c, int64_t llut_rel, int64_t *new_off)
+int img_relocate(struct img_ctx *c, bool mod_headers, int64_t llut_rel, int64_t *new_off)
 {
 	const uint8_t *p = NULL;
 	int64_t old, size, target = 0x400, diff, llut = 0, moved;
@@ -75,11 +75,12 @@ int img_relocate(struct img_ctx *c, int64_t llut_rel, int64_t *new_off)
 	if (r)
 		return r;
 	if (!img_ascii_name(p, 4, name))
-		strcpy(name, "????");
+		return img_fail(c, "Error: the partition to relocate has a name that is not "
+				"ASCII: the image is malformed\n");
 	old = img_le32(p + 8);
 	size = img_le32(p + 0xC);
 
-	if (c->gen == 2 && llut_rel >= 0) {
+	if (mod_headers && llut_rel >= 0) {
 		llut = old + llut_rel;
 		if (llut) {
 			r = img_read(c, &c->me, llut + 9, 2, &p);
@@ -103,7 +104,7 @@ int img_relocate(struct img_ctx *c, int64_t llut_rel, int64_t *new_off)
 	if (r)
 		return r;
 
-	if (c->gen == 2) {
+	if (mod_headers) {
 		if (llut)
 			r = adjust_llut(c, llut, diff, corr);
 		else

@@ -11,27 +11,35 @@
 
 #include "image-internal.h"
 
-static int digest(const uint8_t *data, size_t len, int64_t m, uint32_t hlen, uint32_t mlen,
-		  unsigned char md[32])
+/*
+ * SHA-256(header[0..0x80) || manifest[hlen..mlen)). Reads past the region end are
+ * me_cleaner's OutOfRegionException; past the end of the file they come up short.
+ * With mlen < hlen me_cleaner reads a negative count: up to the end of the file.
+ */
+static int digest(struct img_ctx *c, const uint8_t *data, size_t file_len, size_t region_len,
+		  int64_t m, uint32_t hlen, uint32_t mlen, unsigned char md[32])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	int64_t a = m + hlen, b = m + mlen;
+	EVP_MD_CTX *ctx;
 	unsigned int n = 0;
 	int ok;
 
+	if (a > (int64_t)region_len || (mlen >= hlen && b > (int64_t)region_len))
+		return img_fail(c, "Error: the FTPR manifest (0x%llx, 0x%x bytes) runs past the "
+				"end of the ME region: the image is malformed\n", (long long)m, mlen);
+	if (b < a || b > (int64_t)file_len)
+		b = (int64_t)file_len;
+	if (a > b)
+		a = b;
+	ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		return -ENOMEM;
-	/* mlen < hlen: Python's read(negative) reads to the end of the file */
-	if (b < a || b > (int64_t)len)
-		b = (int64_t)len;
-	if (a > (int64_t)len)
-		a = b = (int64_t)len;
 	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
 	     EVP_DigestUpdate(ctx, data + m, 0x80) &&
 	     EVP_DigestUpdate(ctx, data + a, (size_t)(b - a)) &&
 	     EVP_DigestFinal_ex(ctx, md, &n) && n == 32;
 	EVP_MD_CTX_free(ctx);
-	return ok ? 0 : -EIO;
+	return ok ? 0 : img_fail(c, "Error: SHA-256 is not available from libcrypto\n");
 }
 
 static BIGNUM *le_bn(const uint8_t *p, size_t n)
@@ -39,9 +47,10 @@ static BIGNUM *le_bn(const uint8_t *p, size_t n)
 	return BN_lebin2bn(p, (int)n, NULL);
 }
 
-int img_rsa_check(struct img_ctx *c, const uint8_t *data, size_t len, int64_t m,
-		  enum img_sig *sig)
+int img_rsa_check(struct img_ctx *c, const uint8_t *data, size_t file_len, size_t region_len,
+		  int64_t m, enum img_sig *sig)
 {
+	size_t len = file_len < region_len ? file_len : region_len;
 	BIGNUM *n = NULL, *e = NULL, *s = NULL, *res = NULL, *low = NULL, *want = NULL;
 	BN_CTX *bctx = NULL;
 	unsigned char md[32];
@@ -50,11 +59,10 @@ int img_rsa_check(struct img_ctx *c, const uint8_t *data, size_t len, int64_t m,
 	if (m < 0 || m + 0x284 > (int64_t)len)
 		return img_fail(c, "Error: the FTPR manifest (0x%llx) lies past the end of the "
 				"image: the image is truncated or malformed\n", (long long)m);
-	r = digest(data, len, m, img_le32(data + m + 4) * 4u, img_le32(data + m + 0x18) * 4u, md);
-	if (r == -ENOMEM)
-		return r;
+	r = digest(c, data, file_len, region_len, m, img_le32(data + m + 4) * 4u,
+		   img_le32(data + m + 0x18) * 4u, md);
 	if (r)
-		return img_fail(c, "Error: SHA-256 is not available from libcrypto\n");
+		return r;
 
 	bctx = BN_CTX_new();
 	n = le_bn(data + m + 0x80, 0x100);
