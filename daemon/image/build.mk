@@ -10,7 +10,12 @@ IMG_HOOK_FLAGS := $(if $(wildcard daemon/image/cse.c),,-DIMG_NO_CSE) \
 		  $(if $(wildcard daemon/image/bootguard.c),,-DIMG_NO_BOOTGUARD) \
 		  $(if $(wildcard daemon/image/json.c),,-DIMG_NO_JSON)
 
-$(B)/image/%.o: daemon/image/%.c | $(B)
+# Rebuild what the flags affect when a hook file comes or goes (the stamp changes).
+IMG_FLAGS_STAMP := $(B)/image/.hook-flags
+$(shell mkdir -p $(B)/image; echo '$(IMG_HOOK_FLAGS)' | cmp -s - $(IMG_FLAGS_STAMP) 2>/dev/null || \
+	echo '$(IMG_HOOK_FLAGS)' > $(IMG_FLAGS_STAMP))
+
+$(B)/image/%.o: daemon/image/%.c $(IMG_FLAGS_STAMP) | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(IMG_HOOK_FLAGS) -Idaemon/image -MMD -MP -c -o $@ $<
 
@@ -20,6 +25,7 @@ $(B)/libmectl-image.a: $(IMG_OBJS)
 
 # The mectl client runs the engine in-process (client/verb-image.c).
 $(B)/client/verb-image.o: CFLAGS += -Idaemon/image $(IMG_HOOK_FLAGS)
+$(B)/client/verb-image.o: $(IMG_FLAGS_STAMP)
 $(B)/mectl: $(B)/libmectl-image.a
 MECTL_LIBS += $(B)/libmectl-image.a $(IMG_LIBS)
 
