@@ -1,0 +1,37 @@
+# tests/fuzz/: libFuzzer targets (clang, ASan + UBSan) for every parser entry point of
+# the image engine, their seed corpora (made by mkimage at build time) and a bounded
+# run for `make check` (run.sh: TAP "ok N - fuzz <target> <runs> runs").
+FUZZ_CC      ?= clang
+FUZZ_TARGETS := clean ifd fpt gen2 gen3 cse bootguard args
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -g -O1 -std=gnu17 -D_GNU_SOURCE -Iinclude -Idaemon/image $(FUZZ_SAN) \
+		$(if $(wildcard daemon/image/cse.c),,-DIMG_NO_CSE) \
+		$(if $(wildcard daemon/image/bootguard.c),,-DIMG_NO_BOOTGUARD) \
+		$(if $(wildcard daemon/image/json.c),,-DIMG_NO_JSON)
+FUZZ_LIB_OBJS := $(patsubst daemon/image/%.c,$(B)/fuzz/obj/%.o,$(sort $(wildcard daemon/image/*.c)))
+FUZZ_BINS    := $(addprefix $(B)/fuzz/fuzz-,$(FUZZ_TARGETS))
+
+$(B)/fuzz/obj/%.o: daemon/image/%.c $(wildcard daemon/image/*.h) | $(B)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) -lcrypto -lm
+
+$(B)/fuzz/mkcorpus: tests/fuzz/mkcorpus.c $(B)/libmkimage.a
+	$(CC) $(CFLAGS) -o $@ $^ -lcrypto
+
+$(B)/fuzz/corpus/.stamp: $(B)/fuzz/mkcorpus
+	rm -rf $(B)/fuzz/corpus
+	$(B)/fuzz/mkcorpus $(B)/fuzz/corpus
+	touch $@
+
+# The check entry: the runner next to its binaries and corpus.
+$(B)/fuzz/check: tests/fuzz/run.sh $(FUZZ_BINS) $(B)/fuzz/corpus/.stamp
+	install -m 0755 $< $@
+
+UNIT_TESTS  += $(B)/fuzz/check
+CLEAN_FILES += $(B)/fuzz
+.PHONY: fuzz
+fuzz: $(B)/fuzz/check
+	FUZZ_TIME=$(or $(FUZZ_TIME),60) $(B)/fuzz/check
