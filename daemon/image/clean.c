@@ -449,6 +449,11 @@ static int run(struct img_ctx *c)
 		r = img_manifest_parse(c);
 		if (r)
 			return r;
+		img_fpt_report(c);
+		if (c->gen == 2)
+			img_gen2_report(c);
+		else if (c->gen == 3)
+			img_gen3_report(c);
 #ifndef IMG_NO_CSE
 		if (c->gen == 3) {
 			r = img_cse_after_manifest(c);

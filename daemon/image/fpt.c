@@ -64,6 +64,35 @@ static bool list_has(const char *list, const char *name)
 	}
 }
 
+/* The partition table into the report, before anything changes; no log, no errors. */
+void img_fpt_report(struct img_ctx *c)
+{
+	const uint8_t *tab = c->buf + c->me.start + c->fpt_offset + 0x20;
+	uint32_t i;
+
+	c->rep->n_partitions = 0;
+	if (c->me.start + c->fpt_offset + 0x20 + (int64_t)c->entries * 0x20 > c->me.end)
+		return;
+	for (i = 0; i < c->entries && i < IMG_MAX_PARTITIONS; i++) {
+		const uint8_t *e = tab + (size_t)i * 0x20;
+		struct img_partition *pr = &c->rep->partitions[i];
+		int64_t start = img_le32(e + 8), length = img_le32(e + 0xC);
+
+		if (!img_ascii_name(e, 4, pr->name))
+			strcpy(pr->name, "????");
+		pr->offset = (uint32_t)start;
+		pr->length = (uint32_t)length;
+		pr->flags = img_le32(e + 0x1C);
+		if ((pr->flags & 0x7F) == 2)
+			pr->fate = IMG_PART_NVRAM;
+		else if (!start || !length || start + length > c->me.end)
+			pr->fate = IMG_PART_NO_DATA;
+		else
+			pr->fate = IMG_PART_LISTED;
+		c->rep->n_partitions++;
+	}
+}
+
 int img_fpt_clean(struct img_ctx *c, int64_t *extra_end)
 {
 	const struct img_options *o = c->o;
@@ -107,13 +136,8 @@ int img_fpt_clean(struct img_ctx *c, int64_t *extra_end)
 
 			if (!img_ascii_name(e, 4, name))
 				strcpy(name, "????");
-			if (c->rep->n_partitions < IMG_MAX_PARTITIONS) {
-				pr = &c->rep->partitions[c->rep->n_partitions];
-				memcpy(pr->name, name, sizeof(name));
-				pr->offset = (uint32_t)start;
-				pr->length = (uint32_t)length;
-				pr->flags = flags;
-			}
+			if (i < c->rep->n_partitions)	/* listed by img_fpt_report() */
+				pr = &c->rep->partitions[i];
 			if (!strcmp(c->variant, "ME") && c->version[0] == 6 && i == c->entries - 1 &&
 			    length == 0xFFFFFFFF)
 				length = (c->me.end - c->me.start) - start;
@@ -150,8 +174,6 @@ int img_fpt_clean(struct img_ctx *c, int64_t *extra_end)
 				if (pr)
 					pr->fate = keep ? IMG_PART_KEPT : IMG_PART_REMOVED;
 			}
-			if (pr)
-				c->rep->n_partitions++;
 		}
 		if (!r)
 			r = img_out(c, "Removing partition entries in FPT...\n");

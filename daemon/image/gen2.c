@@ -117,13 +117,17 @@ static bool essential(const char *name)
 	return !strcmp(name, "ROMP") || !strcmp(name, "BUP");
 }
 
-static struct img_module *report_module(struct img_ctx *c, const char *name, enum img_comp comp)
+/* Entry @i of the module list (listed by img_gen2_report()), or a new one. */
+static struct img_module *report_module(struct img_ctx *c, uint32_t i, const char *name,
+					enum img_comp comp)
 {
 	struct img_module *m;
 
-	if (c->rep->n_modules >= IMG_MAX_MODULES)
+	if (i > c->rep->n_modules || i >= IMG_MAX_MODULES)
 		return NULL;
-	m = &c->rep->modules[c->rep->n_modules++];
+	if (i == c->rep->n_modules)
+		c->rep->n_modules++;
+	m = &c->rep->modules[i];
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->comp = comp;
 	return m;
@@ -161,7 +165,7 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 		r = img_out(c, " %-16s (%-7s, ", name, comp_name[comp]);
 		if (r)
 			break;
-		m = report_module(c, name, comp == 0 ? IMG_COMP_UNCOMPRESSED :
+		m = report_module(c, (uint32_t)i, name, comp == 0 ? IMG_COMP_UNCOMPRESSED :
 					   comp == 1 ? IMG_COMP_HUFFMAN : IMG_COMP_LZMA);
 
 		if (comp != 1) {
@@ -292,6 +296,45 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 	free(chunks);
 	free(prot);
 	return r;
+}
+
+/* The $MME module list into the report, before anything changes; no log, no errors. */
+void img_gen2_report(struct img_ctx *c)
+{
+	int64_t ftpr = c->me.start + c->ftpr_offset;
+	size_t size = 0;
+	uint32_t n, i;
+	const uint8_t *d;
+
+	c->rep->n_modules = 0;
+	if (ftpr + 0x290 + 0x84 > c->me.end)
+		return;
+	n = img_le32(c->buf + ftpr + 0x20);
+	d = c->buf + ftpr + 0x290;
+	if (!memcmp(d, "$MME", 4)) {
+		if (!memcmp(d + 0x60, "$MME", 4) || n == 1)
+			size = 0x60;
+		else if (!memcmp(d + 0x80, "$MME", 4))
+			size = 0x80;
+	}
+	if (!size || n > IMG_MAX_MODULES || ftpr + 0x290 + (int64_t)(n * size) > c->me.end)
+		return;
+	for (i = 0; i < n; i++) {
+		const uint8_t *h = d + (size_t)i * size;
+		struct img_module *m = &c->rep->modules[i];
+		unsigned comp = (img_le32(h + 0x50) >> 4) & 7;
+
+		if (memcmp(h, "$MME", 4) || !img_ascii_name(h + 4, 16, m->name))
+			break;
+		m->comp = comp == 0 ? IMG_COMP_UNCOMPRESSED : comp == 1 ? IMG_COMP_HUFFMAN :
+			  comp == 2 ? IMG_COMP_LZMA : IMG_COMP_UNKNOWN;
+		if (comp != 1) {
+			m->start = c->ftpr_offset + img_le32(h + 0x38);
+			m->end = m->start + img_le32(h + 0x40);
+		}
+		m->fate = IMG_MOD_LISTED;
+		c->rep->n_modules++;
+	}
 }
 
 int img_gen2_modules(struct img_ctx *c, int64_t *end)

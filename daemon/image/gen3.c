@@ -43,6 +43,50 @@ static bool essential(const char *name)
 	return false;
 }
 
+/* The report's entry for @name (listed by img_gen3_report()), or a new one. */
+static struct img_module *find_module(struct img_ctx *c, const char *name)
+{
+	struct img_module *m;
+	size_t i;
+
+	for (i = 0; i < c->rep->n_modules; i++)
+		if (!strcmp(c->rep->modules[i].name, name))
+			return &c->rep->modules[i];
+	if (c->rep->n_modules >= IMG_MAX_MODULES)
+		return NULL;
+	m = &c->rep->modules[c->rep->n_modules++];
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	return m;
+}
+
+/* The $CPD entries into the report, before anything changes; no log, no errors. */
+void img_gen3_report(struct img_ctx *c)
+{
+	int64_t ftpr = c->me.start + c->ftpr_offset;
+	uint32_t count, i;
+
+	c->rep->n_modules = 0;
+	if (ftpr + 0x10 > c->me.end)
+		return;
+	count = img_le32(c->buf + ftpr + 4);
+	if (count > IMG_MAX_MODULES || ftpr + 0x10 + (int64_t)count * 0x18 > c->me.end)
+		return;
+	for (i = 0; i < count; i++) {
+		const uint8_t *e = c->buf + ftpr + 0x10 + (size_t)i * 0x18;
+		struct img_module *m = &c->rep->modules[i];
+		uint32_t w = img_le32(e + 0xC);
+
+		if (!img_ascii_name(e, 12, m->name))
+			break;
+		m->comp = ends_with(m->name, ".man") || ends_with(m->name, ".met") ?
+			  IMG_COMP_MANIFEST : (w >> 25) & 1 ? IMG_COMP_HUFFMAN : IMG_COMP_LZMA;
+		m->start = c->ftpr_offset + (w & 0x01FFFFFF);
+		m->end = m->start;
+		m->fate = IMG_MOD_LISTED;
+		c->rep->n_modules++;
+	}
+}
+
 int img_gen3_modules(struct img_ctx *c, int64_t *end)
 {
 	int64_t ftpr = c->ftpr_offset, new_off;
@@ -91,9 +135,8 @@ int img_gen3_modules(struct img_ctx *c, int64_t *end)
 		struct img_module *rm = NULL;
 		bool kept = true;
 
-		if (c->rep->n_modules < IMG_MAX_MODULES) {
-			rm = &c->rep->modules[c->rep->n_modules++];
-			snprintf(rm->name, sizeof(rm->name), "%s", m->name);
+		rm = find_module(c, m->name);
+		if (rm) {
 			rm->comp = man || met ? IMG_COMP_MANIFEST :
 				   m->huffman ? IMG_COMP_HUFFMAN : IMG_COMP_LZMA;
 			rm->start = (uint32_t)start;

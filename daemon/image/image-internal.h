@@ -103,6 +103,10 @@ int img_ifd_decode(struct img_ctx *c, int64_t sig);		/* ifd.c */
 void img_ifd_sanity(struct img_ctx *c);				/* ifd.c */
 int img_fpt_find(struct img_ctx *c);				/* fpt.c */
 int img_fpt_clean(struct img_ctx *c, int64_t *extra_end);	/* fpt.c */
+/* Fill the report's partition/module lists before anything changes (no log). */
+void img_fpt_report(struct img_ctx *c);				/* fpt.c */
+void img_gen2_report(struct img_ctx *c);			/* gen2.c */
+void img_gen3_report(struct img_ctx *c);			/* gen3.c */
 int img_manifest_parse(struct img_ctx *c);			/* manifest.c */
 int img_gen2_modules(struct img_ctx *c, int64_t *end);	/* gen2.c */
 int img_gen3_modules(struct img_ctx *c, int64_t *end);	/* gen3.c */
