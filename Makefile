@@ -67,7 +67,8 @@ modules-%: | $(B)
 	flock $(B)/.kbuild.lock $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod/$* W=1 \
 		$(if $(CI),KCFLAGS=-Werror,) modules
 
-MODULE_FILES = $(wildcard $(addsuffix /*.ko,$(KMOD_DIRS)))
+# Expanded by the shell when a recipe runs: the modules may be built by the same make.
+MODULE_FILES = $$(ls $(addprefix $(CURDIR)/,$(addsuffix /*.ko,$(KMOD_DIRS))) 2>/dev/null)
 
 $(B):
 	mkdir -p $@
@@ -104,13 +105,13 @@ check-run: $(UNIT_TESTS) $(SELFTESTS)
 		echo $$? > $(UNIT_OUT)/$$name.rc; \
 	done
 	@vmrc=0; \
-	$(if $(strip $(VM_TESTS)),SHARED=$(SHARED) VM_MODULES="$(abspath $(MODULE_FILES))" \
+	$(if $(strip $(VM_TESTS)),SHARED=$(SHARED) VM_MODULES="$(MODULE_FILES)" \
 		tests/vm/run.sh $(VM_OUT) $(VM_TESTS) || vmrc=1;) \
 	tests/summary.sh $(UNIT_OUT) $(if $(strip $(VM_TESTS)),$(VM_OUT)) --vm-rc $$vmrc
 
 # Run a subset in the VM: make vm T='build/selftests/flash/mtd tests/selftests/flash/x.sh'
 vm: all
-	SHARED=$(SHARED) VM_MODULES="$(abspath $(MODULE_FILES))" \
+	SHARED=$(SHARED) VM_MODULES="$(MODULE_FILES)" \
 		tests/vm/run.sh $(B)/results/vm-adhoc $(T) ; \
 	tests/summary.sh $(B)/results/vm-adhoc --vm-rc $$?
 
@@ -125,7 +126,7 @@ demo:
 	$(MAKE) demo-run
 
 demo-run: all
-	@VM_TIMEOUT=900 VM_MODULES="$(abspath $(MODULE_FILES))" SHARED=$(SHARED) \
+	@VM_TIMEOUT=900 VM_MODULES="$(MODULE_FILES)" SHARED=$(SHARED) \
 		tests/vm/run.sh $(DEMO_OUT) tests/demo/demo.sh; vmrc=$$?; \
 	cat $(DEMO_OUT)/*demo.sh.tap 2>/dev/null | grep -v '^ok 1 - demo'; \
 	grep -q '^ok 1 - demo' $(DEMO_OUT)/*demo.sh.tap 2>/dev/null && [ $$vmrc -eq 0 ] && \
