@@ -175,8 +175,9 @@ TEST(me8_bare_clean)
 	{
 		char want[64] = "WARNING Unknown public key ";
 
-		for (int i = 0; i < 16; i++)
+		for (int i = 0; i < 16; i++) {
 			sprintf(want + strlen(want), "%02x", l->key_md5[i]);
+		}
 		EXPECT_TRUE(log_has(&t, IMG_STDOUT, want));
 		EXPECT_FALSE(t.r.report.key_known);
 	}
