@@ -22,6 +22,8 @@ MODULE_PARM_DESC(unhide,
 
 static unsigned int poll_ms;
 static bool me_ready;
+/* orders poll_ms writes against module exit: no re-arm once exit began */
+static DEFINE_MUTEX(me_poll_lock);
 static LIST_HEAD(me_devices);
 static DEFINE_MUTEX(me_devices_lock);
 
@@ -50,9 +52,11 @@ static int poll_ms_set(const char *val, const struct kernel_param *kp)
 		return r;
 	if (ms && ms < ME_POLL_MIN_MS)
 		return -EINVAL;
+	mutex_lock(&me_poll_lock);
 	WRITE_ONCE(poll_ms, ms);
-	if (READ_ONCE(me_ready))
+	if (me_ready)
 		me_poll_arm();
+	mutex_unlock(&me_poll_lock);
 	return 0;
 }
 
@@ -206,8 +210,10 @@ static int __init me_init(void)
 	}
 	if (!n)
 		pr_info("no MEI function found; /sys/class/intel_me stays empty\n");
+	mutex_lock(&me_poll_lock);
 	WRITE_ONCE(me_ready, true);
 	me_poll_arm();
+	mutex_unlock(&me_poll_lock);
 	return 0;
 
 undo_devices:
@@ -219,7 +225,10 @@ undo_devices:
 
 static void __exit me_exit(void)
 {
+	mutex_lock(&me_poll_lock);
 	WRITE_ONCE(me_ready, false);
+	mutex_unlock(&me_poll_lock);
+	/* the work re-queues itself only while me_ready; _sync copes with that */
 	cancel_delayed_work_sync(&me_poll_work);
 	me_remove_all();
 	me_pci_exit();
