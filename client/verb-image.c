@@ -240,10 +240,14 @@ static bool same_file(const char *path, const struct stat *in_st)
 	       st.st_ino == in_st->st_ino;
 }
 
-static int run_engine(const struct img_options *o, const uint8_t *buf, size_t len,
+/* The engine takes the buffer over (no second copy of the image in memory). */
+static int run_engine(const struct img_options *o, uint8_t **buf, size_t len,
 		      struct img_result *res)
 {
-	return img_run(buf, len, o, res);
+	uint8_t *b = *buf;
+
+	*buf = NULL;
+	return img_run_owned(b, len, len, o, res);
 }
 
 static int image_verb(const char *prog, int argc, char **argv)
@@ -294,7 +298,7 @@ static int image_verb(const char *prog, int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	r = run_engine(&o, buf, len, &res);
+	r = run_engine(&o, &buf, len, &res);
 	if (r < 0) {
 		fprintf(stderr, "mectl: %s\n", strerror(-r));
 		img_result_free(&res);

@@ -527,6 +527,18 @@ static int run(struct img_ctx *c)
 
 int img_run(const void *in, size_t len, const struct img_options *o, struct img_result *res)
 {
+	uint8_t *buf = malloc(len ? len : 1);
+
+	if (!buf)
+		return -ENOMEM;
+	if (len)
+		memcpy(buf, in, len);
+	return img_run_owned(buf, len, len, o, res);
+}
+
+int img_run_owned(uint8_t *buf, size_t len, size_t cap, const struct img_options *o,
+		  struct img_result *res)
+{
 	const struct img_options defaults = { .prog = "mectl clean" };
 	struct img_ctx ctx = { 0 };
 	int r;
@@ -535,12 +547,9 @@ int img_run(const void *in, size_t len, const struct img_options *o, struct img_
 	ctx.r = res;
 	ctx.rep = &res->report;
 	res->exit_code = 0;
-	ctx.buf = malloc(len ? len : 1);
-	if (!ctx.buf)
-		return -ENOMEM;
-	if (len)
-		memcpy(ctx.buf, in, len);
-	ctx.len = ctx.cap = len;
+	ctx.buf = buf;
+	ctx.len = len;
+	ctx.cap = cap < len ? len : cap;
 	ctx.end_addr = 0;
 
 	r = run(&ctx);

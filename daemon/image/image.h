@@ -276,6 +276,17 @@ int img_parse_args(struct img_options *o, int argc, char *const *argv, const cha
  */
 int img_run(const void *in, size_t len, const struct img_options *o, struct img_result *r);
 
+/**
+ * img_run_owned() - img_run() on a buffer the engine takes over
+ * @buf: malloc'ed, @len bytes of image in @cap bytes; it becomes @r->image.data (or
+ *	 is freed with the result), so the caller must not free it. Saves a copy of
+ *	 the image (peak memory about 1x instead of 2x).
+ *
+ * Return: as img_run(); @buf is owned by @r even on -ENOMEM.
+ */
+int img_run_owned(uint8_t *buf, size_t len, size_t cap, const struct img_options *o,
+		  struct img_result *r);
+
 /* Frees every buffer of @r and zeroes it. Accepts a zeroed result. */
 void img_result_free(struct img_result *r);
 

@@ -75,9 +75,16 @@ static int cpd_find_manifest(struct img_ctx *c, uint32_t *man_off)
 		r = img_read(c, &c->me, (int64_t)c->ftpr_offset + 0x10 + (int64_t)i * 0x18, 0x18, &p);
 		if (r)
 			return r;
-		if (!img_ascii_name(p, 12, name))
+		if (!img_ascii_name(p, 12, name)) {
+#ifndef IMG_NO_CSE
+			/* e.g. a $CPD v2 header (ME 15+) read as v1: cse.c knows it */
+			r = img_cse_probe(c);
+			if (r)
+				return r < 0 ? r : IMG_STOP;
+#endif
 			return img_fail(c, "Error: $CPD entry %u has a name that is not ASCII: "
 					"the image is malformed\n", i);
+		}
 		if (!strcmp(name, "FTPR.man")) {
 			*man_off = img_le32(p + 0xC) & 0xFFFFFF;
 			return 0;
