@@ -275,6 +275,18 @@ TEST(txe3_ifwi_without_fpt)
 	done(&t);
 }
 
+TEST(cpd_v2_in_an_me11_layout)
+{
+	struct run t;
+
+	/* me_cleaner reads v2 entries from +0x10 and crashes (issue #369); cse.c takes over. */
+	ASSERT_EQ(0, run_v(&t, "me11-cpd2", NULL, "-c"));
+	EXPECT_EQ(0, t.r.exit_code);
+	check_cse_report(_metadata, &t, "CSME", 2048, 2);
+	EXPECT_FALSE(log_has(&t, IMG_STDERR, "not ASCII"));
+	done(&t);
+}
+
 TEST(cse_scan_structures)
 {
 	struct mk_layout l;
