@@ -6,7 +6,8 @@
  * Output files (the image in place or -O, -D, -M) are written only when the run
  * succeeds, each to a temporary file in the target's directory, fsync'ed and
  * renamed over the target, so an error or a crash never leaves a half-written
- * file. An image whose FTPR signature check fails is not written at all
+ * file. In place, the file keeps its mode and (when allowed) its owner, but it is
+ * a new inode: other hard links keep the old contents. An image whose FTPR signature check fails is not written at all
  * (me_cleaner writes first and complains after); the engine logs one extra
  * stderr line (IMG_MSG_NOT_WRITTEN) saying so.
  *
@@ -108,6 +109,8 @@ struct pending {
 	char *tmp;
 	const struct img_buf *data;
 	mode_t mode;
+	uid_t uid;		/* in place: keep the owner (-1: leave as created) */
+	gid_t gid;
 };
 
 static int write_tmp(struct pending *p)
@@ -142,6 +145,8 @@ static int write_tmp(struct pending *p)
 		d += k;
 		left -= (size_t)k;
 	}
+	if (p->uid != (uid_t)-1 && fchown(fd, p->uid, p->gid) < 0 && errno != EPERM)
+		return -errno;
 	if (fchmod(fd, p->mode) < 0 || fsync(fd) < 0)
 		return -errno;
 	return 0;
@@ -203,6 +208,8 @@ static int prepare(struct pending *p, const char *target, bool follow, const str
 	p->tmp = NULL;
 	p->data = data;
 	p->mode = mode;
+	p->uid = (uid_t)-1;
+	p->gid = (gid_t)-1;
 	return p->path ? 0 : -ENOMEM;
 }
 
@@ -219,9 +226,14 @@ static int save_results(const struct img_options *o, const struct img_result *re
 		r = prepare(&p[n++], o->extract_descriptor, false, &res->descriptor, 0666 & ~um);
 	if (!r && res->write_me)
 		r = prepare(&p[n++], o->extract_me, false, &res->me, 0666 & ~um);
-	if (!r && res->write_image)
+	if (!r && res->write_image) {
 		r = o->output ? prepare(&p[n++], o->output, false, &res->image, in_mode)
 			      : prepare(&p[n++], o->file, true, &res->image, in_mode);
+		if (!r && !o->output) {
+			p[n - 1].uid = in_st->st_uid;
+			p[n - 1].gid = in_st->st_gid;
+		}
+	}
 	if (r < 0) {
 		while (n--)
 			free(p[n].path);
@@ -288,7 +300,14 @@ static int image_verb(const char *prog, int argc, char **argv)
 	}
 	if (fstat(fd, &st) < 0 || (r = read_all(fd, &buf, &len)) < 0) {
 		fprintf(stderr, "mectl: cannot read %s: %s\n", o.file,
+			r == -EINVAL ? "not a regular file or block device" :
 			strerror(r < 0 ? -r : errno));
+		return EXIT_FAILURE;
+	}
+	/* in place goes through rename(): that would replace a device node by a file */
+	if (!o.check && !o.output && !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "mectl: %s is not a regular file: use -O to write the result "
+			"elsewhere\n", o.file);
 		return EXIT_FAILURE;
 	}
 	if (same_file(o.output, &st) || same_file(o.extract_descriptor, &st) ||
