@@ -8,9 +8,20 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/moduleparam.h>
 #include <linux/pci.h>
 
 #include "me.h"
+
+/*
+ * Test aid: no emulator has an MEI function, so the PCI path can be exercised on
+ * any Intel PCI device instead: "test_alias=1237:9c3a" reads 8086:1237 as if it were
+ * an MEI function 9c3a (config reads only, like for a real one).
+ */
+static char *test_alias;
+module_param(test_alias, charp, 0444);
+MODULE_PARM_DESC(test_alias,
+		 "test aid: DEV:MEI reads Intel PCI device DEV as MEI function MEI (config reads only)");
 
 /* HFSTS1..6 offsets in the MEI function's config space (hw-me-regs.h PCI_CFG_HFS_*) */
 static const u8 me_hfsts_offsets[ME_NR_HFSTS] = { 0x40, 0x48, 0x60, 0x64, 0x68, 0x6c };
@@ -50,33 +61,55 @@ static const struct me_backend_ops me_pci_ops = {
 	.release = me_pci_release,
 };
 
-static int me_pci_add_visible(void)
+static int me_pci_add_id(u16 device, const struct me_pci_id *id)
 {
-	unsigned int i;
+	struct pci_dev *pdev = NULL;
 	int n = 0, r;
 
-	for (i = 0; i < me_pci_ids_count; i++) {
-		const struct me_pci_id *id = &me_pci_ids[i];
-		struct pci_dev *pdev = NULL;
+	while ((pdev = pci_get_device(PCI_VENDOR_ID_INTEL, device, pdev))) {
+		struct me_dev *me = me_dev_alloc(&me_pci_ops, id->chipset, id->device);
 
-		while ((pdev = pci_get_device(PCI_VENDOR_ID_INTEL, id->device, pdev))) {
-			struct me_dev *me = me_dev_alloc(&me_pci_ops, id->chipset, id->device);
-
-			if (!me) {
-				pci_dev_put(pdev);
-				return -ENOMEM;
-			}
-			me->pdev = pci_dev_get(pdev);
-			me->parent = &pdev->dev;
-			r = me_dev_add(me);
-			if (r) {
-				pci_dev_put(pdev);
-				return r;
-			}
-			pci_info(pdev, "MEI function %04x (%s, %s)\n", id->device,
-				 id->chipset->name, id->chipset->gen);
-			n++;
+		if (!me) {
+			pci_dev_put(pdev);
+			return -ENOMEM;
 		}
+		me->pdev = pci_dev_get(pdev);
+		me->parent = &pdev->dev;
+		r = me_dev_add(me);
+		if (r) {
+			pci_dev_put(pdev);
+			return r;
+		}
+		pci_info(pdev, "MEI function %04x (%s, %s)\n", id->device,
+			 id->chipset->name, id->chipset->gen);
+		n++;
+	}
+	return n;
+}
+
+static int me_pci_add_visible(void)
+{
+	const struct me_pci_id *id;
+	unsigned int i;
+	u16 dev, mei;
+	int n = 0, r;
+
+	if (test_alias) {
+		id = NULL;
+		if (sscanf(test_alias, "%hx:%hx", &dev, &mei) == 2)
+			id = me_pci_id_lookup(mei);
+		if (!id) {
+			pr_err("test_alias '%s': expected DEV:MEI, MEI a known MEI device ID\n",
+			       test_alias);
+			return -EINVAL;
+		}
+		return me_pci_add_id(dev, id);
+	}
+	for (i = 0; i < me_pci_ids_count; i++) {
+		r = me_pci_add_id(me_pci_ids[i].device, &me_pci_ids[i]);
+		if (r < 0)
+			return r;
+		n += r;
 	}
 	return n;
 }

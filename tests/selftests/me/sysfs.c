@@ -364,4 +364,70 @@ TEST_F(me, no_mei_function)
 	EXPECT_FALSE(exists(ME0));
 }
 
+/* first Intel PCI device (sorted by address): its BDF and device ID; false if none */
+static bool first_intel_device(char *bdf, size_t len, unsigned int *device)
+{
+	char path[PATH_MAX], v[32];
+	FILE *f = popen("ls /sys/bus/pci/devices 2>/dev/null | sort", "r");
+	char name[64];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(name, sizeof(name), f)) {
+		name[strcspn(name, "\n")] = 0;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", name);
+		if (read_str(path, v, sizeof(v)) || strcmp(v, "0x8086"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", name);
+		if (read_str(path, v, sizeof(v)))
+			continue;
+		*device = strtoul(v, NULL, 16);
+		snprintf(bdf, len, "%s", name);
+		found = true;
+	}
+	pclose(f);
+	return found;
+}
+
+TEST_F(me, pci_path_through_alias)
+{
+	static const unsigned int off[6] = { 0x40, 0x48, 0x60, 0x64, 0x68, 0x6c };
+	char bdf[64], path[PATH_MAX], link[PATH_MAX], want[16], name[16];
+	unsigned char cfg[256];
+	unsigned int device, i, v;
+	ssize_t n;
+	int fd;
+
+	if (!first_intel_device(bdf, sizeof(bdf), &device))
+		SKIP(return, "no Intel PCI device to read");
+	EXPECT_NE(0, run("modprobe mectl_me test_alias=zz 2>/dev/null"));
+	EXPECT_NE(0, run("modprobe mectl_me test_alias=%04x:1234 2>/dev/null", device));
+	ASSERT_EQ(0, run("modprobe mectl_me test_alias=%04x:9c3a", device));
+	EXPECT_STREQ("pci", attr("source"));
+	EXPECT_STREQ("8086:9c3a", attr("pci_id"));
+	/* the class device hangs below the PCI function it reads */
+	n = readlink(ME0 "/device", link, sizeof(link) - 1);
+	ASSERT_GT(n, 0);
+	link[n] = 0;
+	EXPECT_NE(NULL, strstr(link, bdf)) TH_LOG("%s vs %s", link, bdf);
+
+	/* every register is the config dword at its offset (root reads all 256 bytes) */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDONLY);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(256, pread(fd, cfg, sizeof(cfg), 0));
+	close(fd);
+	for (i = 0; i < 6; i++) {
+		v = cfg[off[i]] | cfg[off[i] + 1] << 8 | cfg[off[i] + 2] << 16 |
+		    (unsigned int)cfg[off[i] + 3] << 24;
+		snprintf(want, sizeof(want), "0x%08x", v);
+		snprintf(name, sizeof(name), "hfsts%u", i + 1);
+		EXPECT_STREQ(want, attr(name)) TH_LOG("%s at 0x%02x of %s", name, off[i], bdf);
+	}
+	v = cfg[0x40] & 0xf;
+	EXPECT_STREQ(g_expect_table(&g_table_fields[0].t[G_ME], v, want, sizeof(want)),
+		     attr("working_state"));
+}
+
 TEST_HARNESS_MAIN
