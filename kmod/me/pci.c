@@ -80,8 +80,9 @@ static int me_pci_add_id(u16 device, const struct me_pci_id *id)
 			pci_dev_put(pdev);
 			return r;
 		}
-		pci_info(pdev, "MEI function %04x (%s, %s)\n", id->device,
-			 id->chipset->name, id->chipset->gen);
+		pci_info(pdev, "%s %04x (%s, %s)\n",
+			 device == id->device ? "MEI function" : "test_alias: read as MEI function",
+			 id->device, id->chipset->name, id->chipset->gen);
 		n++;
 	}
 	return n;
