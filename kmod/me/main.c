@@ -68,6 +68,16 @@ module_param_cb(poll_ms, &poll_ms_ops, &poll_ms, 0644);
 MODULE_PARM_DESC(poll_ms, "re-read the registers every N ms (>= 10) and notify changes; 0 = off (default)");
 
 /**
+ * me_poll_enabled() - is the periodic re-read on
+ *
+ * Return: true when poll_ms is non-zero.
+ */
+bool me_poll_enabled(void)
+{
+	return READ_ONCE(poll_ms) != 0;
+}
+
+/**
  * me_dev_alloc() - allocate a device record
  * @ops: register source
  * @chipset: chipset family, never NULL

@@ -75,6 +75,7 @@ int me_dev_add(struct me_dev *me);
 void me_dev_read(struct me_dev *me, u32 regs[ME_NR_HFSTS]);
 void me_dev_check(struct me_dev *me);
 void me_check_all(void);
+bool me_poll_enabled(void);
 
 /* pci.c */
 int me_pci_probe_all(bool unhide);

@@ -7,7 +7,8 @@
  *
  * The device is the same class device as for real hardware, without a parent.
  * sim_hfsts stays writable by root while loaded, so a test can walk every value
- * without reloading; each write is checked for changes like a poll tick. sim_hidden
+ * without reloading; a write is checked for changes at once, or by the next poll
+ * tick when poll_ms is set (so the tests exercise the periodic path). sim_hidden
  * models a function the firmware hid through FD2.ME1D; unhide=1 reveals it only on
  * chipsets where the PCI backend would be allowed to.
  */
@@ -97,7 +98,8 @@ static int sim_hfsts_set(const char *val, const struct kernel_param *kp)
 	memcpy(sim_regs, regs, sizeof(sim_regs));
 	sim_nr = nr;
 	spin_unlock(&sim_lock);
-	if (active)
+	/* like hardware: with poll_ms set, the next poll tick finds the change */
+	if (active && !me_poll_enabled())
 		me_check_all();
 	return 0;
 }

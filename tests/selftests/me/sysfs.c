@@ -303,12 +303,21 @@ TEST_F(me, notify_on_change)
 	EXPECT_TRUE(poll_pri(st, 1000));
 	EXPECT_STREQ("no", attr("disabled"));
 
-	/* the periodic re-read runs without disturbing anything */
+	/* with poll_ms, changes are found by the periodic re-read, not by the write */
 	ASSERT_EQ(0, write_str(PARAMS "/poll_ms", "20"));
 	usleep(200 * 1000);
 	EXPECT_FALSE(poll_pri(h1, 100));
 	EXPECT_STREQ("Normal", attr("working_state"));
+	ASSERT_EQ(0, set_regs(0x00000244, 0x60000000));
+	EXPECT_TRUE(poll_pri(h1, 2000));
+	EXPECT_TRUE(poll_pri(ws, 2000));
+	EXPECT_TRUE(poll_pri(dis, 2000));
+	EXPECT_FALSE(poll_pri(h2, 100));
+	EXPECT_STREQ("Disabled", attr("working_state"));
 	ASSERT_EQ(0, write_str(PARAMS "/poll_ms", "0"));
+	/* off again: nothing ticks, the write itself notifies */
+	ASSERT_EQ(0, set_regs(0x00000245, 0x60000000));
+	EXPECT_TRUE(poll_pri(h1, 1000));
 	close(h1);
 	close(h2);
 	close(ws);
