@@ -547,6 +547,53 @@ TEST(me6_ignition)
 	done(&t);
 }
 
+TEST(me6_open_ended_last_partition)
+{
+	struct run t;
+	const struct mk_part *p;
+	char line[128];
+
+	expect_fail = false;
+	RUN((&t), "me6-full", NULL, "-S");
+	ASSERT_EQ(0, t.r.exit_code);
+	/* §12.2: length 0xFFFFFFFF on ME 6's last entry means "up to the region end". */
+	p = part(&t.l, "NFTP");
+	ASSERT_EQ(t.l.me_end - t.l.me_start, p->offset + p->length);
+	snprintf(line, sizeof(line), " NFTP (0x%08x - 0x%09x, 0x%08x total bytes): removed",
+		 p->offset, p->offset + p->length, p->length);
+	EXPECT_TRUE(log_has(&t, IMG_STDOUT, line)) TH_LOG("%s", line);
+	EXPECT_TRUE(all_ff(t.me + p->offset, p->length));
+	done(&t);
+}
+
+TEST(rerun_on_own_output)
+{
+	/* Cleaning an image that is already cleaned, relocated and truncated (me_cleaner
+	 * crashes on some: issues #315, #327) ends with exit 0, or 1 and one error line. */
+	static const char *const presets[] = { "me8-bare", "me11-bare", "txe1-bare", NULL };
+
+	for (int i = 0; presets[i]; i++) {
+		struct img_options o2;
+		struct img_result r2 = { 0 };
+		size_t nerr = 0;
+		struct run t;
+
+		expect_fail = false;
+		RUN((&t), presets[i], NULL, "-r -t");
+		ASSERT_EQ(0, t.r.exit_code);
+		o2 = t.o;
+		ASSERT_EQ(0, img_run(t.r.image.data, t.r.image.len, &o2, &r2));
+		for (size_t k = 0; k < r2.log.n; k++)
+			nerr += r2.log.v[k].stream == IMG_STDERR;
+		EXPECT_TRUE(r2.exit_code == 0 || (r2.exit_code == 1 && nerr == 1)) TH_LOG("%s", presets[i]);
+		if (r2.exit_code == 0) {
+			EXPECT_EQ(IMG_SIG_VALID, r2.report.sig);
+		}
+		img_result_free(&r2);
+		done(&t);
+	}
+}
+
 TEST(txe1_module_headers_0x80)
 {
 	struct run t;
