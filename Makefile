@@ -53,7 +53,8 @@ $(B)/unit/%: tests/unit/%.c $(KSFT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(filter %.o %.a,$^) $(LDLIBS_$(notdir $@))
 
-.PHONY: all modules programs deps check check-run unit vm bench demo demo-run clean
+.PHONY: all modules programs deps check check-run unit vm bench demo demo-run clean \
+	install install-modules install-dkms install-docs
 .DEFAULT_GOAL := all
 
 all: modules programs $(SELFTESTS) $(UNIT_TESTS)
@@ -131,6 +132,37 @@ demo-run: all
 	cat $(DEMO_OUT)/*demo.sh.tap 2>/dev/null | grep -v '^ok 1 - demo'; \
 	grep -q '^ok 1 - demo' $(DEMO_OUT)/*demo.sh.tap 2>/dev/null && [ $$vmrc -eq 0 ] && \
 		echo "demo: OK" || { echo "demo: FAILED (see $(DEMO_OUT)/console.log)"; exit 1; }
+
+# ---------------------------------------------------------------------------------
+# Install: make install [DESTDIR=...] [PREFIX=/usr]. The daemon's files come from
+# daemon/build.mk (install-daemon); modules go to updates/mectl for this KVER (use
+# install-dkms instead on a machine whose kernel gets updated: a Raspberry Pi).
+PREFIX     ?= /usr
+MANDIR     ?= $(PREFIX)/share/man
+COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo 0)
+INSTALL_MODULES = kmod/flash/mectl_flash.ko kmod/me/mectl_me.ko
+
+install: install-daemon install-modules install-docs
+
+install-modules: modules
+	install -d $(DESTDIR)/lib/modules/$(KVER)/updates/mectl
+	install -m 0644 $(INSTALL_MODULES) $(DESTDIR)/lib/modules/$(KVER)/updates/mectl/
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+install-docs:
+	for p in $(wildcard client/*.1 daemon/*.8 kmod/*/*.4); do \
+		install -D -m 0644 $$p $(DESTDIR)$(MANDIR)/man$${p##*.}/$$(basename $$p); done
+	install -D -m 0644 client/mectl.bash-completion $(DESTDIR)$(COMPDIR)/mectl
+
+# DKMS source tree: dkms add/build/install mectl/$(VERSION) then rebuilds the modules
+# for every new kernel.
+install-dkms:
+	install -d $(DESTDIR)/usr/src/mectl-$(VERSION)
+	cp -r Kbuild include $(DESTDIR)/usr/src/mectl-$(VERSION)/
+	find kmod -name '*.mod.c' -prune -o \( -name Kbuild -o -name '*.[ch]' \) -print | \
+		while read -r f; do install -D -m 0644 $$f $(DESTDIR)/usr/src/mectl-$(VERSION)/$$f; done
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf > $(DESTDIR)/usr/src/mectl-$(VERSION)/dkms.conf
 
 # Benchmarks print ratios against a peer measured in the same run; never part of check.
 bench: all
