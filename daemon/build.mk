@@ -21,6 +21,11 @@ MECTL_OBJS += $(B)/client/bus-client.o
 MECTL_LIBS += $(shell pkg-config --libs libsystemd 2>/dev/null)
 $(B)/client/bus-client.o $(B)/client/verb-jobs.o: client/bus-client.h
 
+# Host tests of the persistence primitives.
+UNIT_TESTS += $(B)/unit/daemon/daemon-util
+$(B)/unit/daemon/daemon-util: $(B)/daemon/util.o
+LDLIBS_daemon-util := -lcrypto
+
 # VM tests: every job type on flashsim + mectl_flash with a real dbus-daemon.
 SELFTESTS += $(B)/selftests/daemon/submit-image
 $(B)/selftests/daemon/submit-image: $(B)/client/bus-client.o

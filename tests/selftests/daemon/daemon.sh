@@ -99,8 +99,9 @@ check "mectld starts on the private bus" start_daemon
 
 # --- probe -----------------------------------------------------------------------------
 out=$("$MECTL" probe --json --bus="$BUS"); rc=$?
+note "$out"
 check "probe finds the W25Q64 (JEDEC ef4017) on /dev/mtd$MTD" \
-	test "$rc" = 0 -a -n "$(echo "$out" | grep '"jedec_id":"ef4017"')" -a -n "$(echo "$out" | grep "\"mtd\":$MTD")"
+	test "$rc" = 0 -a -n "$(echo "$out" | grep '"jedec_id":"ef4017')" -a -n "$(echo "$out" | grep "\"mtd\":$MTD,")"
 
 # --- authorization ------------------------------------------------------------------------
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$MECTL" probe --bus="$BUS" 2>&1); rc=$?
@@ -121,7 +122,7 @@ check "unprivileged check job on a passed fd is allowed" \
 check "clean job -S output equals me_cleaner -S" test "$rc" = 0 -a "$(sha "$T/clean-S.bin")" = "$S_SHA"
 
 # --- read ----------------------------------------------------------------------------------------
-"$MECTL" read --mtd /dev/mtd"$MTD" --bus="$BUS" "$T/read1.bin" > "$T/read.out"; rc=$?
+"$MECTL" read --mtd /dev/mtd"$MTD" --bus="$BUS" "$T/read1.bin" > "$T/read.out" 2>>"$T/client.log"; rc=$?
 check "read (2 passes) gives the chip's bytes" test "$rc" = 0 -a "$(sha "$T/read1.bin")" = "$ORIG_SHA"
 out=$("$MECTL" read --mtd "$MTD" --bus="$BUS" "$T/read1.bin" 2>&1); rc=$?
 check "read refuses to overwrite an existing backup" \
@@ -160,7 +161,7 @@ check "neutralize refuses an existing backup file" \
 out=$("$MECTL" neutralize --mtd "$MTD" --backup "$T/b2.bin" --bogus-flag --bus="$BUS" 2>&1); rc=$?
 check "neutralize with a bad me_cleaner flag: InvalidArgs, nothing created" \
 	test "$rc" = 1 -a -n "$(echo "$out" | grep 'InvalidArgs')" -a ! -e "$T/b2.bin" -a "$(chip_sha)" = "$S_SHA"
-"$MECTL" restore --mtd "$MTD" --bus="$BUS" "$T/backup.bin" >/dev/null; rc=$?
+"$MECTL" restore --mtd "$MTD" --bus="$BUS" "$T/backup.bin" >/dev/null 2>>"$T/client.log"; rc=$?
 check "restore after neutralize brings back the original" test "$rc" = 0 -a "$(chip_sha)" = "$ORIG_SHA"
 
 # --- injected program failure ----------------------------------------------------------------------------
@@ -174,7 +175,7 @@ note "$(echo "$out" | tail -n1)"
 check "program failure: verify catches it, the job fails naming restore" \
 	test "$rc" = 1 -a -n "$(echo "$out" | grep 'verify failed')" -a -n "$(echo "$out" | grep 'mectl restore')"
 check "program failure: the backup was still kept" test "$(sha "$T/backup2.bin")" = "$ORIG_SHA"
-"$MECTL" restore --mtd "$MTD" --bus="$BUS" "$T/backup2.bin" >/dev/null; rc=$?
+"$MECTL" restore --mtd "$MTD" --bus="$BUS" "$T/backup2.bin" >/dev/null 2>>"$T/client.log"; rc=$?
 check "restore after the program failure brings back the original" test "$rc" = 0 -a "$(chip_sha)" = "$ORIG_SHA"
 
 # --- cancel ---------------------------------------------------------------------------------------------------
@@ -214,7 +215,7 @@ check "after kill -9 the write job shows interrupted, the chip is half written" 
 	test "$(job_field "$WID" "['state']")" = interrupted -a "$MID_SHA" != "$ORIG_SHA" -a "$MID_SHA" != "$S_SHA"
 check "after kill -9 the queued probe resumed and succeeded" test "$(job_field "$PID2" "['state']")" = succeeded
 check "the backup is intact and restore brings the chip back" \
-	sh -c "test \"\$(sha256sum '$T/read1.bin' | cut -d' ' -f1)\" = '$ORIG_SHA' && '$MECTL' restore --mtd '$MTD' --bus='$BUS' '$T/read1.bin' >/dev/null && test \"\$(sha256sum '$SIM/data' | cut -d' ' -f1)\" = '$ORIG_SHA'"
+	sh -c "test \"\$(sha256sum '$T/read1.bin' | cut -d' ' -f1)\" = '$ORIG_SHA' && '$MECTL' restore --mtd '$MTD' --bus='$BUS' '$T/read1.bin' >/dev/null 2>>'$T/client.log' && test \"\$(sha256sum '$SIM/data' | cut -d' ' -f1)\" = '$ORIG_SHA'"
 
 if [ "$fails" -ne 0 ]; then
 	note "mectld log:"; sed 's/^/# /' "$T/mectld.log" | tail -n 30

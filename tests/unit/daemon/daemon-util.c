@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Host tests of mectld's persistence primitives (daemon/util.c): atomic replacement,
+ * never-overwrite for backups, whole-fd reads with a size cap, JSON escaping.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "../../../daemon/util.h"
+
+FIXTURE(dir) {
+	char path[64];
+	int fd;
+};
+
+FIXTURE_SETUP(dir)
+{
+	strcpy(self->path, "/tmp/mectld-unit.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->path));
+	self->fd = open(self->path, O_RDONLY | O_DIRECTORY);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(dir)
+{
+	char cmd[96];
+
+	close(self->fd);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->path);
+	if (system(cmd) != 0)
+		TH_LOG("cannot remove %s", self->path);
+}
+
+TEST_F(dir, atomic_replace_leaves_no_temporary)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+
+	ASSERT_EQ(0, write_file_atomic(self->fd, "job", "one", 3));
+	ASSERT_EQ(0, write_file_atomic(self->fd, "job", "second", 6));
+	ASSERT_EQ(0, read_file_at(self->fd, "job", 100, &buf, &len));
+	ASSERT_EQ((size_t)6, len);
+	ASSERT_EQ(0, memcmp(buf, "second", 6));
+	free(buf);
+	ASSERT_EQ(-1, faccessat(self->fd, ".job.tmp", F_OK, 0));
+}
+
+TEST_F(dir, backup_is_never_overwritten)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+
+	ASSERT_EQ(0, write_file_atomic_new(self->fd, "b.bin", "orig", 4));
+	ASSERT_EQ(-EEXIST, write_file_atomic_new(self->fd, "b.bin", "evil", 4));
+	ASSERT_EQ(0, read_file_at(self->fd, "b.bin", 100, &buf, &len));
+	ASSERT_EQ(0, memcmp(buf, "orig", 4));
+	free(buf);
+	ASSERT_EQ(-1, faccessat(self->fd, ".b.bin.tmp", F_OK, 0));
+}
+
+TEST_F(dir, read_cap_is_enforced)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char big[4096];
+
+	memset(big, 'x', sizeof(big));
+	ASSERT_EQ(0, write_file_atomic(self->fd, "big", big, sizeof(big)));
+	ASSERT_EQ(-EFBIG, read_file_at(self->fd, "big", 1000, &buf, &len));
+	ASSERT_EQ(-ENOENT, read_file_at(self->fd, "missing", 1000, &buf, &len));
+}
+
+TEST(json_escaping)
+{
+	struct strbuf b = {};
+	char *s;
+
+	strbuf_json_str(&b, "a\"b\\c\nd\x01");
+	s = strbuf_steal(&b);
+	ASSERT_NE(NULL, s);
+	ASSERT_STREQ("\"a\\\"b\\\\c\\nd\\u0001\"", s);
+	free(s);
+}
+
+TEST(sha256_of_abc)
+{
+	char hex[65];
+
+	ASSERT_EQ(0, sha256_hex("abc", 3, hex));
+	ASSERT_STREQ("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", hex);
+}
+
+TEST_HARNESS_MAIN
