@@ -32,14 +32,15 @@ static int put(const char *target, const char *name, const void *p, size_t n, co
 	return fclose(f);
 }
 
-/* A preset shrunk for fuzzing. */
-static int build(const char *preset, struct mk_layout *l)
+/* A preset shrunk for fuzzing, optionally malformed. */
+static int build_c(const char *preset, const char *corrupt, struct mk_layout *l)
 {
 	struct mk_opts o;
 	const char *err;
 
 	if (mk_preset(&o, preset))
 		return -1;
+	o.corrupt = corrupt;
 	if (o.gen == MK_CSE) {
 		o.me_size = 0x40000;
 	} else {
@@ -49,10 +50,16 @@ static int build(const char *preset, struct mk_layout *l)
 	if (o.full)
 		o.flash_size = 0x1000 + o.me_size + o.bios_gap + 0x20000;
 	if (mk_build(&o, l, &err)) {
-		fprintf(stderr, "mkcorpus: %s: %s\n", preset, err);
+		if (!corrupt)
+			fprintf(stderr, "mkcorpus: %s: %s\n", preset, err);
 		return -1;
 	}
 	return 0;
+}
+
+static int build(const char *preset, struct mk_layout *l)
+{
+	return build_c(preset, NULL, l);
 }
 
 int main(int argc, char **argv)
@@ -98,6 +105,23 @@ int main(int argc, char **argv)
 				return EXIT_FAILURE;
 		}
 		mk_free(&l);
+	}
+	/* Every malformation the generator knows, where it applies, for the pipeline. */
+	for (const char *const *k = mk_corruptions; *k; k++) {
+		static const char *const on[] = { "me8-bare", "me11-bare", "me8-full", NULL };
+
+		for (int i = 0; on[i]; i++) {
+			char name[64];
+
+			if (build_c(on[i], *k, &l))
+				continue;
+			snprintf(name, sizeof(name), "%s-%s", on[i], *k);
+			sel[0] = 0x11;
+			sel[1] = 0x02;
+			if (put("clean", name, l.img, l.size, sel, 2))
+				return EXIT_FAILURE;
+			mk_free(&l);
+		}
 	}
 	for (int i = 0; full[i]; i++) {
 		if (build(full[i], &l) || put("ifd", full[i], l.img, l.size, NULL, 0))

@@ -746,6 +746,48 @@ TEST(me11_no_manifest)
 	done(&t);
 }
 
+static const char *corruption;
+
+static void corrupt_tweak(struct mk_opts *o)
+{
+	o->corrupt = corruption;
+}
+
+TEST(malformed_one_error_line)
+{
+	/* Each malformation: exit 1, one stderr line, nothing to write (issue #4, item 1). */
+	static const struct { const char *preset, *corrupt, *args; } cases[] = {
+		{ "me8-bare", "chunk-past-end", "-r -t" },
+		{ "me8-bare", "chunk-size-0", "" },
+		{ "me8-bare", "no-llut", "-t" },
+		{ "me8-bare", "comp3", "" },
+		{ "me8-bare", "no-essential", "" },
+		{ "me8-bare", "module-name", "" },
+		{ "me8-bare", "fpt-empty", "-c" },
+		{ "me8-bare", "fpt-huge", "" },
+		{ "me8-bare", "truncated", "-c" },
+		{ "me8-full", "part-past-region", "-S" },
+		{ "me11-bare", "cpd-entries", "" },
+		{ "me16-bare", "cpd-entries", "-c" },
+		{ "txe1-bare", "truncated", "-r -t" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run t;
+		size_t nerr = 0;
+
+		corruption = cases[i].corrupt;
+		expect_fail = true;
+		RUN((&t), cases[i].preset, corrupt_tweak, cases[i].args);
+		for (size_t k = 0; k < t.r.log.n; k++)
+			nerr += t.r.log.v[k].stream == IMG_STDERR;
+		EXPECT_EQ(1, t.r.exit_code) TH_LOG("%s --corrupt %s", cases[i].preset, cases[i].corrupt);
+		EXPECT_EQ(1, nerr) TH_LOG("%s --corrupt %s", cases[i].preset, cases[i].corrupt);
+		EXPECT_FALSE(t.r.write_image);
+		done(&t);
+	}
+}
+
 TEST(every_preset_checks_without_crash)
 {
 	/* -c on every preset: an exit code of 0 or 1 and at least one log line. */
