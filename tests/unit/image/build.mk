@@ -9,3 +9,11 @@ LDLIBS_img-testdata := -lcrypto
 $(B)/unit/image/img-engine: $(B)/libmectl-image.a
 $(B)/unit/image/img-engine: TEST_CFLAGS += -Idaemon/image
 LDLIBS_img-engine := -lcrypto -lm
+
+# The same engine tests on a library built with ASan/UBSan (every bounds check of
+# the engine runs under the sanitizers, not only the fuzzers').
+UNIT_TESTS += $(B)/unit/image/img-engine-san
+$(B)/unit/image/img-engine-san: tests/unit/image/img-engine.c $(IMG_SRCS) $(IMG_FLAGS_STAMP) $(KSFT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(SAN_FLAGS) $(IMG_HOOK_FLAGS) -Idaemon/image -o $@ \
+		tests/unit/image/img-engine.c $(IMG_SRCS) $(IMG_LIBS)
