@@ -26,9 +26,19 @@ $(B)/fuzz/corpus/.stamp: $(B)/fuzz/mkcorpus
 	$(B)/fuzz/mkcorpus $(B)/fuzz/corpus
 	touch $@
 
-# The check entry: the runner next to its binaries and corpus.
+# The check entry: the runner next to its binaries and corpus. Without libFuzzer
+# (libclang-rt-*-dev, a Recommends of clang) every target is reported as skipped.
+FUZZ_RT := $(firstword $(wildcard /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a))
+ifneq ($(FUZZ_RT),)
 $(B)/fuzz/check: tests/fuzz/run.sh $(FUZZ_BINS) $(B)/fuzz/corpus/.stamp
 	install -m 0755 $< $@
+else
+$(B)/fuzz/check: | $(B)
+	@mkdir -p $(dir $@)
+	printf '#!/bin/sh\necho 1..%s\nn=0; for t in %s; do n=$$((n+1)); echo "ok $$n - fuzz $$t # SKIP libFuzzer (libclang-rt-dev) not installed"; done\n' \
+		$(words $(FUZZ_TARGETS)) "$(FUZZ_TARGETS)" > $@
+	chmod 0755 $@
+endif
 
 UNIT_TESTS  += $(B)/fuzz/check
 CLEAN_FILES += $(B)/fuzz
