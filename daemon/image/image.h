@@ -22,6 +22,22 @@
  * writes the outputs only when exit_code == 0, each atomically. me_cleaner writes
  * first and complains after; an image whose final FTPR signature check fails is not
  * written at all, and the log says so in one extra stderr line (IMG_MSG_NOT_WRITTEN).
+ *
+ * Every other difference from me_cleaner 1.2 (all on inputs it fails on or crashes
+ * with, none on the recorded testdata):
+ * - Where me_cleaner raises an uncaught exception (OutOfRegionException, struct.error,
+ *   IndexError, NameError, UnicodeDecodeError, ZeroDivisionError, ValueError: §25),
+ *   the run ends with one "Error: ..." line on stderr and exit status 1; the stdout
+ *   printed before it is the same.
+ * - An ME or descriptor region that ends past the end of the file is an error up
+ *   front (me_cleaner reads short and crashes later, or grows the file).
+ * - Generation 1 (ME 1-5) full images: the ME region is wiped as me_cleaner means to
+ *   (and does under Python 2) instead of its Python 3 TypeError half-way (§26).
+ * - A full image whose ME region is disabled (not gen 1): one error line where
+ *   me_cleaner dies with NameError.
+ * - Partition names with a NUL byte inside are shown up to that NUL.
+ * - Command line (args.c): the program name is the caller's ("mectl clean"); -h
+ *   adds mectl's extensions (--json, --force) after me_cleaner's text.
  */
 
 #include <stdbool.h>
