@@ -788,6 +788,46 @@ TEST(malformed_one_error_line)
 	}
 }
 
+TEST(module_walk_skipped)
+{
+	static const struct { const char *corrupt, *msg; } cases[] = {
+		{ "mme-magic", "Can't find the module header size; skipping modules removal" },
+		{ "mme-count", "Found less modules than expected in the FTPR partition; skipping modules removal" },
+	};
+
+	for (size_t i = 0; i < 2; i++) {
+		struct run t;
+
+		corruption = cases[i].corrupt;
+		expect_fail = false;
+		RUN((&t), "me8-bare", corrupt_tweak, "-r -t");
+		EXPECT_EQ(0, t.r.exit_code);
+		EXPECT_TRUE(log_has(&t, IMG_STDOUT, cases[i].msg));
+		/* §13.1/§16: no minimum size, no truncation, -r silently not done. */
+		EXPECT_GE(0, t.r.report.min_size);
+		EXPECT_EQ(t.l.size, t.r.image.len);
+		EXPECT_EQ(t.l.ftpr_off, le32(t.me + 0x38));
+		EXPECT_EQ(IMG_SIG_VALID, t.r.report.sig);
+		done(&t);
+	}
+}
+
+TEST(generator_tables)
+{
+	/* Every listed preset and malformation resolves, names are unique. */
+	for (const char *const *n = mk_preset_names; *n; n++) {
+		struct mk_opts o;
+
+		EXPECT_EQ(0, mk_preset(&o, *n)) TH_LOG("%s", *n);
+		EXPECT_NE(NULL, mk_preset_help(*n));
+		for (const char *const *m = n + 1; *m; m++)
+			EXPECT_NE(0, strcmp(*n, *m));
+	}
+	for (const char *const *n = mk_corruptions; *n; n++)
+		EXPECT_NE(NULL, mk_corruption_help(*n)) TH_LOG("%s", *n);
+	EXPECT_EQ(NULL, mk_preset_help("no-such-preset"));
+}
+
 TEST(every_preset_checks_without_crash)
 {
 	/* -c on every preset: an exit code of 0 or 1 and at least one log line. */
