@@ -109,7 +109,7 @@ FIXTURE_TEARDOWN(mei)
 	run("rmmod meisim 2>/dev/null");
 }
 
-TEST_F(mei, connect_properties)
+TEST_F_TIMEOUT(mei, connect_properties, 120)
 {
 	uint32_t mtu = 0;
 	uint8_t ver = 0;
@@ -121,14 +121,14 @@ TEST_F(mei, connect_properties)
 	EXPECT_EQ(-EBUSY, connect_client(self->fd, &mkhi, NULL, NULL));
 }
 
-TEST_F(mei, wrong_guid)
+TEST_F_TIMEOUT(mei, wrong_guid, 120)
 {
 	EXPECT_EQ(-ENOTTY, connect_client(self->fd, &amthi, NULL, NULL));
 	/* the file is still usable afterwards */
 	EXPECT_EQ(0, connect_client(self->fd, &mkhi, NULL, NULL));
 }
 
-TEST_F(mei, single_connection_client)
+TEST_F_TIMEOUT(mei, single_connection_client, 120)
 {
 	int fd2 = open(DEV, O_RDWR);
 
@@ -142,7 +142,7 @@ TEST_F(mei, single_connection_client)
 	close(fd2);
 }
 
-TEST_F(mei, vtag)
+TEST_F_TIMEOUT(mei, vtag, 120)
 {
 	struct mei_connect_client_data_vtag d;
 
@@ -162,7 +162,7 @@ TEST_F(mei, vtag)
 	EXPECT_EQ(0, connect_client(self->fd, &mkhi, NULL, NULL));
 }
 
-TEST_F(mei, unconnected_and_bad_ioctls)
+TEST_F_TIMEOUT(mei, unconnected_and_bad_ioctls, 120)
 {
 	struct pollfd p = { .fd = self->fd, .events = POLLIN };
 	uint8_t buf[16];
@@ -184,7 +184,7 @@ TEST_F(mei, unconnected_and_bad_ioctls)
 	EXPECT_TRUE(p.revents & POLLERR);
 }
 
-TEST_F(mei, mtu)
+TEST_F_TIMEOUT(mei, mtu, 120)
 {
 	static uint8_t big[513];
 	uint8_t rsp[64];
@@ -200,7 +200,7 @@ TEST_F(mei, mtu)
 	EXPECT_EQ(28, read(self->fd, rsp, sizeof(rsp)));
 }
 
-TEST_F(mei, fw_version)
+TEST_F_TIMEOUT(mei, fw_version, 120)
 {
 	uint8_t rsp[64];
 	ssize_t n;
@@ -229,7 +229,7 @@ TEST_F(mei, fw_version)
 	EXPECT_EQ(EAGAIN, errno);
 }
 
-TEST_F(mei, fwcaps)
+TEST_F_TIMEOUT(mei, fwcaps, 120)
 {
 	uint8_t rsp[64];
 	uint8_t bad_rule[8] = { 0x03, 0x02, 0, 0, 5, 0, 0, 0 };
@@ -253,7 +253,7 @@ TEST_F(mei, fwcaps)
 	EXPECT_NE(0, rsp[3]);
 }
 
-TEST_F(mei, disabled_mode)
+TEST_F_TIMEOUT(mei, disabled_mode, 120)
 {
 	uint8_t rsp[64];
 
@@ -277,7 +277,7 @@ TEST_F(mei, disabled_mode)
 	EXPECT_EQ(-EINVAL, set_mode("sleepy"));
 }
 
-TEST_F(mei, partial_reads)
+TEST_F_TIMEOUT(mei, partial_reads, 120)
 {
 	uint8_t a[4], b[64];
 
@@ -303,7 +303,7 @@ static void *late_writer(void *arg)
 	return NULL;
 }
 
-TEST_F(mei, blocking_read_wakes)
+TEST_F_TIMEOUT(mei, blocking_read_wakes, 120)
 {
 	struct timespec t0, t1;
 	pthread_t th;
@@ -322,7 +322,7 @@ TEST_F(mei, blocking_read_wakes)
 	EXPECT_GE(ms, 150);
 }
 
-TEST_F(mei, queue_limit)
+TEST_F_TIMEOUT(mei, queue_limit, 120)
 {
 	struct pollfd p = { .fd = self->fd, .events = POLLIN | POLLOUT };
 	uint8_t rsp[64];
@@ -345,7 +345,7 @@ TEST_F(mei, queue_limit)
 	EXPECT_EQ(EAGAIN, errno);
 }
 
-TEST_F(mei, notifications)
+TEST_F_TIMEOUT(mei, notifications, 120)
 {
 	struct pollfd p = { .fd = self->fd, .events = POLLPRI };
 	uint32_t v;
@@ -379,7 +379,7 @@ TEST_F(mei, notifications)
 	EXPECT_EQ(0, poll(&p, 1, 50));
 }
 
-TEST_F(mei, permission)
+TEST_F_TIMEOUT(mei, permission, 120)
 {
 	/* root-only like the real /dev/meiN */
 	struct stat st;
@@ -390,7 +390,7 @@ TEST_F(mei, permission)
 			 "sh -c 'exec 3<>" DEV "' 2>&1 | grep -q 'Permission denied'"));
 }
 
-TEST_F(mei, bad_module_parameters)
+TEST_F_TIMEOUT(mei, bad_module_parameters, 120)
 {
 	close(self->fd);
 	self->fd = -1;
