@@ -820,11 +820,13 @@ TEST(generator_tables)
 
 		EXPECT_EQ(0, mk_preset(&o, *n)) TH_LOG("%s", *n);
 		EXPECT_NE(NULL, mk_preset_help(*n));
-		for (const char *const *m = n + 1; *m; m++)
+		for (const char *const *m = n + 1; *m; m++) {
 			EXPECT_NE(0, strcmp(*n, *m));
+		}
 	}
-	for (const char *const *n = mk_corruptions; *n; n++)
+	for (const char *const *n = mk_corruptions; *n; n++) {
 		EXPECT_NE(NULL, mk_corruption_help(*n)) TH_LOG("%s", *n);
+	}
 	EXPECT_EQ(NULL, mk_preset_help("no-such-preset"));
 }
 
