@@ -231,8 +231,11 @@ static int clean_me(struct img_ctx *c)
 	c->rep->ftpr_offset = c->ftpr_offset;
 
 	if (end > 0) {
+		int64_t kept_end;
+
 		if (extra_end > end)
 			end = extra_end;
+		kept_end = end;
 		end = (end / 0x1000 + 1) * 0x1000 + 4 * 0x1000;
 		c->rep->min_size = end;
 		r = img_out(c, "The ME minimum size should be %lld bytes (0x%llx bytes)\n",
@@ -242,6 +245,17 @@ static int clean_me(struct img_ctx *c)
 				    (long long)c->me.start, (long long)(c->me.start + end - 1));
 		if (!r && !c->full && c->o->truncate) {
 			r = img_out(c, "Truncating file at 0x%llx...\n", (long long)end);
+			/*
+			 * me_cleaner grows the file up to @end, which is right for the few
+			 * spare blocks past the kept data (-k), but kept data that ends
+			 * past the image itself means bogus module offsets (it would write
+			 * gigabytes).
+			 */
+			if (!r && kept_end > c->me.end - c->me.start)
+				return img_fail(c, "Error: the kept FTPR data ends at 0x%llx, past the "
+						"end of the image (0x%llx): the image is malformed\n",
+						(long long)kept_end,
+						(long long)(c->me.end - c->me.start));
 			if (!r)
 				r = img_set_len(c, (size_t)end);
 			c->rep->truncated = true;

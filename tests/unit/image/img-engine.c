@@ -547,6 +547,25 @@ TEST_F(real, already_cleaned)
 	img_result_free(&res);
 }
 
+/* A bogus essential module offset must not make -t grow the file to gigabytes. */
+TEST(truncate_never_grows_past_kept_data)
+{
+	struct img_result res;
+	size_t len;
+	uint8_t *txe = load_testdata("dasharo_minnowmax_txe", &len);
+
+	if (!txe)
+		SKIP(return, "SHARED testdata images not available");
+	/* FTPR at 0x67000, 0x80-byte TXE module headers, BUP first and uncompressed */
+	ASSERT_EQ(0, memcmp(txe + 0x67000 + 0x290 + 4, "BUP", 4));
+	put32(txe + 0x67000 + 0x290 + 0x38, 0x80000000);
+	ASSERT_EQ(0, run_args(&res, txe, len, "-t"));
+	ASSERT_ONE_ERROR(&res, "past the end of the image");
+	ASSERT_EQ(len, res.image.len);
+	img_result_free(&res);
+	free(txe);
+}
+
 TEST_F(real, region_options_need_full_dump)
 {
 	if (_metadata->skip)
