@@ -45,3 +45,6 @@ CLEAN_FILES += $(B)/fuzz
 .PHONY: fuzz
 fuzz: $(B)/fuzz/check
 	FUZZ_TIME=$(or $(FUZZ_TIME),60) $(B)/fuzz/check
+
+# Built by a pattern rule for another pattern rule: keep them (not intermediate).
+.SECONDARY: $(FUZZ_LIB_OBJS)
