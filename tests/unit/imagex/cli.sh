@@ -81,5 +81,14 @@ ok "check --json: Boot Guard FIT reported" $?
 "$MECTL" clean -S -O "$tmp/bg-out.bin" "$tmp/bg.bin" 2>&1 >/dev/null | grep -q 'WARNING: this image carries Intel Boot Guard'
 ok "clean -S on a Boot Guard image warns on stderr" $?
 
+# 6. mkimage itself: a bad option is one line on stderr, exit 1, and no file.
+bad=0
+for args in "--ftpr-offset 0x1000" "-p nope" "--gen 7" "--corrupt truncated --full" "--fit"; do
+	# shellcheck disable=SC2086
+	"$MK" -p me8-bare $args -o "$tmp/bad-mk.bin" 2> "$tmp/err" && bad=1
+	[ "$(wc -l < "$tmp/err")" -eq 1 ] && [ ! -e "$tmp/bad-mk.bin" ] || bad=1
+done
+ok "mkimage: bad options give one error line and no file" $bad
+
 echo "1..$n"
 [ $failed -eq 0 ]
