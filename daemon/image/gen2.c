@@ -133,6 +133,47 @@ static struct img_module *report_module(struct img_ctx *c, uint32_t i, const cha
 	return m;
 }
 
+/*
+ * The protected ("essential") chunks and the removal test of §13.3, in O(n log n):
+ * a chunk c is kept when some protected p has p.start <= c.start < p.end, or
+ * p.start < c.end <= p.end. With the protected chunks sorted by start and a running
+ * maximum of their ends, each test is one binary search.
+ */
+struct prot_set {
+	struct chunk *v;	/* sorted by start */
+	int64_t *max_end;	/* max_end[i] = max(v[0..i].end) */
+	size_t n;
+};
+
+static int cmp_chunk(const void *a, const void *b)
+{
+	const struct chunk *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* max end among the protected chunks whose start is < @x (@strict) or <= @x; -1 if none */
+static int64_t max_end_before(const struct prot_set *ps, int64_t x, bool strict)
+{
+	size_t lo = 0, hi = ps->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strict ? ps->v[mid].start < x : ps->v[mid].start <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? ps->max_end[lo - 1] : -1;
+}
+
+static bool chunk_protected(const struct prot_set *ps, const struct chunk *c)
+{
+	return max_end_before(ps, c->start, false) > c->start ||
+	       max_end_before(ps, c->end, true) >= c->end;
+}
+
 /* §13.3: the single walk over the module headers. */
 static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, size_t size,
 			  int64_t *end)
@@ -141,8 +182,9 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 	int64_t ftpr = c->ftpr_offset, base = 0, chunk_size = 0, i, k;
 	struct chunk *chunks = NULL;
 	uint32_t nchunks = 0;
-	struct chunk *prot = NULL;
-	size_t nprot = 0, cprot = 0;
+	int64_t *prefix = NULL;		/* prefix[k] = total length of chunks[0..k) */
+	int64_t *mark = NULL;		/* difference array: essential slices over chunks */
+	struct prot_set ps = { 0 };
 	int r = 0;
 
 	for (i = 0; i < n && !r; i++) {
@@ -195,7 +237,7 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 			continue;
 		}
 
-		/* Huffman */
+		/* Huffman: the LLUT is read while the chunk list is empty */
 		if (!nchunks) {
 			const uint8_t *p = NULL;
 
@@ -211,6 +253,16 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 			r = llut_chunks(c, offset, &chunks, &nchunks, &base, &chunk_size);
 			if (r)
 				break;
+			free(prefix);
+			free(mark);
+			prefix = calloc((size_t)nchunks + 1, sizeof(*prefix));
+			mark = calloc((size_t)nchunks + 1, sizeof(*mark));
+			if (!prefix || !mark) {
+				r = -ENOMEM;
+				break;
+			}
+			for (k = 0; k < nchunks; k++)
+				prefix[k + 1] = prefix[k] + chunks[k].end - chunks[k].start;
 		}
 		if (!chunk_size) {
 			r = img_fail(c, "Error: the LLUT chunk size is 0: the image is malformed\n");
@@ -219,13 +271,12 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 		{
 			int64_t first = floordiv((int64_t)img_le32(h + 0x34) - base, chunk_size);
 			int64_t last = first + floordiv(img_le32(h + 0x3C), chunk_size);
-			int64_t a, b, huff = 0;
+			int64_t a, b, huff;
 			char kib[32];
 			double q;
 
 			slice_bounds(nchunks, first, last + 1, &a, &b);
-			for (k = a; k < b; k++)
-				huff += chunks[k].end - chunks[k].start;
+			huff = prefix[b] - prefix[a];
 			/* Python 3 round(): half to even */
 			q = (double)huff / 1024.0;
 			snprintf(kib, sizeof(kib), "~%.0f KiB", nearbyint(q));
@@ -235,24 +286,11 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 			if (m)
 				m->huffman_bytes = (uint32_t)huff;
 			if (essential(name)) {
-				for (k = a; k < b; k++) {
-					if (!chunks[k].start)
-						continue;
-					if (nprot == cprot) {
-						struct chunk *np;
-
-						cprot = cprot ? cprot * 2 : 256;
-						np = realloc(prot, cprot * sizeof(*np));
-						if (!np) {
-							r = -ENOMEM;
-							break;
-						}
-						prot = np;
-					}
-					prot[nprot++] = chunks[k];
+				if (a < b) {
+					mark[a]++;
+					mark[b]--;
 				}
-				if (!r)
-					r = img_out(c, "NOT removed, essential\n");
+				r = img_out(c, "NOT removed, essential\n");
 				if (m)
 					m->fate = IMG_MOD_KEPT;
 			} else {
@@ -264,37 +302,42 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 	}
 
 	if (!r && nchunks) {
-		int64_t max_end = -1;
-		size_t j;
+		int64_t depth = 0;
 
+		/* the protected list: chunks under an essential slice, start != 0 */
+		ps.v = malloc((size_t)nchunks * sizeof(*ps.v));
+		ps.max_end = malloc((size_t)nchunks * sizeof(*ps.max_end));
+		if (!ps.v || !ps.max_end)
+			r = -ENOMEM;
+		for (k = 0; k < nchunks && !r; k++) {
+			depth += mark[k];
+			if (depth > 0 && chunks[k].start)
+				ps.v[ps.n++] = chunks[k];
+		}
+		if (!r && !ps.n)
+			r = img_fail(c, "Error: Huffman modules found, but none of them is essential "
+				     "(ROMP/BUP): the image is malformed\n");
+		if (!r) {
+			qsort(ps.v, ps.n, sizeof(*ps.v), cmp_chunk);
+			for (k = 0; k < (int64_t)ps.n; k++)
+				ps.max_end[k] = k && ps.max_end[k - 1] > ps.v[k].end ?
+						ps.max_end[k - 1] : ps.v[k].end;
+		}
 		for (k = 0; k < nchunks && !r; k++) {
 			const struct chunk *ck = &chunks[k];
-			bool removable = true;
 
-			for (j = 0; j < nprot; j++) {
-				const struct chunk *pp = &prot[j];
-
-				if ((pp->start <= ck->start && ck->start < pp->end) ||
-				    (pp->start < ck->end && ck->end <= pp->end)) {
-					removable = false;
-					break;
-				}
-			}
-			if (removable && ck->end > ck->start)
+			if (ck->end > ck->start && !chunk_protected(&ps, ck))
 				r = img_fill(c, &c->me, ck->start,
 					     ck->end < c->me.end ? ck->end : c->me.end, 0xFF);
 		}
-		for (j = 0; j < nprot; j++)
-			if (prot[j].end > max_end)
-				max_end = prot[j].end;
-		if (!r && !nprot)
-			r = img_fail(c, "Error: Huffman modules found, but none of them is essential "
-				     "(ROMP/BUP): the image is malformed\n");
-		if (!r && max_end > *end)
-			*end = max_end;
+		if (!r && ps.max_end[ps.n - 1] > *end)
+			*end = ps.max_end[ps.n - 1];
 	}
 	free(chunks);
-	free(prot);
+	free(prefix);
+	free(mark);
+	free(ps.v);
+	free(ps.max_end);
 	return r;
 }
 
