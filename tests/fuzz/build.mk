@@ -21,9 +21,12 @@ $(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $(FUZZ_LIB_OBJS)
 $(B)/fuzz/mkcorpus: tests/fuzz/mkcorpus.c $(B)/libmkimage.a
 	$(CC) $(CFLAGS) -o $@ $^ -lcrypto
 
-$(B)/fuzz/corpus/.stamp: $(B)/fuzz/mkcorpus
+# Past findings (tests/fuzz/regress/<target>-*.bin, tiny) join their target's corpus.
+$(B)/fuzz/corpus/.stamp: $(B)/fuzz/mkcorpus $(wildcard tests/fuzz/regress/*)
 	rm -rf $(B)/fuzz/corpus
 	$(B)/fuzz/mkcorpus $(B)/fuzz/corpus
+	for f in $(wildcard tests/fuzz/regress/*); do \
+		t=$$(basename $$f); cp $$f $(B)/fuzz/corpus/$${t%%-*}/; done
 	touch $@
 
 # The check entry: the runner next to its binaries and corpus. Without libFuzzer
