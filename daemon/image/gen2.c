@@ -92,9 +92,18 @@ static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunk **out, uint
 	for (i = 0; i < n; i++) {
 		if (!ch[i].start)
 			continue;
-		/* the element right after the first occurrence of start */
-		for (j = 0; j < nsorted && sorted[j] != ch[i].start; j++)
-			;
+		/* the element right after the first occurrence of start (binary search) */
+		size_t lo = 0, hi = nsorted;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (sorted[mid] < ch[i].start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		j = lo;
 		if (j + 1 >= nsorted) {
 			long long bad = (long long)ch[i].start;
 
