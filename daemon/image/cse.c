@@ -63,11 +63,11 @@
 const struct cse_hap cse_hap_table[] = {
 	{ .major = 11, .pch = "Sunrise/Union Point", .strap = 0, .bit = 16, .confirmed = true,
 	  .note = "me_cleaner 1.2" },
-	{ .major = 12, .pch = "Cannon Point", .strap = -1, .bit = 16,
+	{ .major = 12, .pch = "Cannon Point", .strap = -1, .strap_lp = 28, .strap_h = 32, .bit = 16,
 	  .note = "PCHSTRP28 on LP, PCHSTRP32 on H PCHs; the image does not say which" },
 	{ .major = 13, .pch = "Ice Point", .strap = 28, .bit = 16,
 	  .note = "one third-party source (me_cleaner_thinkpad fork)" },
-	{ .major = 14, .pch = "Comet Point", .strap = -1, .bit = 16,
+	{ .major = 14, .pch = "Comet Point", .strap = -1, .strap_lp = 28, .strap_h = 32, .bit = 16,
 	  .note = "PCHSTRP28 on LP, PCHSTRP32 on H PCHs; the image does not say which" },
 	{ .major = 15, .pch = "Tiger Point", .strap = 31, .bit = 16, .confirmed = true,
 	  .note = "me_cleaner PR #384 and the thinkpad fork agree; tested on TGL-U" },
@@ -88,6 +88,17 @@ const struct cse_hap *cse_hap_lookup(unsigned major, bool txe)
 		if (h->major == major && h->txe == txe)
 			return h;
 	return NULL;
+}
+
+int cse_hap_strap(const struct cse_hap *h, const char *sku)
+{
+	if (!h)
+		return -1;
+	if (h->strap_lp && sku && !strcmp(sku, "lp"))
+		return h->strap_lp;
+	if (h->strap_h && sku && !strcmp(sku, "h"))
+		return h->strap_h;
+	return h->strap;
 }
 
 /* Keys reported by me_cleaner forks and issues for firmware after me_cleaner 1.2. */
@@ -434,13 +445,15 @@ static int sig_line(struct img_ctx *c, enum img_sig sig)
 }
 
 /* The HAP strap of this family in a full image: 0 with *off set, or -ENOENT. */
-static int hap_word(struct img_ctx *c, const struct cse_hap *h, uint32_t *off)
+static int hap_word(struct img_ctx *c, const struct cse_hap *h, uint32_t *off, int *strap_out)
 {
+	int strap = cse_hap_strap(h, NULL);
 	uint64_t rel;
 
-	if (!c->full || !h || h->strap < 0)
+	*strap_out = strap;
+	if (!c->full || strap < 0)
 		return -ENOENT;
-	rel = (uint64_t)c->fpsba + 4 * (uint64_t)h->strap;
+	rel = (uint64_t)c->fpsba + 4 * (uint64_t)strap;
 	if (c->fd.start < 0 || (int64_t)rel + 4 > c->fd.end - c->fd.start ||
 	    c->fd.start + (int64_t)rel + 4 > (int64_t)c->len)
 		return -ENOENT;
@@ -571,6 +584,7 @@ static int cse_run(struct img_ctx *c, const struct img_range *rg, struct cse_sca
 	const char *scheme;
 	enum img_sig sig;
 	uint32_t hap_off = 0;
+	int strap = -1;
 	int r;
 
 	if (!EVP_Digest(s->man.modulus, s->man.rsa_bits / 8 + 4, md, &mdlen, EVP_md5(), NULL))
@@ -621,7 +635,7 @@ described:
 	if (r)
 		return r;
 
-	if (!hap_word(c, h, &hap_off)) {
+	if (!hap_word(c, h, &hap_off, &strap)) {
 		struct img_strap *st = &c->rep->strap;
 		uint32_t w = img_le32(c->buf + hap_off);
 
@@ -634,7 +648,7 @@ described:
 		st->offset = hap_off;
 		st->bit = h->bit;
 		st->set_before = st->set_after = ci->hap_set;
-		r = img_out(c, "The HAP bit (PCHSTRP%d bit %u, %s PCH) is %s\n", h->strap, h->bit,
+		r = img_out(c, "The HAP bit (PCHSTRP%d bit %u, %s PCH) is %s\n", strap, h->bit,
 			    h->pch, ci->hap_set ? "SET" : "NOT SET");
 		if (!r && !h->confirmed)
 			r = img_out(c, "WARNING the HAP location for %s %u is not confirmed: %s\n",
@@ -668,7 +682,7 @@ described:
 			uint32_t w = img_le32(c->buf + hap_off) | 1u << h->bit;
 
 			r = img_out(c, "Setting the HAP bit in PCHSTRP%d to disable Intel ME...\n",
-				    h->strap);
+				    strap);
 			if (r)
 				return r;
 			img_put_le32(c->buf + hap_off, w);

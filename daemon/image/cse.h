@@ -69,11 +69,14 @@ struct cse_hap {
 	bool txe;
 	const char *pch;		/* PCH generation */
 	int strap;			/* PCHSTRP number, -1 when not known for certain */
+	int strap_lp, strap_h;		/* when LP and H PCHs differ (else 0, 0) */
 	unsigned bit;
 	bool confirmed;			/* more than one independent source, or a tested report */
 	const char *note;		/* why the location is (un)certain */
 };
 const struct cse_hap *cse_hap_lookup(unsigned major, bool txe);
+/* The strap for a PCH SKU ("lp", "h" or NULL): the PCHSTRP number, or -1. */
+int cse_hap_strap(const struct cse_hap *h, const char *sku);
 extern const struct cse_hap cse_hap_table[];
 
 /* Keys of firmware newer than me_cleaner's table (MD5 of modulus + exponent). */
