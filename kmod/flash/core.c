@@ -462,7 +462,11 @@ static void mectl_remove(struct spi_device *spi)
 		dev_err(&spi->dev, "%s: removed while in use, I/O now fails with -ENODEV\n",
 			chip->name);
 	} else {
-		spi_nor_restore(&chip->nor);
+		/*
+		 * Not spi_nor_restore(): in 6.1 it sends the soft reset of
+		 * SFDP parts (W25Q256JV) through spi-mem unconditionally,
+		 * which oopses on the controller_ops path.
+		 */
 		mectl_leave_4byte(chip);
 	}
 
