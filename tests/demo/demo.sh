@@ -95,7 +95,8 @@ took
 
 status() {
 	modprobe mectl_me sim_hfsts="$1" sim_device=0x1c3a || die "cannot load mectl_me"
-	modprobe meisim mode="$2" || die "cannot load meisim"
+	# The firmware version the image on the chip carries (me_cleaner -c says so).
+	modprobe meisim mode="$2" fw_version=7.1.40.1161 || die "cannot load meisim"
 	run "$MECTL" status --mei /dev/meisim0
 	rc=$?
 	rmmod meisim mectl_me

@@ -30,17 +30,18 @@ if [ ! -f "$hdr/Module.symvers" ]; then
 	ln -sfn /usr/lib/linux-kbuild-6.1 "$top/root/usr/lib/linux-kbuild-6.1"
 fi
 
-rm -rf "$top/src"
-mkdir -p "$top/src"
-cp -r kmod include "$top/src/"
+# A private copy per run: kbuild writes next to the sources, and two runs may overlap.
+src=$(mktemp -d "$top/src.XXXXXX")
+trap 'rm -rf "$src"' EXIT
+cp -r kmod include "$src/"
 n=0
 for d in $dirs; do
 	n=$((n + 1))
-	log=$top/$d.log
-	if make -C "$hdr" M="$top/src/kmod/$d" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+	log=$src/$d.log
+	if make -C "$hdr" M="$src/kmod/$d" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
 		W=1 KCFLAGS=-Werror modules > "$log" 2>&1 &&
 	   ! grep -q 'warning:' "$log" &&
-	   file "$top"/src/kmod/"$d"/*.ko | grep -q 'ARM aarch64'; then
+	   file "$src"/kmod/"$d"/*.ko | grep -q 'ARM aarch64'; then
 		echo "ok $n - arm64 kmod/$d builds warning-free"
 	else
 		sed 's/^/# /' "$log" | tail -n 20
