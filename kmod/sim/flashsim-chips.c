@@ -9,6 +9,7 @@
  */
 
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -218,6 +219,50 @@ const struct fsim_chip *fsim_chip_find(const char *name)
 		if (sysfs_streq(name, fsim_chips[i].name))
 			return &fsim_chips[i];
 	return NULL;
+}
+
+static bool fsim_chip_complete(const struct fsim_chip *c)
+{
+	u32 caps = c->caps;
+
+	return c->name && c->id[0] && c->res_id && is_power_of_2(c->size) &&
+	       c->size >= SZ_64K && c->size <= FSIM_MAX_SIZE &&
+	       c->before_modify &&
+	       !(c->sr_wmask[0] & (FSIM_SR1_WIP | FSIM_SR1_WEL)) &&
+	       ((caps & FSIM_F_SR23) || !(c->sr_wmask[1] | c->sr_wmask[2])) &&
+	       (!c->sfdp_minor || (caps & FSIM_F_SFDP)) &&
+	       (c->size <= SZ_16M || (caps & FSIM_F_4B_MODE)) &&
+	       c->t.pp_us && c->t.wrsr_us && c->t.se_us && c->t.be64_us &&
+	       c->t.ce_ms && (!(caps & FSIM_F_BE32) || c->t.be32_us);
+}
+
+/**
+ * fsim_chips_check() - walk the model table for holes
+ *
+ * Every model needs an ID, a power-of-two size the store can hold, a
+ * protection hook, timings for the erases it decodes, and a unique name;
+ * parts above 16 MiB need a way to address them.
+ *
+ * Return: 0 when the table is sound, -EINVAL (with one line naming the
+ * entry) otherwise.
+ */
+int fsim_chips_check(void)
+{
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(fsim_chips); i++) {
+		const struct fsim_chip *c = &fsim_chips[i];
+
+		for (j = 0; c->name && j < i; j++)
+			if (!strcmp(c->name, fsim_chips[j].name))
+				break;
+		if (!fsim_chip_complete(c) || j < i) {
+			pr_err("flashsim: chip table entry %zu (%s) is incomplete or duplicate\n",
+			       i, c->name ?: "?");
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 /**

@@ -22,38 +22,17 @@
 
 #include "flashsim.h"
 
-static ssize_t fsim_data_read(struct file *file, char __user *buf,
-			      size_t count, loff_t *ppos)
+/*
+ * Reads and writes of the array at any offset; a write replaces bytes
+ * directly (no erase, no protection), and one crossing the end is short.
+ */
+static ssize_t fsim_data_rw(struct file *file, void __user *buf, size_t count,
+			    loff_t *ppos, bool write)
 {
 	struct fsim *fs = file->private_data;
 	size_t size = fs->chip->size;
 	loff_t pos = *ppos;
-	ssize_t ret;
-
-	if (pos < 0)
-		return -EINVAL;
-	if (pos >= size || !count)
-		return 0;
-	count = min_t(size_t, count, size - pos);
-	mutex_lock(&fs->lock);
-	if (fs->gone) {
-		ret = -ENODEV;
-	} else if (copy_to_user(buf, fs->mem + pos, count)) {
-		ret = -EFAULT;
-	} else {
-		*ppos = pos + count;
-		ret = count;
-	}
-	mutex_unlock(&fs->lock);
-	return ret;
-}
-
-static ssize_t fsim_data_write(struct file *file, const char __user *buf,
-			       size_t count, loff_t *ppos)
-{
-	struct fsim *fs = file->private_data;
-	size_t size = fs->chip->size;
-	loff_t pos = *ppos;
+	unsigned long left;
 	ssize_t ret;
 
 	if (pos < 0)
@@ -61,19 +40,38 @@ static ssize_t fsim_data_write(struct file *file, const char __user *buf,
 	if (!count)
 		return 0;
 	if (pos >= size)
-		return -ENOSPC;
+		return write ? -ENOSPC : 0;
 	count = min_t(size_t, count, size - pos);
 	mutex_lock(&fs->lock);
 	if (fs->gone) {
 		ret = -ENODEV;
-	} else if (copy_from_user(fs->mem + pos, buf, count)) {
-		ret = -EFAULT;
-	} else {
-		*ppos = pos + count;
-		ret = count;
+		goto unlock;
 	}
+	if (write)
+		left = copy_from_user(fs->mem + pos, buf, count);
+	else
+		left = copy_to_user(buf, fs->mem + pos, count);
+	if (left) {
+		ret = -EFAULT;
+		goto unlock;
+	}
+	*ppos = pos + count;
+	ret = count;
+unlock:
 	mutex_unlock(&fs->lock);
 	return ret;
+}
+
+static ssize_t fsim_data_read(struct file *file, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	return fsim_data_rw(file, buf, count, ppos, false);
+}
+
+static ssize_t fsim_data_write(struct file *file, const char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	return fsim_data_rw(file, (void __user *)buf, count, ppos, true);
 }
 
 static loff_t fsim_data_llseek(struct file *file, loff_t offset, int whence)

@@ -210,6 +210,9 @@ static int __init fsim_init(void)
 	char names[128];
 	int ret;
 
+	ret = fsim_chips_check();
+	if (ret)
+		return ret;
 	if (!fsim_chip_find(chip)) {
 		fsim_chip_names(names, sizeof(names));
 		pr_err("flashsim: unknown chip '%s' (known: %s)\n", chip, names);

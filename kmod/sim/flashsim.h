@@ -214,6 +214,7 @@ struct fsim {
 };
 
 /* flashsim-chips.c */
+int fsim_chips_check(void);
 const struct fsim_chip *fsim_chip_find(const char *name);
 void fsim_chip_names(char *buf, size_t len);
 
