@@ -703,6 +703,39 @@ TEST_F(nor, block_protection)
 	ASSERT_TRUE(all_bytes(back, 4096, 0xff));
 }
 
+TEST_F(nor, protect_all_and_sectors)
+{
+	uint32_t size = variant->size;
+	uint8_t pre[8192], back[8192];
+	/* BP bits all ones: BP0-2 on the 64/128 Mbit Winbond parts, BP0-3 else. */
+	uint8_t sr = variant->tb_bit == 5 ? 0x1c : 0x3c;
+
+	fill_random(pre, sizeof(pre));
+	ASSERT_EQ(0, dbg_write(0, pre, sizeof(pre)));
+	ASSERT_EQ(0, wrsr(self->fd, 0x01, &sr, 1));
+	ASSERT_EQ(sr, rdreg(self->fd, 0x05));
+	ASSERT_EQ(0, erase(self->fd, 0x20, 0, 3));
+	ASSERT_EQ(0, erase(self->fd, 0xd8, 0, 3));
+	ASSERT_EQ(0, dbg_read(0, back, sizeof(back)));
+	ASSERT_EQ(0, memcmp(back, pre, sizeof(pre)));
+
+	/* WIP and WEL are not writable. */
+	sr = 0x03;
+	ASSERT_EQ(0, wrsr(self->fd, 0x01, &sr, 1));
+	ASSERT_EQ(0, rdreg(self->fd, 0x05));
+	if (variant->tb_bit != 5)
+		return;
+	/* SEC = 1, BP0 = 1: only the top 4 KiB sector is protected. */
+	sr = 0x44;
+	ASSERT_EQ(0, wrsr(self->fd, 0x01, &sr, 1));
+	ASSERT_EQ(0, dbg_write(size - 8192, pre, sizeof(pre)));
+	ASSERT_EQ(0, erase(self->fd, 0x20, size - 8192, 3));
+	ASSERT_EQ(0, erase(self->fd, 0x20, size - 4096, 3));
+	ASSERT_EQ(0, dbg_read(size - 8192, back, sizeof(back)));
+	ASSERT_TRUE(all_bytes(back, 4096, 0xff));
+	ASSERT_EQ(0, memcmp(back + 4096, pre + 4096, 4096));
+}
+
 TEST_F(nor, status_registers)
 {
 	uint8_t v = 0x04;
