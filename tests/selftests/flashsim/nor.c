@@ -598,6 +598,25 @@ TEST_F(nor, cs_change_splits_frames)
 	ASSERT_EQ(5, ioctl(self->fd, SPI_IOC_MESSAGE(2), t));
 	ASSERT_EQ(0, dbg_read(0x60000, back, sizeof(back)));
 	ASSERT_TRUE(all_bytes(back, sizeof(back), 0xff));
+
+	/*
+	 * cs_change on the last transfer keeps CS low after the message: a
+	 * READ header in one message, its data in the next.
+	 */
+	ASSERT_EQ(0, dbg_write(0x60000, pre, sizeof(pre)));
+	memset(t, 0, sizeof(t));
+	se[0] = 0x03;
+	t[0].tx_buf = (uintptr_t)se;
+	t[0].len = 4;
+	t[0].cs_change = 1;
+	ASSERT_EQ(4, ioctl(self->fd, SPI_IOC_MESSAGE(1), t));
+	memset(back, 0, sizeof(back));
+	t[0].tx_buf = 0;
+	t[0].rx_buf = (uintptr_t)back;
+	t[0].len = 64;
+	t[0].cs_change = 0;
+	ASSERT_EQ(64, ioctl(self->fd, SPI_IOC_MESSAGE(1), t));
+	ASSERT_EQ(0, memcmp(back, pre, 64));
 }
 
 TEST_F(nor, sfdp)
