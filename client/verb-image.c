@@ -26,21 +26,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "image.h"
 #include "verbs.h"
-
-static void freep(void *p)
-{
-	free(*(void **)p);
-}
-
-static void closep(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-
-#define _cleanup_(f) __attribute__((cleanup(f)))
 
 static void print_log(const struct img_log *log, bool stdout_too)
 {

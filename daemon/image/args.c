@@ -30,6 +30,7 @@ enum opt_id {
 	OPT_CHECK,
 	OPT_JSON,
 	OPT_FORCE,
+	OPT_PCH,
 	OPT__MAX,
 };
 
@@ -58,6 +59,7 @@ static const struct opt opts[OPT__MAX] = {
 	[OPT_CHECK]		 = { 'c', "check", false, 0 },
 	[OPT_JSON]		 = { 0, "json", false, 0 },
 	[OPT_FORCE]		 = { 0, "force", false, 0 },
+	[OPT_PCH]		 = { 0, "pch", true, 0 },
 };
 
 /* Everything after the usage block of `me_cleaner.py -h` (Appendix A). */
@@ -112,7 +114,9 @@ static const char help_body[] =
 	"mectl extensions (not in me_cleaner):\n"
 	"  --json                print the report as JSON instead of the log\n"
 	"  --force               clean CSME 12+/TXE 3+ images that are only checked\n"
-	"                        otherwise\n";
+	"                        otherwise\n"
+	"  --pch {lp,h}          the board's PCH SKU, for CSME 12/14 images whose HAP\n"
+	"                        strap location depends on it\n";
 
 /*
  * argparse's usage line: "usage: PROG " then the option parts, wrapped at 78
@@ -308,6 +312,12 @@ static int apply(struct parser *p, enum opt_id id, const char *value)
 		break;
 	case OPT_FORCE:
 		o->force = true;
+		break;
+	case OPT_PCH:
+		if (strcmp(value, "lp") && strcmp(value, "h"))
+			return parser_error(p, "argument --pch: invalid choice: '%s' (choose from "
+					    "'lp', 'h')", value);
+		o->pch = value;
 		break;
 	case OPT__MAX:
 		break;

@@ -92,6 +92,7 @@ struct img_options {
 	/* mectl extensions (not in me_cleaner) */
 	bool json;			/* --json: the caller prints the report (json.c) */
 	bool force;			/* --force: clean CSME 12+/TXE 3+ anyway (cse.c) */
+	const char *pch;		/* --pch lp|h: PCH SKU for the CSME 12/14 HAP strap */
 };
 
 /* img_parse_args() flags */

@@ -211,6 +211,12 @@ TEST(args_flags)
 	ASSERT_TRUE(o.check);
 	img_result_free(&res);
 
+	/* mectl's extensions */
+	ASSERT_EQ(0, parse(&o, &res, 0, "--json --force --pch=lp f"));
+	ASSERT_TRUE(o.json && o.force);
+	ASSERT_STREQ("lp", o.pch);
+	img_result_free(&res);
+
 	/* mectld passes flags without the file */
 	ASSERT_EQ(0, parse(&o, &res, IMG_ARGS_NO_FILE, "-S -b MFS"));
 	ASSERT_EQ(NULL, o.file);
@@ -239,6 +245,8 @@ TEST(args_errors)
 			      "argument 'x'\n" },
 		{ "--check=1 f", 2, "me_cleaner.py: error: argument -c/--check: ignored explicit "
 				    "argument '1'\n" },
+		{ "--pch x f", 2, "me_cleaner.py: error: argument --pch: invalid choice: 'x' "
+				  "(choose from 'lp', 'h')\n" },
 		{ "-c -O o f", 1, "-c can't be used with -S, -s, -r, -d, -t or -O\n" },
 		{ "-s -t f", 1, "-s can't be used with -r or -t\n" },
 		{ "-w MFS -r f", 1, "Relocation is not yet supported with custom whitelist or "
