@@ -14,6 +14,19 @@
 
 #define IFD_SIGNATURE 0x0FF0A55A
 
+int img_unknown_hook(struct img_ctx *c)
+{
+#ifndef IMG_NO_CSE
+	int r = img_cse_probe(c);
+
+	if (r)
+		return r < 0 ? r : IMG_STOP;
+#else
+	(void)c;
+#endif
+	return 0;
+}
+
 /* Python's format(v, "0Nx"): the sign counts in the width. */
 static const char *hexw(char *buf, size_t n, int64_t v, int width)
 {
@@ -94,11 +107,9 @@ static int detect(struct img_ctx *c)
 #endif
 		return 0;
 	}
-#ifndef IMG_NO_CSE
-	r = img_cse_probe(c);
+	r = img_unknown_hook(c);
 	if (r)
-		return r < 0 ? r : IMG_STOP;
-#endif
+		return r;
 	return img_fail(c, "Unknown image\n");
 }
 
@@ -449,11 +460,9 @@ static int run(struct img_ctx *c)
 	if (!c->rep->me_disabled) {
 		r = img_fpt_find(c);
 		if (r == -ENOENT) {
-#ifndef IMG_NO_CSE
-			r = img_cse_probe(c);
+			r = img_unknown_hook(c);
 			if (r)
-				return r < 0 ? r : IMG_STOP;
-#endif
+				return r;
 			return img_fail(c, c->full ? "The ME/TXE region is valid but the firmware is "
 					"corrupted or missing\n" : "Unknown error\n");
 		}

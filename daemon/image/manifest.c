@@ -51,11 +51,9 @@ static int check_tag(struct img_ctx *c, int64_t man)
 		return r;
 	if (!memcmp(p, want, 4))
 		return 0;
-#ifndef IMG_NO_CSE
-	r = img_cse_probe(c);
+	r = img_unknown_hook(c);
 	if (r)
-		return r < 0 ? r : IMG_STOP;
-#endif
+		return r;
 	bytes_repr(p, 4, repr);
 	return img_fail(c, "Wrong FTPR manifest tag (%s), this image may be corrupted\n", repr);
 }
@@ -76,12 +74,10 @@ static int cpd_find_manifest(struct img_ctx *c, uint32_t *man_off)
 		if (r)
 			return r;
 		if (!img_ascii_name(p, 12, name)) {
-#ifndef IMG_NO_CSE
 			/* e.g. a $CPD v2 header (ME 15+) read as v1: cse.c knows it */
-			r = img_cse_probe(c);
+			r = img_unknown_hook(c);
 			if (r)
-				return r < 0 ? r : IMG_STOP;
-#endif
+				return r;
 			return img_fail(c, "Error: $CPD entry %u has a name that is not ASCII: "
 					"the image is malformed\n", i);
 		}
@@ -90,11 +86,9 @@ static int cpd_find_manifest(struct img_ctx *c, uint32_t *man_off)
 			return 0;
 		}
 	}
-#ifndef IMG_NO_CSE
-	r = img_cse_probe(c);
+	r = img_unknown_hook(c);
 	if (r)
-		return r < 0 ? r : IMG_STOP;
-#endif
+		return r;
 	return img_fail(c, "Can't find the manifest of the FTPR partition\n");
 }
 
