@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mectl_flash: attributes of the attached spi_device (/sys/bus/spi/devices/
- * spiB.C/), one value per file, documented in ABI/sysfs-driver-mectl_flash.
+ * spiB.C/), one value per file, documented in kmod/flash/ABI.
  * They exist while the chip is attached: the driver core adds them after
  * probe and removes them before remove.
  */

@@ -1,0 +1,16 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make bench` entry of the flash area: boots the test VM with bench/flash/guest.sh
+# and prints its figures. Not a timed test: one run, ratios against the clock
+# limit and against flashrom measured in the same guest.
+set -u
+cd "$(dirname "$0")/../.."
+out=build/results/bench-flash
+mods=$(ls kmod/flash/mectl_flash.ko kmod/sim/flashsim.ko 2>/dev/null | xargs -r realpath)
+[ -n "$mods" ] || { echo "bench/flash: build the modules first (make)" >&2; exit 1; }
+VM_MODULES="$mods" tests/vm/run.sh "$out" bench/flash/guest.sh >/dev/null 2>&1
+rc=$?
+tap=$(ls "$out"/*guest.sh.tap 2>/dev/null)
+[ -n "$tap" ] || { echo "bench/flash: the VM did not run the bench (see $out/console.log)" >&2; exit 1; }
+cat "$tap"
+[ "$rc" -eq 0 ] && ! grep -q '^not ok' "$tap"
