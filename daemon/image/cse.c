@@ -50,10 +50,11 @@
  *  - 11: me_cleaner 1.2 (PCHSTRP0), long confirmed.
  *  - 12 (Cannon Point): dt-zero's me_cleaner PR #282 uses PCHSTRP32 (tested on
  *    CNP-H boards); Max Fritz's commit 392cb43 uses PCHSTRP28; the "thinkpad" fork
- *    says 28 on LP and 32 on H. The SKU cannot be told from the image: not set.
+ *    says 28 on LP and 32 on H. The SKU cannot be told from the image: set only
+ *    when the user names it (--pch lp|h), with a warning.
  *  - 13 (Ice Point LP): PCHSTRP28 per the thinkpad fork only: unconfirmed.
  *  - 14 (Comet Point): PCHSTRP32 (XutaxKamay PR #384) vs PCHSTRP28 on LP (thinkpad
- *    fork): not set.
+ *    fork): as for 12, only with --pch.
  *  - 15 (Tiger Point): PCHSTRP31 in XutaxKamay PR #384 and the thinkpad fork, with a
  *    working report on TGL-U (NovaCustom NV4x): confirmed as far as public reports go.
  *  - 16 (Alder Point): PCHSTRP31 per the thinkpad fork and daemon32's fork (which
@@ -64,11 +65,11 @@ const struct cse_hap cse_hap_table[] = {
 	{ .major = 11, .pch = "Sunrise/Union Point", .strap = 0, .bit = 16, .confirmed = true,
 	  .note = "me_cleaner 1.2" },
 	{ .major = 12, .pch = "Cannon Point", .strap = -1, .strap_lp = 28, .strap_h = 32, .bit = 16,
-	  .note = "PCHSTRP28 on LP, PCHSTRP32 on H PCHs; the image does not say which" },
+	  .note = "PCHSTRP28 on LP, PCHSTRP32 on H PCHs; the image does not say which (--pch lp|h)" },
 	{ .major = 13, .pch = "Ice Point", .strap = 28, .bit = 16,
 	  .note = "one third-party source (me_cleaner_thinkpad fork)" },
 	{ .major = 14, .pch = "Comet Point", .strap = -1, .strap_lp = 28, .strap_h = 32, .bit = 16,
-	  .note = "PCHSTRP28 on LP, PCHSTRP32 on H PCHs; the image does not say which" },
+	  .note = "PCHSTRP28 on LP, PCHSTRP32 on H PCHs; the image does not say which (--pch lp|h)" },
 	{ .major = 15, .pch = "Tiger Point", .strap = 31, .bit = 16, .confirmed = true,
 	  .note = "me_cleaner PR #384 and the thinkpad fork agree; tested on TGL-U" },
 	{ .major = 16, .pch = "Alder Point", .strap = 31, .bit = 16,
@@ -447,7 +448,7 @@ static int sig_line(struct img_ctx *c, enum img_sig sig)
 /* The HAP strap of this family in a full image: 0 with *off set, or -ENOENT. */
 static int hap_word(struct img_ctx *c, const struct cse_hap *h, uint32_t *off, int *strap_out)
 {
-	int strap = cse_hap_strap(h, NULL);
+	int strap = cse_hap_strap(h, c->o->pch);
 	uint64_t rel;
 
 	*strap_out = strap;

@@ -35,6 +35,7 @@ static inline void fuzz_options(struct img_options *o, uint8_t sel, uint8_t sel2
 	o->extract_descriptor = sel & 32 ? "fd.bin" : NULL;
 	o->extract_me = sel & 64 ? "me.bin" : NULL;
 	o->force = sel & 128;
+	o->pch = sel2 & 32 ? (sel2 & 64 ? "lp" : "h") : NULL;
 	if (!o->soft_disable_only) {
 		o->truncate = sel2 & 1;
 		if (sel2 & 2)

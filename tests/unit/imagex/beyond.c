@@ -151,6 +151,30 @@ TEST(csme12_hap_refused_when_unknown)
 	done(&t);
 }
 
+TEST(csme12_14_hap_with_pch_sku)
+{
+	static const struct { const char *preset, *args; unsigned strap; } cases[] = {
+		{ "me12-lt", "-s --pch h", 32 },
+		{ "me12-lt", "-s --pch lp", 28 },
+		{ "me14-fpt", "-s --pch lp", 28 },	/* through me_cleaner's gen-3 path */
+		{ "me14-fpt", "-s --pch h", 32 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run t;
+		uint32_t off;
+
+		ASSERT_EQ(0, run_v(&t, cases[i].preset, NULL, cases[i].args));
+		ASSERT_EQ(0, t.r.exit_code) TH_LOG("%s %s", cases[i].preset, cases[i].args);
+		off = mk_strap_off(&t.l, cases[i].strap);
+		EXPECT_EQ(off, t.r.report.cse.hap_offset);
+		EXPECT_EQ(0x10000, le32(t.r.image.data + off) & 0x10000);
+		EXPECT_EQ(0, changed_outside(&t, off));
+		EXPECT_TRUE(log_has(&t, IMG_STDOUT, "is not confirmed"));
+		done(&t);
+	}
+}
+
 TEST(csme15_cpd_v2_hap)
 {
 	struct run t;
