@@ -15,6 +15,8 @@ trap 'rm -rf "$out"' EXIT
 size=$(stat -c %s "$img")
 
 read -r wmin wmed rss _ < <("$B/bench/image-measure" "$N" "$B/mectl" clean -S -O "$out/out.bin" "$img")
+# The same without writing (no 8 MiB write + fsync): what parsing and cleaning cost.
+read -r cmin cmed _ _ < <("$B/bench/image-measure" "$N" "$B/mectl" check "$img")
 # The result must still be right: same bytes as me_cleaner's (testdata sha256).
 want=$(awk '/out.bin/ {print $1}' "$SHARED/testdata/me_cleaner/full_cb_lumpy_me7_8M/S/sha256" 2>/dev/null || true)
 got=$(sha256sum "$out/out.bin" | cut -d' ' -f1)
@@ -28,6 +30,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "-" || b == 0) print "-"; el
 printf '%-28s %14s %14s %10s\n' "mectl clean -S (8 MiB)" "this run" "last run" "this/last"
 printf '%-28s %14s %14s %10s\n' "wall time, median of $N" "$(ms "$wmed")" "$(ms "$lwmed")" "$(ratio "$wmed" "$lwmed")"
 printf '%-28s %14s %14s %10s\n' "wall time, best" "$(ms "$wmin")" "" ""
+printf '%-28s %14s %14s %10s\n' "mectl check (no write), med" "$(ms "$cmed")" "" ""
+printf '%-28s %14s %14s %10s\n' "mectl check, best" "$(ms "$cmin")" "" ""
 printf '%-28s %11s KiB %10s KiB %10s\n' "peak RSS" "$rss" "$lrss" "$(ratio "$rss" "$lrss")"
 printf '%-28s %14s   (goal <= 2.00x)\n' "peak RSS / image size" "$(ratio "$((rss * 1024))" "$size")"
 printf '%-28s %14s   (goal: a small fraction)\n' "wall / me_cleaner.py 0.15 s" "$(ratio "$wmed" 0.15)"
