@@ -18,8 +18,11 @@
  *	in:  BUS, CS, [SPEED_HZ], [WP_GPIO], [HOLD_GPIO], [WRITEABLE]
  *	Takes spiBUS.CS from whatever driver holds it (spidev, normally), probes
  *	the chip with spi-nor and registers the MTD device. Replies with the
- *	same attributes as MECTL_CMD_GET_INFO. -ENODEV when nothing answers on
- *	the bus, -EBUSY when that chip is already attached.
+ *	same attributes as MECTL_CMD_GET_INFO. -ENODEV when there is no
+ *	spiBUS.CS, nothing answers on it, spi-nor does not know the JEDEC id or
+ *	a WP/HOLD GPIO does not exist (the kernel log says which, in one line);
+ *	-EBUSY when that chip is already attached. Out-of-range attributes fail
+ *	the policy (-ERANGE), unknown or output-only ones too (-EINVAL).
  *
  * MECTL_CMD_DETACH (needs CAP_NET_ADMIN)
  *	in:  [BUS, CS]
@@ -35,7 +38,9 @@
  * MECTL_CMD_ARM (needs CAP_NET_ADMIN)
  *	in:  [BUS, CS], WRITEABLE
  *	Erase and write on the MTD device fail with -EROFS until the chip is
- *	armed (WRITEABLE=1); WRITEABLE=0 disarms it again.
+ *	armed (WRITEABLE=1); WRITEABLE=0 disarms it again. Acked, no reply
+ *	data; MECTL_EVENT_ARMED is sent only when the state changes. The
+ *	sysfs attribute spiBUS.CS/writeable is the same switch.
  *
  * Multicast group MECTL_GENL_MCGRP_EVENTS: MECTL_EVENT_ATTACHED,
  * MECTL_EVENT_DETACHED and MECTL_EVENT_ARMED, each carrying the GET_INFO
@@ -75,7 +80,9 @@ enum mectl_attr {
 	MECTL_A_WP_GPIO,	/* u32: GPIO driven high for WP# while attached */
 	MECTL_A_HOLD_GPIO,	/* u32: GPIO driven high for HOLD# while attached */
 	MECTL_A_WRITEABLE,	/* u8: 0 = erase/write refused, 1 = armed */
-	MECTL_A_JEDEC_ID,	/* binary: RDID bytes, up to MECTL_JEDEC_ID_MAX */
+	MECTL_A_JEDEC_ID,	/* binary: the RDID bytes that identify the part
+				 * (spi-nor's id_len, usually 3), at most
+				 * MECTL_JEDEC_ID_MAX */
 	MECTL_A_PART,		/* string: part name from spi-nor's table */
 	MECTL_A_SIZE,		/* u64: bytes */
 	MECTL_A_ERASE_SIZE,	/* u32: MTD erase block, bytes */

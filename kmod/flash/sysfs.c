@@ -19,7 +19,9 @@ static struct mectl_chip *dev_to_chip(struct device *dev)
 static ssize_t jedec_id_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
-	return sysfs_emit(buf, "%3phN\n", dev_to_chip(dev)->id);
+	struct mectl_chip *chip = dev_to_chip(dev);
+
+	return sysfs_emit(buf, "%*phN\n", (int)mectl_chip_id_len(chip), chip->id);
 }
 static DEVICE_ATTR_RO(jedec_id);
 

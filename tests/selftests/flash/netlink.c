@@ -33,6 +33,7 @@ struct chip_info {
 	char mtd_name[64];
 	int writeable, sr1, sr2, sr3;
 	int cmd;		/* genl command of the last message */
+	int jedec_len;
 };
 
 struct xact {
@@ -84,6 +85,8 @@ static int parse_info(struct nl_msg *msg, struct chip_info *ci)
 		ci->page_size = nla_get_u32(tb[MECTL_A_PAGE_SIZE]);
 	if (tb[MECTL_A_SIZE])
 		ci->size = nla_get_u64(tb[MECTL_A_SIZE]);
+	if (tb[MECTL_A_JEDEC_ID])
+		ci->jedec_len = nla_len(tb[MECTL_A_JEDEC_ID]);
 	if (tb[MECTL_A_JEDEC_ID])
 		memcpy(ci->jedec, nla_data(tb[MECTL_A_JEDEC_ID]),
 		       nla_len(tb[MECTL_A_JEDEC_ID]) < MECTL_JEDEC_ID_MAX ?
@@ -264,6 +267,7 @@ TEST_F(genl, attach_info_arm_detach)
 	ASSERT_EQ(0, attach(self->sk, self->family, &ci));
 	EXPECT_EQ(1, ci.count);
 	EXPECT_EQ(MECTL_CMD_GET_INFO, ci.cmd);
+	EXPECT_EQ(3, ci.jedec_len);	/* spi-nor's id_len, not the 6 RDID bytes */
 	EXPECT_EQ(0, memcmp(ci.jedec, w25q64, 3));
 	/* spi-nor 6.1 matches ef4017 to Spansion's s25fl064k first */
 	EXPECT_STREQ("s25fl064k", ci.part);
