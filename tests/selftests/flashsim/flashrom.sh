@@ -143,7 +143,7 @@ run_chip() {
 	rmmod flashsim || fail "$chip: rmmod flashsim"
 }
 
-rmmod mectl_flash flashsim 2>/dev/null
+rmmod mectl_flash 2>/dev/null; rmmod flashsim 2>/dev/null
 run_chip mx25l6406e "MX25L6406E/MX25L6408E" $((8 << 20)) full full erase
 run_chip w25q64fv "W25Q64BV/W25Q64CV/W25Q64FV" $((8 << 20)) full full erase
 run_chip w25q128fv "W25Q128.V" $((16 << 20)) region region

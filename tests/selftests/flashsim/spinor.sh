@@ -136,7 +136,7 @@ run_chip() { # chip jedec size
 	check "$chip: rmmod flashsim with spi-nor gone" rmmod flashsim
 }
 
-rmmod mectl_flash flashsim 2>/dev/null
+rmmod mectl_flash 2>/dev/null; rmmod flashsim 2>/dev/null
 modprobe spi-nor || { echo "1..0 # SKIP no spi-nor module"; exit 4; }
 run_chip w25q64fv ef4017 $((8 << 20))
 run_chip mx25l6406e c22017 $((8 << 20))
