@@ -354,8 +354,8 @@ static int append_options(sd_bus_message *m, const struct args *a, int backup_fd
 }
 
 /* Send a prepared Submit* call, follow the job, print the outcome. */
-static int run_job(sd_bus *bus, sd_bus_message *m, const struct args *a, const char *what,
-		   bool *ret_ok)
+static int run_job_status(sd_bus *bus, sd_bus_message *m, const struct args *a, const char *what,
+			  bool *ret_ok, struct mectl_job_status *ret_st)
 {
 	sd_bus_error error = SD_BUS_ERROR_NULL;
 	sd_bus_message *reply = NULL;
@@ -388,10 +388,19 @@ static int run_job(sd_bus *bus, sd_bus_message *m, const struct args *a, const c
 	mectl_job_print(&st, a->json);
 	*ret_ok = st.state && !strcmp(st.state, "succeeded");
 out:
-	mectl_job_status_done(&st);
+	if (ret_st)
+		*ret_st = st;
+	else
+		mectl_job_status_done(&st);
 	sd_bus_message_unref(reply);
 	sd_bus_error_free(&error);
 	return r;
+}
+
+static int run_job(sd_bus *bus, sd_bus_message *m, const struct args *a, const char *what,
+		   bool *ret_ok)
+{
+	return run_job_status(bus, m, a, what, ret_ok, NULL);
 }
 
 static int new_call(sd_bus *bus, const char *method, sd_bus_message **ret)
@@ -406,51 +415,83 @@ static int new_call(sd_bus *bus, const char *method, sd_bus_message **ret)
 }
 
 /*
- * A new file FILE that appears only when the job succeeds: O_TMPFILE in FILE's
- * directory, linked by backup_commit(). Refuses an existing FILE up front.
+ * A new file FILE that appears only when the job succeeds: an unnamed file
+ * (O_TMPFILE) in FILE's directory, or where the file system has none (overlayfs,
+ * vfat, NFS) a hidden named temporary beside it; backup_commit() links it to FILE.
+ * link() never replaces an existing FILE, and an existing FILE is refused up front.
  */
-static int backup_open(const char *file, int *ret_fd, int *ret_dirfd)
-{
-	char *copy = strdup(file), *dir;
-	int dfd, fd;
+struct staged {
+	int fd;
+	char *tmp;		/* the named temporary, NULL with O_TMPFILE */
+};
 
-	if (!copy)
-		return -ENOMEM;
+static int backup_open(const char *file, struct staged *ret)
+{
+	char *dcopy = strdup(file), *bcopy = strdup(file), *dir, *tmp = NULL;
+	int fd = -1, r = 0;
+
+	*ret = (struct staged) { .fd = -1 };
+	if (!dcopy || !bcopy) {
+		r = -ENOMEM;
+		goto out;
+	}
 	if (access(file, F_OK) == 0 || errno != ENOENT) {
 		fprintf(stderr, "mectl: %s exists; a backup is never overwritten (pick a new name)\n", file);
-		free(copy);
-		return -EEXIST;
+		r = -EEXIST;
+		goto out;
 	}
-	dir = dirname(copy);
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		fprintf(stderr, "mectl: cannot open directory %s: %m\n", dir);
-		free(copy);
-		return -errno;
+	dir = dirname(dcopy);
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, basename(bcopy)) < 0) {
+			tmp = NULL;
+			r = -ENOMEM;
+			goto out;
+		}
+		fd = mkostemp(tmp, O_CLOEXEC);
 	}
-	free(copy);
-	fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		fprintf(stderr, "mectl: cannot create %s: %m\n", file);
-		close(dfd);
-		return -errno;
+		r = -errno;
+		fprintf(stderr, "mectl: cannot create %s: %s\n", file, strerror(-r));
+		goto out;
 	}
-	*ret_fd = fd;
-	*ret_dirfd = dfd;
-	return 0;
+	ret->fd = fd;
+	ret->tmp = tmp;
+	tmp = NULL;
+out:
+	free(tmp);
+	free(dcopy);
+	free(bcopy);
+	return r;
 }
 
-static int backup_commit(int fd, const char *file)
+static int backup_commit(struct staged *st, const char *file)
 {
 	char proc[64];
+	int r;
 
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if (linkat(AT_FDCWD, proc, AT_FDCWD, file, AT_SYMLINK_FOLLOW) < 0) {
-		fprintf(stderr, "mectl: cannot create %s: %m (mectld keeps a copy in its state dir)\n",
-			file);
-		return -errno;
+	if (st->tmp) {
+		r = fsync(st->fd) < 0 || link(st->tmp, file) < 0 ? -errno : 0;
+	} else {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", st->fd);
+		r = linkat(AT_FDCWD, proc, AT_FDCWD, file, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
 	}
-	return 0;
+	if (r < 0)
+		fprintf(stderr, "mectl: cannot create %s: %s (mectld keeps a copy in its state dir)\n",
+			file, strerror(-r));
+	return r;
+}
+
+/* Whatever happened, no temporary stays behind. */
+static void backup_close(struct staged *st)
+{
+	if (st->tmp) {
+		(void) unlink(st->tmp);
+		free(st->tmp);
+	}
+	if (st->fd >= 0)
+		close(st->fd);
+	*st = (struct staged) { .fd = -1 };
 }
 
 static int open_image(const char *file, int *ret)
@@ -512,25 +553,25 @@ static int do_probe(sd_bus *bus, struct args *a, bool *ok)
 static int do_read(sd_bus *bus, struct args *a, bool *ok)
 {
 	sd_bus_message *m = NULL;
-	int fd = -1, dfd = -1, r;
+	struct staged out;
+	int r;
 
 	if (want_args(a, "read", 1) < 0)
 		return -EINVAL;
-	r = backup_open(a->rest[0], &fd, &dfd);
+	r = backup_open(a->rest[0], &out);
 	if (r < 0)
 		return r;
 	r = new_call(bus, "SubmitRead", &m);
 	if (r >= 0)
-		r = append_options(m, a, fd);
+		r = append_options(m, a, out.fd);
 	if (r >= 0) {
 		a->no_block = false;	/* the file appears only when the job succeeds */
 		r = run_job(bus, m, a, "read", ok);
 	}
 	if (r >= 0 && *ok)
-		r = backup_commit(fd, a->rest[0]);
+		r = backup_commit(&out, a->rest[0]);
 	sd_bus_message_unref(m);
-	close(fd);
-	close(dfd);
+	backup_close(&out);
 	return r;
 }
 
@@ -568,40 +609,47 @@ static int do_restore(sd_bus *bus, struct args *a, bool *ok)
 
 static int do_neutralize(sd_bus *bus, struct args *a, bool *ok)
 {
+	struct mectl_job_status st = {};
 	sd_bus_message *m = NULL;
-	int fd = -1, dfd = -1, r;
+	struct staged out;
+	const char *mtd;
+	int r;
 
 	if (!a->backup) {
 		fprintf(stderr, "mectl: neutralize needs --backup FILE (a new file for the original image)\n");
 		return -EINVAL;
 	}
-	r = backup_open(a->backup, &fd, &dfd);
+	r = backup_open(a->backup, &out);
 	if (r < 0)
 		return r;
 	r = new_call(bus, "SubmitNeutralize", &m);
 	if (r >= 0)
-		r = sd_bus_message_append(m, "h", fd);
+		r = sd_bus_message_append(m, "h", out.fd);
 	if (r >= 0)
 		r = sd_bus_message_append_strv(m, a->flags);
 	if (r >= 0)
 		r = append_options(m, a, -1);
 	if (r >= 0) {
 		a->no_block = false;
-		r = run_job(bus, m, a, "neutralize", ok);
+		r = run_job_status(bus, m, a, "neutralize", ok, &st);
 	}
 	/*
-	 * The backup is written before the chip is armed: keep it whenever the job got
-	 * that far, also when the write failed (it is what restore needs).
+	 * The backup is saved before the chip is armed: keep it whenever the job got
+	 * that far (the daemon says so), also when the write failed: restore needs it.
 	 */
-	if (r >= 0) {
-		struct stat st;
-
-		if (fstat(fd, &st) == 0 && st.st_size > 0)
-			(void) backup_commit(fd, a->backup);
+	if (r >= 0 && (*ok || (st.result && strstr(st.result, "\"backup_written\":true"))) &&
+	    backup_commit(&out, a->backup) >= 0 && !a->json) {
+		mtd = st.result ? strstr(st.result, "\"mtd\":") : NULL;
+		if (*ok)
+			printf("The original is in %s. To undo: mectl restore --mtd %d %s\n", a->backup,
+			       mtd ? atoi(mtd + 6) : a->mtd, a->backup);
+		else if (st.result && strstr(st.result, "\"chip_touched\":true"))
+			fprintf(stderr, "mectl: the original is in %s: mectl restore --mtd %d %s\n",
+				a->backup, a->mtd, a->backup);
 	}
+	mectl_job_status_done(&st);
 	sd_bus_message_unref(m);
-	close(fd);
-	close(dfd);
+	backup_close(&out);
 	return r;
 }
 

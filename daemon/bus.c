@@ -285,23 +285,33 @@ static void job_freep(Job **j)
 	job_free(*j);
 }
 
-static int method_submit_probe(sd_bus_message *m, void *userdata, sd_bus_error *error)
+/* Every chip job: the sender may run it, its options, the job. */
+static int chip_job_new(Context *c, sd_bus_message *m, JobType type, SubmitOptions *o, Job **ret,
+			sd_bus_error *error)
 {
-	Context *c = userdata;
-	_cleanup_(job_freep) Job *j = NULL;
-	SubmitOptions o;
 	uid_t uid;
 	int r;
 
 	r = check_chip_access(c, m, &uid, error);
 	if (r < 0)
 		return r;
-	r = read_options(m, &o, error);
+	r = read_options(m, o, error);
 	if (r < 0)
 		return r;
-	j = job_new(c, JOB_PROBE, uid);
-	if (!j)
-		return -ENOMEM;
+	*ret = job_new(c, type, uid);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int method_submit_probe(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	Context *c = userdata;
+	_cleanup_(job_freep) Job *j = NULL;
+	SubmitOptions o;
+	int r;
+
+	r = chip_job_new(c, m, JOB_PROBE, &o, &j, error);
+	if (r < 0)
+		return r;
 	if (o.has_bus || o.has_cs) {
 		if (!o.has_bus || !o.has_cs)
 			return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, "give both bus and cs");
@@ -322,18 +332,11 @@ static int method_submit_read(sd_bus_message *m, void *userdata, sd_bus_error *e
 	Context *c = userdata;
 	_cleanup_(job_freep) Job *j = NULL;
 	SubmitOptions o;
-	uid_t uid;
 	int r;
 
-	r = check_chip_access(c, m, &uid, error);
+	r = chip_job_new(c, m, JOB_READ, &o, &j, error);
 	if (r < 0)
 		return r;
-	r = read_options(m, &o, error);
-	if (r < 0)
-		return r;
-	j = job_new(c, JOB_READ, uid);
-	if (!j)
-		return -ENOMEM;
 	r = pick_chip(&o, &j->mtd, error);
 	if (r < 0)
 		return r;

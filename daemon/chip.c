@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "flash.h"
 #include "mectld.h"
 
 int chip_identify(int mtd, Chip *ret)
@@ -111,4 +112,15 @@ void chip_to_json(const Chip *chip, uint64_t size, uint32_t erasesize, struct st
 				strbuf_printf(b, ",\"sr%d\":%u", i + 1, chip->info.sr[i]);
 	}
 	strbuf_printf(b, "}");
+}
+
+int job_open_chip(Job *j, bool rw, Chip *chip, struct flash *f)
+{
+	int r;
+
+	job_set_phase(j, "probe");
+	r = chip_identify(j->mtd, chip);
+	if (r < 0)
+		return r;
+	return flash_open((unsigned)j->mtd, rw, chip->info.page_size, f);
 }

@@ -4,9 +4,10 @@
  *
  * Erase is synchronous in 6.1 (MEMERASE returns when the chip is done), NOR program
  * only clears bits, so a block that differs is erased, then only its pages that are
- * not all 0xFF are programmed (an erased page already reads 0xFF), then the block is
- * read back. A failed block is erased and programmed again, up to
- * FLASH_WRITE_ATTEMPTS times, before the write gives up.
+ * not all 0xFF are programmed (an erased page already reads 0xFF). The verify pass
+ * then reads every rewritten block back once; a block that reads wrong is erased and
+ * programmed again and re-read, FLASH_WRITE_ATTEMPTS times in all, before the job
+ * gives up. One read-back per block, not two.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,8 +19,10 @@
 #include "flash.h"
 #include "util.h"
 
-/* One read() per 64 KiB: few syscalls, fine-grained enough for progress. */
-#define READ_CHUNK (64u * 1024)
+/* One read() per 256 KiB: few syscalls, fine-grained enough for progress. */
+#define READ_CHUNK (256u * 1024)
+/* Adjacent differing blocks are erased with one MEMERASE and read back with one read. */
+#define RUN_MAX (64u * 1024)
 
 static const char *mtd_type_name(unsigned char type)
 {
@@ -195,52 +198,120 @@ static int flash_program_block(struct flash *f, uint64_t off, const uint8_t *dat
 	return 0;
 }
 
-int flash_write_diff(struct flash *f, const uint8_t *current, const uint8_t *target,
-		     flash_progress_fn cb, void *userdata, struct flash_write_stats *st)
+/* Erase the block at off and program its non-0xFF pages. */
+static int flash_rewrite_block(struct flash *f, uint64_t off, const uint8_t *want, uint64_t *pages)
 {
-	_cleanup_free_ uint8_t *back = NULL;
-	uint64_t off;
+	int r;
+
+	r = flash_erase(f, off, f->erasesize);
+	if (r < 0)
+		return r;
+	return flash_program_block(f, off, want, pages);
+}
+
+static bool block_differs(const struct flash *f, const uint8_t *a, const uint8_t *b, uint64_t off)
+{
+	return memcmp(a + off, b + off, f->erasesize) != 0;
+}
+
+/* Length of the run of differing blocks starting at off, at most RUN_MAX bytes. */
+static uint64_t diff_run(const struct flash *f, const uint8_t *a, const uint8_t *b, uint64_t off)
+{
+	uint64_t end = off;
+
+	/* At least one block, never more than RUN_MAX bytes beyond that. */
+	while (end < f->size && (end == off || end - off + f->erasesize <= RUN_MAX) &&
+	       block_differs(f, a, b, end))
+		end += f->erasesize;
+	return end - off;
+}
+
+int flash_write_blocks(struct flash *f, const uint8_t *current, const uint8_t *target,
+		       flash_progress_fn cb, void *userdata, struct flash_write_stats *st)
+{
+	uint64_t off, run, b, done = 0;
 	int r;
 
 	*st = (struct flash_write_stats) { .blocks_total = f->size / f->erasesize };
 	flash_diff_count(f, current, target, &st->blocks_changed, &st->bytes_changed);
-	back = malloc(f->erasesize);
-	if (!back)
-		return -ENOMEM;
 
-	for (off = 0; off < f->size; off += f->erasesize) {
-		const uint8_t *want = target + off;
-		unsigned attempt;
-
-		if (!memcmp(current + off, want, f->erasesize))
+	for (off = 0; off < f->size; off += run ? run : f->erasesize) {
+		run = diff_run(f, current, target, off);
+		if (!run)
 			continue;
-		for (attempt = 0; attempt < FLASH_WRITE_ATTEMPTS; attempt++) {
-			if (attempt > 0)
-				st->retries++;
-			r = flash_erase(f, off, f->erasesize);
+		/* One MEMERASE per run of adjacent blocks: the chip still erases them one by one. */
+		r = flash_erase(f, off, run);
+		if (r == -EROFS || r == -EPERM)
+			return r;	/* not armed: nothing else will work either */
+		/* Any other failure shows up in flash_verify_blocks() and is retried there. */
+		for (b = off; b < off + run; b += f->erasesize) {
+			r = flash_program_block(f, b, target + b, &st->pages_programmed);
 			if (r == -EROFS || r == -EPERM)
-				return r;	/* not armed: retrying cannot help */
+				return r;
+		}
+		done += run / f->erasesize;
+		st->blocks_done = done;
+		if (cb) {
+			r = cb(userdata, done, st->blocks_changed);
 			if (r < 0)
-				continue;
-			r = flash_program_block(f, off, want, &st->pages_programmed);
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* Read back one block until it is right, rewriting it in between. */
+static int verify_block(struct flash *f, uint64_t off, const uint8_t *want, uint8_t *back,
+			bool have_back, struct flash_write_stats *st)
+{
+	unsigned attempt;
+	int r;
+
+	/* attempt 0 checks the write pass; each further one rewrites the block */
+	for (attempt = 0; attempt < FLASH_WRITE_ATTEMPTS; attempt++) {
+		if (attempt > 0) {
+			st->retries++;
+			r = flash_rewrite_block(f, off, want, &st->pages_programmed);
 			if (r == -EROFS || r == -EPERM)
 				return r;
 			if (r < 0)
 				continue;
-			r = loop_read_at(f->fd, back, f->erasesize, off);
+		}
+		r = attempt == 0 && have_back ? 0 : loop_read_at(f->fd, back, f->erasesize, off);
+		if (r == 0 && !memcmp(back, want, f->erasesize))
+			return 0;
+	}
+	st->verify_failed = true;
+	st->bad_offset = off;
+	return -EIO;
+}
+
+int flash_verify_blocks(struct flash *f, const uint8_t *current, const uint8_t *target,
+			flash_progress_fn cb, void *userdata, struct flash_write_stats *st)
+{
+	_cleanup_free_ uint8_t *buf = NULL;
+	uint64_t off, run, b, done = 0;
+	int r, rr;
+
+	buf = malloc(f->erasesize > RUN_MAX ? f->erasesize : RUN_MAX);
+	if (!buf)
+		return -ENOMEM;
+	for (off = 0; off < f->size; off += run ? run : f->erasesize) {
+		run = diff_run(f, current, target, off);
+		if (!run)
+			continue;
+		/* One read for the run; a block that reads wrong is retried on its own. */
+		rr = loop_read_at(f->fd, buf, run, off);
+		for (b = off; b < off + run; b += f->erasesize) {
+			uint8_t *back = buf + (b - off);
+
+			r = verify_block(f, b, target + b, back, rr == 0, st);
 			if (r < 0)
-				continue;
-			if (!memcmp(back, want, f->erasesize))
-				break;
+				return r;
+			st->blocks_verified = ++done;
 		}
-		if (attempt == FLASH_WRITE_ATTEMPTS) {
-			st->verify_failed = true;
-			st->bad_offset = off;
-			return -EIO;
-		}
-		st->blocks_done++;
 		if (cb) {
-			r = cb(userdata, st->blocks_done, st->blocks_changed);
+			r = cb(userdata, done, st->blocks_changed);
 			if (r < 0)
 				return r;
 		}

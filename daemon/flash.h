@@ -34,13 +34,14 @@ struct flash_write_stats {
 	uint64_t blocks_changed;	/* differing blocks that were rewritten */
 	uint64_t bytes_changed;		/* differing bytes */
 	uint64_t pages_programmed;	/* pages sent to the chip (non-0xFF) */
-	uint64_t blocks_done;		/* changed blocks written and verified */
+	uint64_t blocks_done;		/* changed blocks erased and programmed */
+	uint64_t blocks_verified;	/* changed blocks read back right */
 	unsigned retries;		/* extra attempts over all blocks */
 	uint64_t bad_offset;		/* first block that failed verification */
 	bool verify_failed;
 };
 
-/* Maximum attempts per block (first one included) in flash_write_diff(). */
+/* Attempts per block (the write pass included) before verify gives up. */
 #define FLASH_WRITE_ATTEMPTS 3
 
 int flash_open(unsigned index, bool rw, unsigned pagesize, struct flash *ret);
@@ -55,11 +56,16 @@ void flash_diff_count(const struct flash *f, const uint8_t *a, const uint8_t *b,
 		      uint64_t *ret_blocks, uint64_t *ret_bytes);
 
 /*
- * Make the chip hold target, given that it holds current now. Fills st (also on
- * failure, so a report can say how far it got). -EIO with st->verify_failed when
- * a block still reads back wrong after FLASH_WRITE_ATTEMPTS.
+ * Make the chip hold target, given that it holds current now, in two passes:
+ * flash_write_blocks() erases and programs every differing block;
+ * flash_verify_blocks() reads each back and rewrites a wrong one (bounded). Both
+ * fill st, also on failure, so a report can say how far it got. Verify returns
+ * -EIO with st->verify_failed when a block still reads wrong after
+ * FLASH_WRITE_ATTEMPTS.
  */
-int flash_write_diff(struct flash *f, const uint8_t *current, const uint8_t *target,
-		     flash_progress_fn cb, void *userdata, struct flash_write_stats *st);
+int flash_write_blocks(struct flash *f, const uint8_t *current, const uint8_t *target,
+		       flash_progress_fn cb, void *userdata, struct flash_write_stats *st);
+int flash_verify_blocks(struct flash *f, const uint8_t *current, const uint8_t *target,
+			flash_progress_fn cb, void *userdata, struct flash_write_stats *st);
 
 #endif

@@ -8,8 +8,14 @@
  * leaves it untouched (and says so). The backup (the agreed read) is kept in the
  * state dir, never overwritten, and written to the client's fd before the chip is
  * armed; a failure after arming names the restore command.
+ *
+ * The engine (check + clean, pure CPU) runs on its own thread over pass 1 while
+ * passes 2..N are read: SPI time and CPU time overlap. Its output is used only if
+ * every pass agrees with pass 1, so the order of the decision is unchanged.
  */
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "flash.h"
@@ -24,7 +30,8 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int fail_untouched(JobOutcome *o, const char *what, const struct img_log *log, int r)
+static int fail_untouched(JobOutcome *o, const char *what, const struct img_log *log,
+			  bool backup_written, int r)
 {
 	_cleanup_free_ char *detail = NULL;
 	struct strbuf b = {};
@@ -40,28 +47,104 @@ static int fail_untouched(JobOutcome *o, const char *what, const struct img_log 
 	if (asprintf(&o->message, "%s%s%s; the chip was not touched", what, detail && *detail ? ": " : "",
 		     detail ? detail : "") < 0)
 		o->message = NULL;
+	b = (struct strbuf) {};
+	strbuf_printf(&b, "{\"error\":");
+	strbuf_json_str(&b, what);
+	strbuf_printf(&b, ",\"chip_touched\":false,\"backup_written\":%s",
+		      backup_written ? "true" : "false");
 	if (log) {
-		b = (struct strbuf) {};
-		strbuf_printf(&b, "{\"error\":");
-		strbuf_json_str(&b, what);
-		strbuf_printf(&b, ",\"chip_touched\":false,\"log\":");
+		strbuf_printf(&b, ",\"log\":");
 		image_log_to_json(log, &b);
-		strbuf_printf(&b, "}");
-		o->result = strbuf_steal(&b);
 	}
+	strbuf_printf(&b, "}");
+	free(o->result);
+	o->result = strbuf_steal(&b);
 	return r;
+}
+
+/*
+ * Everything that needs only pass 1, on a thread beside the remaining read passes:
+ * hash it, stage the backup (state dir temporary + the client's fd), check, clean,
+ * hash the result. Nothing here is final: the backup is linked, and the clean
+ * used, only once every pass agrees.
+ */
+typedef struct EngineRun {
+	Job *job;
+	const char *chip_id;
+	const uint8_t *in;
+	size_t len;
+	char sha_orig[65], sha_new[65];
+	char *stage_tmp;
+	int r_backup;
+	struct img_options opts;
+	struct img_result chk, cln;
+	int r_chk, r_cln;
+	double seconds;
+	pthread_t thread;
+	bool started;
+} EngineRun;
+
+static void *engine_thread(void *p)
+{
+	EngineRun *e = p;
+	Job *j = e->job;
+	double t0 = now_s();
+
+	e->r_backup = sha256_hex(e->in, e->len, e->sha_orig);
+	if (e->r_backup >= 0)
+		e->r_backup = backup_stage(j->ctx, e->chip_id, e->sha_orig, e->in, e->len, &e->stage_tmp);
+	if (e->r_backup >= 0 && j->out_fd >= 0)
+		e->r_backup = write_fd_replace(j->out_fd, e->in, e->len);
+
+	e->r_chk = image_check(e->in, e->len, &e->chk);
+	if (e->r_chk == 0 && e->chk.exit_code == 0) {
+		e->r_cln = image_parse(j->type, j->args, &e->opts, &e->cln);
+		if (e->r_cln == 0) {
+			img_result_free(&e->cln);
+			e->r_cln = img_run(e->in, e->len, &e->opts, &e->cln);
+		}
+		if (e->r_cln == 0 && e->cln.exit_code == 0 && e->cln.image.len == e->len)
+			e->r_cln = sha256_hex(e->cln.image.data, e->len, e->sha_new);
+	}
+	e->seconds = now_s() - t0;
+	return NULL;
+}
+
+/* A backup that is not to be kept: drop the staged copy, empty the client's file. */
+static void engine_drop_backup(EngineRun *e)
+{
+	backup_discard(e->job->ctx, e->stage_tmp);
+	if (e->job->out_fd >= 0 && e->in)
+		(void) !ftruncate(e->job->out_fd, 0);
+}
+
+static void engine_start(void *userdata, const uint8_t *first, uint64_t size)
+{
+	EngineRun *e = userdata;
+
+	e->in = first;
+	e->len = size;
+	e->started = pthread_create(&e->thread, NULL, engine_thread, e) == 0;
+}
+
+static void engine_join(EngineRun *e)
+{
+	if (e->started)
+		pthread_join(e->thread, NULL);
+	else if (e->in)
+		engine_thread(e);	/* no thread: run it here */
+	e->started = false;
 }
 
 int job_run_neutralize(Job *j, JobOutcome *o)
 {
 	_cleanup_free_ uint8_t *orig = NULL;
 	_cleanup_free_ char *backup = NULL;
-	struct img_options opts;
-	struct img_result chk = {}, cln = {};
+	EngineRun e = { .job = j };
+	bool kept = false;
 	struct flash f = { .fd = -1 };
 	struct flash_write_stats st = {};
 	struct strbuf b = {};
-	char sha_orig[65], sha_new[65];
 	double t0 = now_s();
 	Chip chip;
 	int r;
@@ -69,62 +152,79 @@ int job_run_neutralize(Job *j, JobOutcome *o)
 	job_set_phase(j, "probe");
 	r = chip_identify(j->mtd, &chip);
 	if (r < 0)
-		return fail_untouched(o, "no chip", NULL, r);
+		return fail_untouched(o, "no chip", NULL, false, r);
 	r = flash_open((unsigned)j->mtd, true, chip.info.page_size, &f);
 	if (r < 0)
-		return fail_untouched(o, "cannot open the MTD device", NULL, r);
+		return fail_untouched(o, "cannot open the MTD device", NULL, false, r);
+	e.chip_id = chip.id;
 
-	r = job_read_passes(j, &f, j->passes, &orig, o);	/* read xN + compare */
-	if (r < 0)
-		goto out;
-
-	job_set_phase(j, "backup");
-	r = sha256_hex(orig, f.size, sha_orig);
-	if (r >= 0)
-		r = backup_store(j->ctx, chip.id, orig, f.size, &backup);
-	if (r >= 0 && j->out_fd >= 0)
-		r = write_fd_replace(j->out_fd, orig, f.size);
-	if (r < 0) {
-		r = fail_untouched(o, "cannot save the backup", NULL, r);
+	orig = malloc(f.size);
+	if (!orig) {
+		r = -ENOMEM;
 		goto out;
 	}
-
-	job_set_phase(j, "check");
-	r = image_check(orig, f.size, &chk);
+	/* read xN + compare; the engine starts on pass 1 meanwhile */
+	r = job_read_passes(j, &f, j->passes, orig, engine_start, &e, o);
+	engine_join(&e);
 	if (r < 0)
 		goto out;
-	if (chk.exit_code != 0) {
-		r = fail_untouched(o, "me_cleaner check failed", &chk.log, -EINVAL);
+
+	/* Every pass agrees: the staged backup becomes the kept one. */
+	job_set_phase(j, "backup");
+	r = e.r_backup;
+	if (r >= 0)
+		r = backup_commit(j->ctx, e.stage_tmp, chip.id, e.sha_orig, &backup);
+	if (r < 0) {
+		r = fail_untouched(o, "cannot save the backup", NULL, false, r);
+		goto out;
+	}
+	kept = true;
+
+	/* The engine ran beside read 2..N; its verdicts are taken only now. */
+	job_set_phase(j, "check");
+	if (e.r_chk < 0) {
+		r = e.r_chk;
+		goto out;
+	}
+	if (e.chk.exit_code != 0) {
+		r = fail_untouched(o, "me_cleaner check failed", &e.chk.log, true, -EINVAL);
+		goto out;
+	}
+	/* me_cleaner only reports these; writing a chip with a broken descriptor is refused. */
+	if (e.chk.report.kind == IMG_KIND_FULL && !e.chk.report.ifd_sane) {
+		_cleanup_free_ char *what = NULL;
+
+		if (asprintf(&what, "the flash descriptor fails a sanity check (%s)",
+			     e.chk.report.ifd_problem) < 0)
+			what = NULL;
+		r = fail_untouched(o, what ? what : "the flash descriptor fails a sanity check",
+				   NULL, true, -EINVAL);
 		goto out;
 	}
 
 	job_set_phase(j, "clean");
-	r = image_parse(j->type, j->args, &opts, &cln);
-	if (r == 0) {
-		img_result_free(&cln);
-		r = img_run(orig, f.size, &opts, &cln);
-	}
-	if (r < 0 && r != -EINVAL)
-		goto out;
-	if (r < 0 || cln.exit_code != 0 || !cln.write_image) {
-		r = fail_untouched(o, "me_cleaner clean failed", &cln.log, -EINVAL);
+	if (e.r_cln < 0 && e.r_cln != -EINVAL) {
+		r = e.r_cln;
 		goto out;
 	}
-	if (cln.image.len != f.size) {
-		r = fail_untouched(o, "the cleaned image is not the chip's size (-t?)", &cln.log, -EINVAL);
+	if (e.r_cln < 0 || e.cln.exit_code != 0 || !e.cln.write_image) {
+		r = fail_untouched(o, "me_cleaner clean failed", &e.cln.log, true, -EINVAL);
 		goto out;
 	}
-	r = sha256_hex(cln.image.data, f.size, sha_new);
-	if (r < 0)
+	if (e.cln.image.len != f.size) {
+		r = fail_untouched(o, "the cleaned image is not the chip's size (-t?)", &e.cln.log,
+				   true, -EINVAL);
 		goto out;
+	}
 	if (job_cancel_requested(j)) {
 		r = -ECANCELED;
 		goto out;
 	}
 
-	r = job_write_chip(j, &chip, &f, orig, cln.image.data, &st, o);	/* arm, write, verify */
+	r = job_write_chip(j, &chip, &f, orig, e.cln.image.data, &st, o);	/* arm, write, verify */
 	if (r < 0) {
-		strbuf_printf(&b, "{\"error\":\"write-failed\",\"chip_touched\":true,\"backup\":");
+		strbuf_printf(&b, "{\"error\":\"write-failed\",\"chip_touched\":true,"
+			      "\"backup_written\":true,\"backup\":");
 		strbuf_json_str(&b, backup);
 		strbuf_printf(&b, ",");
 		write_stats_to_json(&st, &b);
@@ -137,25 +237,32 @@ int job_run_neutralize(Job *j, JobOutcome *o)
 	strbuf_printf(&b, "{");
 	chip_to_json(&chip, f.size, f.erasesize, &b);
 	strbuf_printf(&b, ",\"passes\":%u,\"sha256_before\":\"%s\",\"sha256_after\":\"%s\","
-		      "\"state_backup\":", j->passes, sha_orig, sha_new);
+		      "\"backup_written\":true,\"state_backup\":", j->passes, e.sha_orig, e.sha_new);
 	strbuf_json_str(&b, backup);
 	strbuf_printf(&b, ",");
 	write_stats_to_json(&st, &b);
-	strbuf_printf(&b, ",\"seconds\":%.2f,\"clean_log\":", now_s() - t0);
-	image_log_to_json(&cln.log, &b);
+	strbuf_printf(&b, ",\"seconds\":%.2f,\"engine_seconds\":%.2f,\"phases\":", now_s() - t0,
+		      e.seconds);
+	job_phase_times_json(j, &b);
+	strbuf_printf(&b, ",\"clean_log\":");
+	image_log_to_json(&e.cln.log, &b);
 	strbuf_printf(&b, "}");
 	o->result = strbuf_steal(&b);
 	if (asprintf(&o->message, "neutralized /dev/mtd%d: %llu of %llu erase blocks rewritten "
-		     "(%llu bytes), verified; sha256 %s -> %s; backup kept in %s. To undo: "
-		     "mectl restore --mtd %d BACKUP", j->mtd, (unsigned long long)st.blocks_changed,
+		     "(%llu bytes), verified; sha256 %s -> %s; mectld keeps the backup as %s. To "
+		     "undo: mectl restore --mtd %d %s", j->mtd, (unsigned long long)st.blocks_changed,
 		     (unsigned long long)st.blocks_total, (unsigned long long)st.bytes_changed,
-		     sha_orig, sha_new, backup, j->mtd) < 0)
+		     e.sha_orig, e.sha_new, backup, j->mtd, backup) < 0)
 		o->message = NULL;
 	o->state = JOB_SUCCEEDED;
 	r = 0;
 out:
-	img_result_free(&chk);
-	img_result_free(&cln);
+	engine_join(&e);
+	if (!kept)
+		engine_drop_backup(&e);
+	free(e.stage_tmp);
+	img_result_free(&e.chk);
+	img_result_free(&e.cln);
 	flash_close(&f);
 	return r;
 }

@@ -39,15 +39,13 @@ static int describe_mismatch(const uint8_t *a, const uint8_t *b, uint64_t size, 
 	return -EIO;
 }
 
-int job_read_passes(Job *j, struct flash *f, unsigned passes, uint8_t **ret, JobOutcome *o)
+int job_read_passes(Job *j, struct flash *f, unsigned passes, uint8_t *first,
+		    job_first_pass_fn first_done, void *userdata, JobOutcome *o)
 {
-	_cleanup_free_ uint8_t *first = NULL, *other = NULL;
+	_cleanup_free_ uint8_t *other = NULL;
 	char phase[32];
 	int r;
 
-	first = malloc(f->size);
-	if (!first)
-		return -ENOMEM;
 	if (passes > 1) {
 		other = malloc(f->size);
 		if (!other)
@@ -63,10 +61,11 @@ int job_read_passes(Job *j, struct flash *f, unsigned passes, uint8_t **ret, Job
 				o->message = NULL;
 			return r;
 		}
+		if (p == 1 && first_done)
+			first_done(userdata, first, f->size);
 		if (p > 1 && memcmp(first, other, f->size))
 			return describe_mismatch(first, other, f->size, p, o);
 	}
-	*ret = TAKE_PTR(first);
 	return 0;
 }
 
@@ -80,14 +79,11 @@ int job_run_read(Job *j, JobOutcome *o)
 	Chip chip;
 	int r;
 
-	job_set_phase(j, "probe");
-	r = chip_identify(j->mtd, &chip);
+	r = job_open_chip(j, false, &chip, &f);
 	if (r < 0)
 		return r;
-	r = flash_open((unsigned)j->mtd, false, chip.info.page_size, &f);
-	if (r < 0)
-		return r;
-	r = job_read_passes(j, &f, j->passes, &data, o);
+	data = malloc(f.size);
+	r = data ? job_read_passes(j, &f, j->passes, data, NULL, NULL, o) : -ENOMEM;
 	flash_close(&f);
 	if (r < 0)
 		return r;
@@ -116,6 +112,8 @@ int job_run_read(Job *j, JobOutcome *o)
 	chip_to_json(&chip, f.size, f.erasesize, &b);
 	strbuf_printf(&b, ",\"passes\":%u,\"sha256\":\"%s\",\"state_backup\":", j->passes, sha);
 	strbuf_json_str(&b, backup);
+	strbuf_printf(&b, ",\"phases\":");
+	job_phase_times_json(j, &b);
 	strbuf_printf(&b, "}");
 	o->result = strbuf_steal(&b);
 	if (asprintf(&o->message, "%u identical reads of /dev/mtd%d (%llu bytes, sha256 %s); "

@@ -24,37 +24,9 @@ void write_stats_to_json(const struct flash_write_stats *st, struct strbuf *b)
 		      st->retries);
 }
 
-/* Read back every block that had to change. */
-static int verify_changed(Job *j, struct flash *f, const uint8_t *current, const uint8_t *target,
-			  uint64_t *ret_bad)
-{
-	_cleanup_free_ uint8_t *buf = malloc(f->erasesize);
-	uint64_t done = 0, total = 0, off;
-	int r;
-
-	if (!buf)
-		return -ENOMEM;
-	for (off = 0; off < f->size; off += f->erasesize)
-		total += !!memcmp(current + off, target + off, f->erasesize);
-	for (off = 0; off < f->size; off += f->erasesize) {
-		if (!memcmp(current + off, target + off, f->erasesize))
-			continue;
-		r = flash_read_range(f, off, buf, f->erasesize);
-		if (r < 0)
-			return r;
-		if (memcmp(buf, target + off, f->erasesize)) {
-			*ret_bad = off;
-			return -EIO;
-		}
-		job_set_progress(j, (double)++done / (double)total);
-	}
-	return 0;
-}
-
 int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,
 		   const uint8_t *target, struct flash_write_stats *st, JobOutcome *o)
 {
-	uint64_t bad = 0;
 	int r, q;
 
 	job_set_phase(j, "arm");
@@ -68,40 +40,35 @@ int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,
 		return r;
 	}
 	job_set_phase(j, "write");
-	r = flash_write_diff(f, current, target, job_flash_progress, j, st);
-	q = chip_arm(chip, false);
-	if (r < 0) {
-		if (st->verify_failed)
-			r = asprintf(&o->message, "verify failed: the erase block at 0x%llx still reads "
-				     "wrong after %d attempts; the chip is partly written (%llu of %llu "
-				     "blocks): put the backup back with 'mectl restore --mtd %u BACKUP'",
-				     (unsigned long long)st->bad_offset, FLASH_WRITE_ATTEMPTS,
-				     (unsigned long long)st->blocks_done,
-				     (unsigned long long)st->blocks_changed, f->index);
-		else
-			r = asprintf(&o->message, "writing failed after %llu of %llu blocks: %s; put the "
-				     "backup back with 'mectl restore --mtd %u BACKUP'",
-				     (unsigned long long)st->blocks_done,
-				     (unsigned long long)st->blocks_changed, strerror(-r), f->index);
-		if (r < 0)
-			o->message = NULL;
-		return -EIO;
+	r = flash_write_blocks(f, current, target, job_flash_progress, j, st);
+	if (r >= 0) {
+		job_set_phase(j, "verify");
+		r = flash_verify_blocks(f, current, target, job_flash_progress, j, st);
 	}
+	job_set_phase(j, "disarm");
+	q = chip_arm(chip, false);
 	if (q < 0)
 		fprintf(stderr, "mectld: job %u: cannot disarm the chip, ignoring: %s\n", j->id,
 			strerror(-q));
-
-	job_set_phase(j, "verify");
-	r = verify_changed(j, f, current, target, &bad);
-	if (r < 0) {
-		if (asprintf(&o->message, "final verify failed at 0x%llx: %s; put the backup back with "
-			     "'mectl restore --mtd %u BACKUP'", (unsigned long long)bad,
-			     strerror(-r), f->index) < 0)
-			o->message = NULL;
-		return r;
+	if (r >= 0) {
+		job_set_cancellable(j, true);
+		return 0;
 	}
-	job_set_cancellable(j, true);
-	return 0;
+	if (st->verify_failed)
+		r = asprintf(&o->message, "verify failed: the erase block at 0x%llx still reads wrong "
+			     "after %d attempts; the chip is partly written (%llu of %llu changed "
+			     "blocks verified): put the backup back with 'mectl restore --mtd %u <backup file>'",
+			     (unsigned long long)st->bad_offset, FLASH_WRITE_ATTEMPTS,
+			     (unsigned long long)st->blocks_verified,
+			     (unsigned long long)st->blocks_changed, f->index);
+	else
+		r = asprintf(&o->message, "writing failed after %llu of %llu blocks: %s; put the "
+			     "backup back with 'mectl restore --mtd %u <backup file>'",
+			     (unsigned long long)st->blocks_done, (unsigned long long)st->blocks_changed,
+			     strerror(-r), f->index);
+	if (r < 0)
+		o->message = NULL;
+	return -EIO;
 }
 
 int job_run_write(Job *j, JobOutcome *o)
@@ -115,14 +82,10 @@ int job_run_write(Job *j, JobOutcome *o)
 	Chip chip;
 	int r;
 
-	job_set_phase(j, "probe");
-	r = chip_identify(j->mtd, &chip);
-	if (r < 0)
-		return r;
 	r = job_load_input(j, &image, &len);
 	if (r < 0)
 		return r;
-	r = flash_open((unsigned)j->mtd, true, chip.info.page_size, &f);
+	r = job_open_chip(j, true, &chip, &f);
 	if (r < 0)
 		return r;
 	if (len != f.size) {
@@ -178,6 +141,8 @@ int job_run_write(Job *j, JobOutcome *o)
 	chip_to_json(&chip, f.size, f.erasesize, &b);
 	strbuf_printf(&b, ",\"sha256_before\":\"%s\",\"sha256_after\":\"%s\",", sha_cur, sha_img);
 	write_stats_to_json(&st, &b);
+	strbuf_printf(&b, ",\"phases\":");
+	job_phase_times_json(j, &b);
 	strbuf_printf(&b, "}");
 	o->result = strbuf_steal(&b);
 	if (asprintf(&o->message, "%s: %llu of %llu erase blocks changed (%llu bytes), %llu pages "

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "mectld.h"
 
@@ -123,6 +124,7 @@ Job *job_free(Job *j)
 	free(j->phase);
 	free(j->message);
 	free(j->result);
+	strbuf_done(&j->phase_times);
 	free(j);
 	return NULL;
 }
@@ -464,21 +466,52 @@ static void backup_name(const char *chip_id, const char *sha256, char *out, size
 	snprintf(out, len, "%s-%s.bin", chip_id, sha256);
 }
 
-int backup_store(Context *c, const char *chip_id, const uint8_t *data, size_t len, char **ret_name)
+int backup_stage(Context *c, const char *chip_id, const char *sha256, const uint8_t *data,
+		 size_t len, char **ret_tmp)
 {
-	char sha[65], name[256];
+	char name[256];
+
+	snprintf(name, sizeof(name), ".%s-%s.bin.tmp", chip_id, sha256);
+	*ret_tmp = strdup(name);
+	if (!*ret_tmp)
+		return -ENOMEM;
+	return write_file_staged(c->backups_fd, name, data, len);
+}
+
+int backup_commit(Context *c, const char *tmp, const char *chip_id, const char *sha256,
+		  char **ret_path)
+{
+	char name[256];
+	int r;
+
+	backup_name(chip_id, sha256, name, sizeof(name));
+	r = commit_staged(c->backups_fd, tmp, name, false);
+	if (r < 0 && r != -EEXIST)	/* the same bytes are already kept: fine */
+		return r;
+	if (ret_path && asprintf(ret_path, "%s/backups/%s", c->state_dir, name) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+void backup_discard(Context *c, const char *tmp)
+{
+	if (tmp)
+		(void) unlinkat(c->backups_fd, tmp, 0);
+}
+
+int backup_store(Context *c, const char *chip_id, const uint8_t *data, size_t len, char **ret_path)
+{
+	_cleanup_free_ char *tmp = NULL;
+	char sha[65];
 	int r;
 
 	r = sha256_hex(data, len, sha);
 	if (r < 0)
 		return r;
-	backup_name(chip_id, sha, name, sizeof(name));
-	r = write_file_atomic_new(c->backups_fd, name, data, len);
-	if (r < 0 && r != -EEXIST)	/* the same bytes are already kept: fine */
+	r = backup_stage(c, chip_id, sha, data, len, &tmp);
+	if (r < 0)
 		return r;
-	if (ret_name && asprintf(ret_name, "%s/backups/%s", c->state_dir, name) < 0)
-		return -ENOMEM;
-	return 0;
+	return backup_commit(c, tmp, chip_id, sha, ret_path);
 }
 
 bool backup_known(Context *c, const char *chip_id, const char *sha256)
@@ -500,11 +533,40 @@ static void job_touch(Job *j, unsigned bits)
 	(void) !write(j->ctx->wake_fd, &one, sizeof(one));
 }
 
+static double monotonic_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void job_end_phase(Job *j, double now)
+{
+	if (!j->phase || j->phase_started <= 0)
+		return;
+	strbuf_printf(&j->phase_times, "%s", j->phase_times.len ? "," : "");
+	strbuf_json_str(&j->phase_times, j->phase);
+	strbuf_printf(&j->phase_times, ":%.3f", now - j->phase_started);
+}
+
+void job_phase_times_json(Job *j, struct strbuf *b)
+{
+	pthread_mutex_lock(&j->ctx->lock);
+	job_end_phase(j, monotonic_s());
+	j->phase_started = 0;
+	strbuf_printf(b, "{%s}", j->phase_times.s && !j->phase_times.oom ? j->phase_times.s : "");
+	pthread_mutex_unlock(&j->ctx->lock);
+}
+
 void job_set_phase(Job *j, const char *phase)
 {
 	char *p = strdup(phase);
+	double now = monotonic_s();
 
 	pthread_mutex_lock(&j->ctx->lock);
+	job_end_phase(j, now);
+	j->phase_started = now;
 	if (p) {
 		free(j->phase);
 		j->phase = p;

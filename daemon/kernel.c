@@ -276,20 +276,33 @@ int kernel_find_mtd(uint32_t mtd_index, struct chip_info *ret)
 	return -ENODEV;
 }
 
+/* A command on spiBUS.CS: socket, message, BUS and CS. */
+static int chip_request(struct request *q, uint8_t cmd, uint32_t bus, uint32_t cs,
+			struct nl_msg **ret)
+{
+	int r;
+
+	r = request_open(q);
+	if (r < 0)
+		return r;
+	*ret = request_msg(q, cmd, false);
+	if (!*ret)
+		return -ENOMEM;
+	if (nla_put_u32(*ret, MECTL_A_BUS, bus) < 0 || nla_put_u32(*ret, MECTL_A_CS, cs) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
 int kernel_attach(uint32_t bus, uint32_t cs, uint32_t speed_hz, struct chip_info *ret)
 {
 	_cleanup_(request_done) struct request q = {};
 	_cleanup_(nl_msg_freep) struct nl_msg *msg = NULL;
 	int r;
 
-	r = request_open(&q);
+	r = chip_request(&q, MECTL_CMD_ATTACH, bus, cs, &msg);
 	if (r < 0)
 		return r;
-	msg = request_msg(&q, MECTL_CMD_ATTACH, false);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_u32(msg, MECTL_A_BUS, bus) < 0 || nla_put_u32(msg, MECTL_A_CS, cs) < 0 ||
-	    (speed_hz && nla_put_u32(msg, MECTL_A_SPEED_HZ, speed_hz) < 0))
+	if (speed_hz && nla_put_u32(msg, MECTL_A_SPEED_HZ, speed_hz) < 0)
 		return -EMSGSIZE;
 	r = request_run(&q, msg, false);
 	if (r < 0)
@@ -306,14 +319,10 @@ int kernel_arm(uint32_t bus, uint32_t cs, bool writeable)
 	_cleanup_(nl_msg_freep) struct nl_msg *msg = NULL;
 	int r;
 
-	r = request_open(&q);
+	r = chip_request(&q, MECTL_CMD_ARM, bus, cs, &msg);
 	if (r < 0)
 		return r;
-	msg = request_msg(&q, MECTL_CMD_ARM, false);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_u32(msg, MECTL_A_BUS, bus) < 0 || nla_put_u32(msg, MECTL_A_CS, cs) < 0 ||
-	    nla_put_u8(msg, MECTL_A_WRITEABLE, writeable) < 0)
+	if (nla_put_u8(msg, MECTL_A_WRITEABLE, writeable) < 0)
 		return -EMSGSIZE;
 	return request_run(&q, msg, false);
 }

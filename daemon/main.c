@@ -133,23 +133,12 @@ static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 static void on_kernel_event(enum mectl_cmd event, const struct chip_info *chip, void *userdata)
 {
 	(void)userdata;
-	switch (event) {
-	case MECTL_EVENT_ATTACHED:
+	/* Jobs look chips up when they start; the events are only logged. */
+	if (event == MECTL_EVENT_ATTACHED)
 		fprintf(stderr, "mectld: chip attached: spi%u.%u %s -> mtd%u\n", chip->bus, chip->cs,
 			chip->part, chip->mtd_index);
-		break;
-	case MECTL_EVENT_DETACHED:
+	else if (event == MECTL_EVENT_DETACHED)
 		fprintf(stderr, "mectld: chip detached: spi%u.%u\n", chip->bus, chip->cs);
-		break;
-	case MECTL_EVENT_ARMED:
-	case MECTL_CMD_UNSPEC:
-	case MECTL_CMD_ATTACH:
-	case MECTL_CMD_DETACH:
-	case MECTL_CMD_GET_INFO:
-	case MECTL_CMD_ARM:
-	case __MECTL_CMD_MAX:
-		break;
-	}
 }
 
 static int on_kernel_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)

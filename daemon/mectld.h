@@ -104,6 +104,8 @@ struct Job {
 	JobState state;
 	char *phase;
 	double progress;		/* of the current phase, 0..1 */
+	double phase_started;		/* CLOCK_MONOTONIC seconds */
+	struct strbuf phase_times;	/* worker only: "name":seconds of ended phases */
 	char *message;
 	char *result;			/* JSON object */
 	unsigned dirty;
@@ -158,13 +160,21 @@ void jobs_stop(Context *c);
 
 /* jobs.c: helpers for workers (any thread) */
 void job_set_phase(Job *j, const char *phase);
+/* Ends the current phase and appends {"phase":seconds,...} to b. */
+void job_phase_times_json(Job *j, struct strbuf *b);
 void job_set_progress(Job *j, double progress);
 void job_set_message(Job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void job_set_cancellable(Job *j, bool cancellable);
 bool job_cancel_requested(Job *j);
 int job_load_input(Job *j, uint8_t **ret, size_t *ret_len);
 /* Store a read image as the daemon's backup of chip jedec; returns its file name. */
-int backup_store(Context *c, const char *chip_id, const uint8_t *data, size_t len, char **ret_name);
+int backup_store(Context *c, const char *chip_id, const uint8_t *data, size_t len, char **ret_path);
+/* The same in two steps: stage (write + fsync a hidden temporary), then commit (link). */
+int backup_stage(Context *c, const char *chip_id, const char *sha256, const uint8_t *data,
+		 size_t len, char **ret_tmp);
+int backup_commit(Context *c, const char *tmp, const char *chip_id, const char *sha256,
+		  char **ret_path);
+void backup_discard(Context *c, const char *tmp);
 bool backup_known(Context *c, const char *chip_id, const char *sha256);
 
 /* Progress callback for flash.c: sets progress, stops on cancel. */
@@ -186,7 +196,11 @@ int job_run_neutralize(Job *j, JobOutcome *o);
 /* job-read.c / job-write.c: the steps neutralize shares with read and write */
 struct flash;
 struct flash_write_stats;
-int job_read_passes(Job *j, struct flash *f, unsigned passes, uint8_t **ret, JobOutcome *o);
+/* Called once pass 1 is in (first stays valid until job_read_passes() returns). */
+typedef void (*job_first_pass_fn)(void *userdata, const uint8_t *first, uint64_t size);
+/* N whole-chip passes into first (f->size bytes, caller's); -EIO naming offsets on a mismatch. */
+int job_read_passes(Job *j, struct flash *f, unsigned passes, uint8_t *first,
+		    job_first_pass_fn first_done, void *userdata, JobOutcome *o);
 int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,
 		   const uint8_t *target, struct flash_write_stats *st, JobOutcome *o);
 void write_stats_to_json(const struct flash_write_stats *st, struct strbuf *b);
@@ -204,6 +218,8 @@ int chip_identify(int mtd, Chip *ret);
 int chip_arm(Chip *chip, bool on);
 void chip_to_json(const Chip *chip, uint64_t size, uint32_t erasesize, struct strbuf *b);
 int resolve_default_mtd(int *ret_mtd);
+/* Phase "probe": the job's chip identity and its MTD device open. */
+int job_open_chip(Job *j, bool rw, Chip *chip, struct flash *f);
 
 /* Check the engine's options at submission (named error text in ret_msg). */
 int image_args_validate(JobType type, char **args, char **ret_msg);

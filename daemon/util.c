@@ -100,7 +100,7 @@ int write_fd_replace(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-static int write_tmp(int dirfd, const char *tmp, const void *buf, size_t len)
+int write_file_staged(int dirfd, const char *tmp, const void *buf, size_t len)
 {
 	_cleanup_close_ int fd = -1;
 	int r;
@@ -109,9 +109,28 @@ static int write_tmp(int dirfd, const char *tmp, const void *buf, size_t len)
 	if (fd < 0)
 		return -errno;
 	r = loop_write(fd, buf, len);
+	if (r < 0 || fsync(fd) < 0) {
+		r = r < 0 ? r : -errno;
+		(void) unlinkat(dirfd, tmp, 0);
+		return r;
+	}
+	return 0;
+}
+
+int commit_staged(int dirfd, const char *tmp, const char *name, bool replace)
+{
+	int r;
+
+	if (replace)
+		r = renameat(dirfd, tmp, dirfd, name) < 0 ? -errno : 0;
+	else
+		/* link() fails with EEXIST instead of replacing: never overwrite */
+		r = linkat(dirfd, tmp, dirfd, name, 0) < 0 ? -errno : 0;
+	if (r < 0 || !replace)
+		(void) unlinkat(dirfd, tmp, 0);
 	if (r < 0)
 		return r;
-	if (fsync(fd) < 0)
+	if (fsync(dirfd) < 0)
 		return -errno;
 	return 0;
 }
@@ -123,24 +142,10 @@ static int write_atomic(int dirfd, const char *name, const void *buf, size_t len
 
 	if (snprintf(tmp, sizeof(tmp), ".%s.tmp", name) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	r = write_tmp(dirfd, tmp, buf, len);
+	r = write_file_staged(dirfd, tmp, buf, len);
 	if (r < 0)
-		goto fail;
-	if (replace)
-		r = renameat(dirfd, tmp, dirfd, name) < 0 ? -errno : 0;
-	else
-		/* link() fails with EEXIST instead of replacing: never overwrite */
-		r = linkat(dirfd, tmp, dirfd, name, 0) < 0 ? -errno : 0;
-	if (r < 0)
-		goto fail;
-	if (!replace)
-		(void) unlinkat(dirfd, tmp, 0);
-	if (fsync(dirfd) < 0)
-		return -errno;
-	return 0;
-fail:
-	(void) unlinkat(dirfd, tmp, 0);
-	return r;
+		return r;
+	return commit_staged(dirfd, tmp, name, replace);
 }
 
 int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len)

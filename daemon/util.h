@@ -3,8 +3,8 @@
 #define MECTLD_UTIL_H
 
 /*
- * Small helpers shared by mectld's files: cleanup attributes (libsystemd's public
- * headers only give the sd_*_unrefp ones), whole-fd I/O and atomic file writes.
+ * Small helpers shared by mectld's files: whole-fd I/O, atomic file writes, hashes,
+ * a string builder. Cleanup attributes come from include/cleanup.h.
  * Nothing here logs; everything returns 0 or -errno.
  */
 #include <errno.h>
@@ -15,44 +15,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
+#include "cleanup.h"
+
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
-
-static inline void freep(void *p)
-{
-	free(*(void **)p);
-}
-
-static inline void closep(int *fd)
-{
-	if (*fd >= 0) {
-		int saved = errno;
-
-		close(*fd);
-		errno = saved;
-	}
-}
-
-static inline void fclosep(FILE **f)
-{
-	if (*f)
-		fclose(*f);
-}
-
-#define _cleanup_free_ _cleanup_(freep)
-#define _cleanup_close_ _cleanup_(closep)
-#define _cleanup_fclose_ _cleanup_(fclosep)
-
-/* Hand ownership of an fd or pointer to the caller: returns it, leaves -1/NULL. */
-static inline int take_fd(int *fd)
-{
-	int r = *fd;
-
-	*fd = -1;
-	return r;
-}
-
-#define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })
 
 /* Whole-buffer I/O on fds: retry short transfers and EINTR. */
 int loop_read_at(int fd, void *buf, size_t len, uint64_t off);
@@ -69,6 +34,9 @@ int write_fd_replace(int fd, const void *buf, size_t len);
 int write_file_atomic(int dirfd, const char *name, const void *buf, size_t len);
 /* Same, but never replaces an existing NAME (-EEXIST): backups. */
 int write_file_atomic_new(int dirfd, const char *name, const void *buf, size_t len);
+/* The two halves: write+fsync a temporary, then rename (replace) or link (new). */
+int write_file_staged(int dirfd, const char *tmp, const void *buf, size_t len);
+int commit_staged(int dirfd, const char *tmp, const char *name, bool replace);
 int read_file_at(int dirfd, const char *name, size_t max, uint8_t **ret, size_t *ret_len);
 
 /* Lower-case hex of a byte string into out (2 * len + 1 bytes). */

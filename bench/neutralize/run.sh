@@ -60,11 +60,17 @@ for _ in $(seq 50); do [ -e /dev/spidev0.0 ] && break; sleep 0.1; done
 # --- the seed guide's workflow -----------------------------------------------------
 t0=$(now)
 $FLASHROM -r "$T/original.rom" >"$T/fr1.log" 2>&1 || die "flashrom -r failed: $(tail -n2 "$T/fr1.log")"
+ta=$(now)
 $FLASHROM -r "$T/original2.rom" >"$T/fr2.log" 2>&1 || die "second flashrom -r failed"
+tb=$(now)
 cmp -s "$T/original.rom" "$T/original2.rom" || die "the two flashrom reads differ"
 "$MECTL" clean -S "$T/original.rom" -O "$T/modified.rom" >"$T/clean.log" 2>&1 || die "mectl clean -S failed"
+tc=$(now)
 $FLASHROM -w "$T/modified.rom" >"$T/fw.log" 2>&1 || die "flashrom -w failed: $(tail -n2 "$T/fw.log")"
 t1=$(now)
+printf '# seed steps: read %.1f s, read %.1f s, cmp+clean %.1f s, write %.1f s\n' \
+	"$(echo "$ta - $t0" | bc -l)" "$(echo "$tb - $ta" | bc -l)" "$(echo "$tc - $tb" | bc -l)" \
+	"$(echo "$t1 - $tc" | bc -l)"
 [ "$(chip_sha)" = "$S_SHA" ] || die "after the seed workflow the chip is not me_cleaner -S's output"
 seed=$(echo "$t1 - $t0" | bc -l)
 
@@ -84,9 +90,14 @@ DPID=$!
 for _ in $(seq 100); do "$MECTL" jobs --bus="$BUS" >/dev/null 2>&1 && break; sleep 0.1; done
 
 t0=$(now)
-"$MECTL" neutralize --mtd "$MTD" --backup "$T/backup.bin" --bus="$BUS" >"$T/neutralize.log" 2>&1 ||
-	die "mectl neutralize failed: $(tail -n2 "$T/neutralize.log")"
+"$MECTL" neutralize --mtd "$MTD" --backup "$T/backup.bin" --json --bus="$BUS" >"$T/neutralize.json" 2>&1 ||
+	die "mectl neutralize failed: $(tail -n2 "$T/neutralize.json")"
 t1=$(now)
+python3 -c "
+import json,sys
+r = json.load(open('$T/neutralize.json'))['result']
+print('# neutralize phases: ' + ', '.join('%s %.1f s' % kv for kv in r['phases'].items()) +
+      '; engine %.1f s beside the reads' % r['engine_seconds'])"
 [ "$(chip_sha)" = "$S_SHA" ] || die "after neutralize the chip is not me_cleaner -S's output"
 cmp -s "$T/backup.bin" "$T/orig.bin" || die "the neutralize backup is not the original"
 ours=$(echo "$t1 - $t0" | bc -l)

@@ -88,7 +88,7 @@ BPID=$!
 for _ in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.1; done
 chmod 755 "$T"
 
-echo "1..25"
+echo "1..26"
 
 # --- client without a daemon ---------------------------------------------------------
 out=$("$MECTL" jobs --bus="$BUS" 2>&1); rc=$?
@@ -127,6 +127,14 @@ check "read (2 passes) gives the chip's bytes" test "$rc" = 0 -a "$(sha "$T/read
 out=$("$MECTL" read --mtd "$MTD" --bus="$BUS" "$T/read1.bin" 2>&1); rc=$?
 check "read refuses to overwrite an existing backup" \
 	test "$rc" = 1 -a -n "$(echo "$out" | grep 'never overwritten')" -a "$(sha "$T/read1.bin")" = "$ORIG_SHA"
+
+# The guest's root is an overlayfs, which has no O_TMPFILE: the named-temporary path.
+rm -f /var/tmp/mectl-daemon-test.bin
+"$MECTL" read --mtd "$MTD" --passes 1 --bus="$BUS" /var/tmp/mectl-daemon-test.bin >/dev/null 2>>"$T/client.log"; rc=$?
+check "read to a file system without O_TMPFILE (overlayfs), no temporary left" \
+	test "$rc" = 0 -a "$(sha /var/tmp/mectl-daemon-test.bin 2>/dev/null)" = "$ORIG_SHA" \
+	-a -z "$(ls -A /var/tmp | grep '^\.mectl-daemon-test')"
+rm -f /var/tmp/mectl-daemon-test.bin
 
 # --- injected read bit flips ------------------------------------------------------------------------
 echo 200000 > "$SIM/flip_rate"
