@@ -12,7 +12,7 @@ packages=(
 	libnl-3-dev libnl-genl-3-dev libsystemd-dev libssl-dev liblzma-dev
 	dbus-daemon						# real bus for the daemon tests
 	flashrom mtd-utils coreboot-utils			# independent peers
-	clang							# libFuzzer
+	clang libclang-rt-14-dev				# libFuzzer (the runtime is only a Recommends)
 	gcc-aarch64-linux-gnu					# arm64 module build check
 )
 sudo=
