@@ -5,7 +5,7 @@
 # for the cross-build check; nothing arm64 is installed.
 set -eu
 packages=(
-	build-essential pkg-config xz-utils cpio kmod python3 man-db	# build tools
+	build-essential pkg-config xz-utils cpio kmod python3 man-db file bc	# build + test tools
 	linux-image-amd64 linux-headers-amd64			# Debian 6.1: boot + build
 	linux-source-6.1					# kselftest harness headers
 	qemu-system-x86 busybox-static				# the test VM
