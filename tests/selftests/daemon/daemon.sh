@@ -76,10 +76,8 @@ ORIG_SHA=$(sha "$T/orig.bin")
 
 modprobe flashsim bus_num=0 chip=w25q64fv || skip_all "flashsim not available"
 dd if="$T/orig.bin" of="$SIM/data" bs=1M conv=notrunc status=none
-modprobe mectl_flash bus=0 cs=0 || skip_all "mectl_flash not available"
-MTD=$(grep -l . /sys/class/mtd/mtd*/name 2>/dev/null | head -n1 | sed 's#.*/mtd\([0-9]*\)/name#\1#')
-[ -n "$MTD" ] || skip_all "mectl_flash registered no MTD device"
-note "chip on /dev/mtd$MTD"
+# Loaded without bus=: the chip is attached by `mectl probe --attach` through netlink.
+modprobe mectl_flash || skip_all "mectl_flash not available"
 
 sed -e "s#@BUS_SOCKET@#$T/bus.sock#" -e "s#@POLICY@#$SRC/daemon/org.mectl1.conf#" \
 	tests/selftests/daemon/test-bus.conf > "$T/bus.conf"
@@ -88,7 +86,7 @@ BPID=$!
 for _ in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.1; done
 chmod 755 "$T"
 
-echo "1..26"
+echo "1..27"
 
 # --- client without a daemon ---------------------------------------------------------
 out=$("$MECTL" jobs --bus="$BUS" 2>&1); rc=$?
@@ -98,10 +96,15 @@ check "client says clearly that mectld is not running" \
 check "mectld starts on the private bus" start_daemon
 
 # --- probe -----------------------------------------------------------------------------
-out=$("$MECTL" probe --json --bus="$BUS"); rc=$?
+out=$("$MECTL" probe --attach 0.0 --json --bus="$BUS"); rc=$?
 note "$out"
-check "probe finds the W25Q64 (JEDEC ef4017) on /dev/mtd$MTD" \
-	test "$rc" = 0 -a -n "$(echo "$out" | grep '"jedec_id":"ef4017')" -a -n "$(echo "$out" | grep "\"mtd\":$MTD,")"
+MTD=$(echo "$out" | sed -n 's/.*"mtd":\([0-9]*\),.*/\1/p')
+check "probe --attach 0.0 attaches the W25Q64 (JEDEC ef4017) through netlink" \
+	test "$rc" = 0 -a -n "$(echo "$out" | grep '"jedec_id":"ef4017')" -a -n "$MTD" -a -e "/dev/mtd$MTD"
+[ -n "$MTD" ] || { note "no chip: stopping"; exit 1; }
+out=$("$MECTL" probe --json --bus="$BUS"); rc=$?
+check "probe without --mtd finds the one attached chip, mectld saw the ATTACHED event" \
+	test "$rc" = 0 -a -n "$(echo "$out" | grep "\"mtd\":$MTD,")" -a -n "$(grep 'chip attached: spi0.0' "$T/mectld.log")"
 
 # --- authorization ------------------------------------------------------------------------
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$MECTL" probe --bus="$BUS" 2>&1); rc=$?
