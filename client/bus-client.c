@@ -281,3 +281,114 @@ void mectl_job_print(const struct mectl_job_status *s, bool json)
 		fprintf(stderr, "mectl: job %u (%s) %s: %s\n", s->id, s->type ? s->type : "?",
 			s->state ? s->state : "?", s->message && *s->message ? s->message : "no details");
 }
+
+/*
+ * Reading a job's Result (JSON that mectld writes itself, flat keys): an integer or
+ * boolean member, and the image engine's log entries {"stream":..,"text":..}.
+ */
+static const char *json_member(const char *json, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = json ? strstr(json, pat) : NULL;
+	return p ? p + strlen(pat) : NULL;
+}
+
+int mectl_result_int(const char *json, const char *key, long *ret)
+{
+	const char *p = json_member(json, key);
+	char *end;
+
+	if (!p)
+		return -ENOENT;
+	*ret = strtol(p, &end, 10);
+	return end == p ? -EBADMSG : 0;
+}
+
+bool mectl_result_true(const char *json, const char *key)
+{
+	const char *p = json_member(json, key);
+
+	return p && !strncmp(p, "true", 4);
+}
+
+/* Decode the JSON string at *p (after its opening quote) into a new string. */
+static char *json_string(const char **p)
+{
+	const char *s = *p;
+	char *out = malloc(strlen(s) + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (; *s && *s != '"'; s++) {
+		if (*s != '\\') {
+			*o++ = *s;
+			continue;
+		}
+		s++;
+		switch (*s) {
+		case 'n': *o++ = '\n'; break;
+		case 't': *o++ = '\t'; break;
+		case 'u': {
+			unsigned v = 0;
+
+			if (sscanf(s + 1, "%4x", &v) != 1 || v > 0x7f) {
+				free(out);
+				return NULL;	/* mectld only escapes control characters */
+			}
+			*o++ = (char)v;
+			s += 4;
+			break;
+		}
+		case 0:
+			free(out);
+			return NULL;
+		default: *o++ = *s; break;
+		}
+	}
+	if (*s != '"') {
+		free(out);
+		return NULL;
+	}
+	*o = 0;
+	*p = s + 1;
+	return out;
+}
+
+int mectl_result_log(const char *json, const char *key,
+		     int (*fn)(void *userdata, bool is_stderr, const char *text), void *userdata)
+{
+	const char *p = json_member(json, key);
+	static const char entry[] = "{\"stream\":\"";
+	int r;
+
+	if (!p || *p++ != '[')
+		return -ENOENT;
+	while (*p == '{' || *p == ',') {
+		bool err;
+		char *text;
+
+		if (*p == ',')
+			p++;
+		if (strncmp(p, entry, strlen(entry)))
+			return -EBADMSG;
+		p += strlen(entry);
+		err = !strncmp(p, "stderr", 6);
+		p = strchr(p, '"');
+		if (!p || strncmp(p, "\",\"text\":\"", 10))
+			return -EBADMSG;
+		p += 10;
+		text = json_string(&p);
+		if (!text || *p++ != '}') {
+			free(text);
+			return -EBADMSG;
+		}
+		r = fn(userdata, err, text);
+		free(text);
+		if (r < 0)
+			return r;
+	}
+	return *p == ']' ? 0 : -EBADMSG;
+}

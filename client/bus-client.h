@@ -50,4 +50,10 @@ int mectl_job_wait(sd_bus *bus, const char *path, bool progress, struct mectl_jo
 /* Print the outcome: --json as one object, else the job's message. */
 void mectl_job_print(const struct mectl_job_status *s, bool json);
 
+/* A job's Result: an integer member, a boolean member, the engine's log entries. */
+int mectl_result_int(const char *json, const char *key, long *ret);
+bool mectl_result_true(const char *json, const char *key);
+int mectl_result_log(const char *json, const char *key,
+		     int (*fn)(void *userdata, bool is_stderr, const char *text), void *userdata);
+
 #endif

@@ -11,10 +11,12 @@
  * (me_cleaner writes first and complains after); the engine logs one extra
  * stderr line (IMG_MSG_NOT_WRITTEN) saying so.
  *
- * Seam for mectld: a file on a programmer's chip is the daemon's business (its
- * check/clean jobs call the same library, daemon/job-image.c). These verbs take a
- * file name and always run the engine here; routing them through mectld when it
- * runs would go in run_engine().
+ * When mectld runs (org.mectl1 owned on the system bus, or DBUS_SYSTEM_BUS_ADDRESS),
+ * the engine runs there as a clean job (daemon/job-image.c, the same library): the
+ * input goes over as an fd, the image comes back through a memfd, the log and exit
+ * code through the job's Result; outputs are still written here, the same way.
+ * Without mectld, and for what the job does not do (-D, -M, --json), in-process.
+ * The output is the same either way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +28,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <stddef.h>
+#include <sys/mman.h>
+
+#include "bus-client.h"
 #include "cleanup.h"
 #include "image.h"
 #include "verbs.h"
@@ -240,6 +246,111 @@ static bool same_file(const char *path, const struct stat *in_st)
 	       st.st_ino == in_st->st_ino;
 }
 
+/* The options as me_cleaner flags, for mectld (which takes no file names). */
+static int options_to_flags(const struct img_options *o, char **v, size_t max)
+{
+	static const struct { size_t offset; const char *flag; } bools[] = {
+		{ offsetof(struct img_options, soft_disable), "-S" },
+		{ offsetof(struct img_options, soft_disable_only), "-s" },
+		{ offsetof(struct img_options, relocate), "-r" },
+		{ offsetof(struct img_options, truncate), "-t" },
+		{ offsetof(struct img_options, keep_modules), "-k" },
+		{ offsetof(struct img_options, descriptor), "-d" },
+		{ offsetof(struct img_options, check), "-c" },
+		{ offsetof(struct img_options, force), "--force" },
+	};
+	size_t n = 0, i;
+
+	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
+		if (*(const bool *)((const char *)o + bools[i].offset) && n < max)
+			v[n++] = (char *)bools[i].flag;
+	if (o->whitelist && *o->whitelist && n + 2 <= max) {
+		v[n++] = (char *)"-w";
+		v[n++] = (char *)o->whitelist;
+	}
+	if (o->blacklist && *o->blacklist && n + 2 <= max) {
+		v[n++] = (char *)"-b";
+		v[n++] = (char *)o->blacklist;
+	}
+	if (o->pch && n + 1 <= max) {
+		static char pch[16];
+
+		snprintf(pch, sizeof(pch), "--pch=%s", o->pch);
+		v[n++] = pch;
+	}
+	if (n >= max)
+		return -E2BIG;
+	v[n] = NULL;
+	return 0;
+}
+
+static int add_log(void *userdata, bool is_stderr, const char *text)
+{
+	return img_log_add(userdata, is_stderr ? IMG_STDERR : IMG_STDOUT, "%s", text);
+}
+
+/*
+ * The run as a mectld clean job. Return 1 when it ran there (res filled), 0 when
+ * mectld is not available or declined (the caller runs in-process), <0 on error.
+ */
+static int run_daemon(const struct img_options *o, int fd, struct img_result *res)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+	_cleanup_(closep) int mfd = -1;
+	struct mectl_job_status st = { 0 };
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	const char *path;
+	char *flags[16];
+	struct stat sb;
+	long code;
+	int r;
+
+	if (o->json || o->extract_descriptor || o->extract_me || options_to_flags(o, flags, 16) < 0)
+		return 0;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))
+		return 0;
+	/* Quietly in-process when there is no system bus or nobody owns org.mectl1. */
+	if (sd_bus_open_system(&bus) < 0)
+		return 0;
+	r = sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+			       "org.freedesktop.DBus", "NameHasOwner", &error, &reply, "s",
+			       MECTL_BUS_NAME);
+	if (r < 0 || sd_bus_message_read(reply, "b", &r) < 0 || !r) {
+		sd_bus_error_free(&error);
+		return 0;
+	}
+	mfd = memfd_create("mectl-clean", MFD_CLOEXEC);
+	if (mfd < 0)
+		return 0;
+	reply = sd_bus_message_unref(reply);
+	r = sd_bus_message_new_method_call(bus, &m, MECTL_BUS_NAME, MECTL_OBJECT_PATH,
+					   MECTL_MANAGER_IFACE, "SubmitClean");
+	if (r >= 0)
+		r = sd_bus_message_append(m, "hh", fd, mfd);
+	if (r >= 0)
+		r = sd_bus_message_append_strv(m, flags);
+	if (r >= 0)
+		r = sd_bus_call(bus, m, 0, &error, &reply);
+	sd_bus_error_free(&error);
+	if (r < 0 || sd_bus_message_read(reply, "o", &path) < 0)
+		return 0;	/* refused (e.g. a flag it does not take): in-process */
+	r = mectl_job_wait(bus, path, false, &st);
+	if (r >= 0 && (mectl_result_int(st.result, "exit_code", &code) < 0 ||
+		       mectl_result_log(st.result, "log", add_log, &res->log) < 0))
+		r = -EBADMSG;
+	if (r >= 0) {
+		res->exit_code = (int)code;
+		if (mectl_result_true(st.result, "written")) {
+			res->write_image = true;
+			r = lseek(mfd, 0, SEEK_SET) < 0 ? -errno :
+			    read_all(mfd, &res->image.data, &res->image.len);
+		}
+	}
+	mectl_job_status_done(&st);
+	return r < 0 ? r : 1;
+}
+
 /* The engine takes the buffer over (no second copy of the image in memory). */
 static int run_engine(const struct img_options *o, uint8_t **buf, size_t len,
 		      struct img_result *res)
@@ -305,7 +416,9 @@ static int image_verb(const char *prog, int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	r = run_engine(&o, &buf, len, &res);
+	r = run_daemon(&o, fd, &res);
+	if (r == 0)
+		r = run_engine(&o, &buf, len, &res);
 	if (r < 0) {
 		fprintf(stderr, "mectl: %s\n", strerror(-r));
 		img_result_free(&res);

@@ -45,7 +45,9 @@ int image_parse(JobType type, char **args, struct img_options *o, struct img_res
 	argv[argc] = NULL;
 	*o = (struct img_options) {};
 	*res = (struct img_result) {};
-	r = img_parse_args(o, argc, argv, "mectl", IMG_ARGS_NO_FILE, res);
+	/* the program name the engine prints in its messages, as `mectl clean` does */
+	r = img_parse_args(o, argc, argv, type == JOB_NEUTRALIZE ? "mectl neutralize" : "mectl clean",
+			   IMG_ARGS_NO_FILE, res);
 	if (r < 0)
 		return r;
 	return r == 1 ? -EINVAL : 0;
@@ -137,8 +139,8 @@ int job_run_image(Job *j, JobOutcome *o)
 	}
 	text = log_text(&res.log);
 	strbuf_printf(&b, "{\"exit_code\":%d,\"written\":%s,\"size\":%zu,\"log\":", res.exit_code,
-		      res.exit_code == 0 && j->type == JOB_CLEAN && j->out_fd >= 0 ? "true" : "false",
-		      res.image.len);
+		      res.exit_code == 0 && j->type == JOB_CLEAN && res.write_image && j->out_fd >= 0 ?
+		      "true" : "false", res.image.len);
 	image_log_to_json(&res.log, &b);
 	strbuf_printf(&b, "}");
 	o->result = strbuf_steal(&b);

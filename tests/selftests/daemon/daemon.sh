@@ -86,7 +86,7 @@ BPID=$!
 for _ in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.1; done
 chmod 755 "$T"
 
-echo "1..27"
+echo "1..28"
 
 # --- client without a daemon ---------------------------------------------------------
 out=$("$MECTL" jobs --bus="$BUS" 2>&1); rc=$?
@@ -123,6 +123,24 @@ check "unprivileged check job on a passed fd is allowed" \
 # --- image jobs -------------------------------------------------------------------------------
 "$SUBMIT" "$BUS" clean "$T/orig.bin" "$T/clean-S.bin" -S > "$T/clean.json"; rc=$?
 check "clean job -S output equals me_cleaner -S" test "$rc" = 0 -a "$(sha "$T/clean-S.bin")" = "$S_SHA"
+
+# `mectl check/clean` go through mectld when it runs (here: DBUS_SYSTEM_BUS_ADDRESS)
+# and print, return and write exactly what the in-process engine does.
+jobs_before=$("$MECTL" jobs --bus="$BUS" | grep -c ' clean ')
+for mode in "check" "clean -S" "clean -S -r -t" "clean -w MFS,EFFS -S"; do
+	rm -f "$T/ip.bin" "$T/dp.bin"
+	set -- $mode
+	if [ "$1" = check ]; then o1= o2=; else o1="-O $T/ip.bin" o2="-O $T/dp.bin"; fi
+	env -u DBUS_SYSTEM_BUS_ADDRESS "$MECTL" $mode "$T/orig.bin" $o1 >"$T/ip.out" 2>"$T/ip.err"; irc=$?
+	DBUS_SYSTEM_BUS_ADDRESS="$BUS" "$MECTL" $mode "$T/orig.bin" $o2 >"$T/dp.out" 2>"$T/dp.err"; drc=$?
+	same=yes
+	[ "$irc" = "$drc" ] && cmp -s "$T/ip.out" "$T/dp.out" && cmp -s "$T/ip.err" "$T/dp.err" || same=no
+	[ -e "$T/ip.bin" ] && { cmp -s "$T/ip.bin" "$T/dp.bin" || same=no; }
+	[ "$same" = yes ] || { note "mectl $mode differs through mectld (rc $irc/$drc)"; break; }
+done
+jobs_after=$("$MECTL" jobs --bus="$BUS" | grep -c ' clean ')
+check "mectl check/clean through mectld == in-process (stdout, stderr, rc, file)" \
+	test "$same" = yes -a "$jobs_after" -eq $((jobs_before + 4))
 
 # --- read ----------------------------------------------------------------------------------------
 "$MECTL" read --mtd /dev/mtd"$MTD" --bus="$BUS" "$T/read1.bin" > "$T/read.out" 2>>"$T/client.log"; rc=$?
