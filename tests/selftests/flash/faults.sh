@@ -8,7 +8,8 @@
 #    program-verify status), so the error surfaces only in a read-back
 #    compare: flashcp's verify fails, and so does the daemon's verify;
 #  - an erase that does not erase: same, caught by the read-back;
-#  - a chip stuck busy: spi-nor's ready timeout turns it into an error;
+#  - a chip stuck busy: spi-nor's ready timeout turns it into an error
+#    (MECTL_FLASH_SLOW=1: 40 s);
 #  - no chip (MISO pulled up or down): probe fails with one dmesg line naming
 #    the id bytes, bus and cs, and spi0.0 goes back to spidev.
 . "$(dirname "$0")/lib.sh"
@@ -53,14 +54,19 @@ head -c 4096 /dev/zero | tr '\0' '\377' > "$T/ff"
 mtd_debug read "$MTD" 0 4096 "$T/got" >/dev/null
 check "failed erase: read-back shows the block not erased" sh -c "! cmp -s $T/got $T/ff"
 
-# stuck busy: spi-nor waits for WIP up to its timeout, then fails the write
-echo 1 > "$SIM/stuck_busy"
-t0=$(date +%s)
-mtd_debug write "$MTD" 8192 256 "$T/w" > "$T/out" 2>&1
-rc=$?
-echo 0 > "$SIM/stuck_busy"
-diag "stuck busy: write returned after $(( $(date +%s) - t0 )) s"
-check "stuck busy: the write fails" test $rc -ne 0
+# stuck busy: spi-nor waits for WIP up to its timeout (40 s in 6.1), then
+# fails the write; opt-in, it costs those 40 s
+if [ "${MECTL_FLASH_SLOW:-0}" = 1 ]; then
+	echo 1 > "$SIM/stuck_busy"
+	t0=$(date +%s)
+	mtd_debug write "$MTD" 8192 256 "$T/w" > "$T/out" 2>&1
+	rc=$?
+	echo 0 > "$SIM/stuck_busy"
+	diag "stuck busy: write returned after $(( $(date +%s) - t0 )) s"
+	check "stuck busy: the write fails" test $rc -ne 0
+else
+	diag "stuck busy (40 s) skipped; MECTL_FLASH_SLOW=1 runs it"
+fi
 flash_unload
 
 # absent chip, MISO high then low

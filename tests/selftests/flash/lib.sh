@@ -49,6 +49,7 @@ cleanup() {
 	rmmod mtdblock 2>/dev/null
 	rmmod mectl_flash 2>/dev/null
 	rmmod flashsim 2>/dev/null
+	modprobe -r -q spi_nor 2>/dev/null	# and mtd, if nobody else uses them
 	rm -rf "$T"
 }
 
@@ -59,6 +60,10 @@ setup() {
 	modinfo mectl_flash >/dev/null 2>&1 || skip_all "mectl_flash.ko not built"
 	trap cleanup EXIT
 	mkdir -p "$T"
+	# insmod (used where modprobe's lookups over 9p would cost minutes)
+	# needs the dependencies in place
+	modprobe spi-nor
+	KO=$(modinfo -n mectl_flash)
 }
 
 # sim_load CHIP [flashsim params...]
