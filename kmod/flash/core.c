@@ -277,17 +277,6 @@ int mectl_chip_begin_detach(struct mectl_chip *chip)
 	return ret;
 }
 
-/**
- * mectl_chip_cancel_detach() - accept users again after a failed detach.
- * @chip: an attached chip.
- */
-void mectl_chip_cancel_detach(struct mectl_chip *chip)
-{
-	mutex_lock(&chip->open_lock);
-	chip->closing = false;
-	mutex_unlock(&chip->open_lock);
-}
-
 static bool mectl_id_is_blank(const u8 *id, size_t len)
 {
 	/* A floating MISO reads all ones, a MISO held low (no power) zeros. */

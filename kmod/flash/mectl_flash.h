@@ -141,7 +141,6 @@ const char *mectl_chip_part(const struct mectl_chip *chip);
 unsigned int mectl_chip_id_len(const struct mectl_chip *chip);
 void mectl_chip_set_writeable(struct mectl_chip *chip, bool on);
 int mectl_chip_begin_detach(struct mectl_chip *chip);
-void mectl_chip_cancel_detach(struct mectl_chip *chip);
 
 /* attach.c */
 int mectl_attach(struct mectl_attach_req *req);
