@@ -86,7 +86,7 @@ BPID=$!
 for _ in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.1; done
 chmod 755 "$T"
 
-echo "1..28"
+echo "1..30"
 
 # --- client without a daemon ---------------------------------------------------------
 out=$("$MECTL" jobs --bus="$BUS" 2>&1); rc=$?
@@ -165,6 +165,23 @@ note "$(echo "$out" | tail -n1)"
 check "read with bit flips fails naming offsets, no file, chip untouched" \
 	test "$rc" = 1 -a -n "$(echo "$out" | grep -E 'differs from pass 1 in [0-9]+ byte\(s\) at 0x')" \
 	-a ! -e "$T/flaky.bin" -a "$(chip_sha)" = "$ORIG_SHA"
+
+# --- neutralize failing before the write leaves the chip untouched -------------------------
+echo 200000 > "$SIM/flip_rate"
+out=$("$MECTL" neutralize --mtd "$MTD" --backup "$T/nflip.bin" --bus="$BUS" 2>&1); rc=$?
+echo 0 > "$SIM/flip_rate"
+check "neutralize with read flips: fails naming offsets, chip untouched, no backup file" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep 'differs from pass 1')" -a "$(chip_sha)" = "$ORIG_SHA" -a ! -e "$T/nflip.bin"
+# The ME region's partition table (FPT at 0x1010) zeroed: me_cleaner finds no ME.
+head -c 4096 /dev/zero | dd of="$SIM/data" bs=4096 seek=1 conv=notrunc status=none
+NODESC_SHA=$(chip_sha)
+out=$("$MECTL" neutralize --mtd "$MTD" --backup "$T/nodesc.bin" --bus="$BUS" 2>&1); rc=$?
+note "$(echo "$out" | tail -n1)"
+check "neutralize on an image me_cleaner rejects: chip untouched, the (good) read kept as backup" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep 'the chip was not touched')" -a "$(chip_sha)" = "$NODESC_SHA" \
+	-a "$(sha "$T/nodesc.bin")" = "$NODESC_SHA"
+dd if="$T/orig.bin" of="$SIM/data" bs=4096 skip=1 seek=1 count=1 conv=notrunc status=none
+[ "$(chip_sha)" = "$ORIG_SHA" ] || note "could not put the chip back"
 
 # --- write: refused without a backup of the current content ----------------------------------------
 printf '\x42' | dd of="$SIM/data" bs=1 seek=$((0x700000)) conv=notrunc status=none
