@@ -129,8 +129,9 @@ static int check_chip_access(Context *c, sd_bus_message *m, uid_t *ret_uid, sd_b
 				return 0;
 	}
 	return sd_bus_error_setf(error, MECTL_ERROR_ACCESS_DENIED,
-				 "chip jobs need root%s (uid %u refused)",
-				 c->chip_gid != (gid_t)-1 ? " or the mectl group" : "", (unsigned)uid);
+				 "chip jobs need root%s%s (uid %u refused)",
+				 c->chip_group ? " or group " : "", c->chip_group ? c->chip_group : "",
+				 (unsigned)uid);
 }
 
 static int sender_uid(sd_bus_message *m, uid_t *ret)

@@ -217,8 +217,10 @@ static int run(int argc, char **argv)
 	if (arg_group && *arg_group) {
 		struct group *g = getgrnam(arg_group);
 
-		if (g)
+		if (g) {
 			c->chip_gid = g->gr_gid;
+			c->chip_group = arg_group;
+		}
 		else if (strcmp(arg_group, "mectl"))
 			fprintf(stderr, "mectld: no group '%s': chip jobs are root only\n", arg_group);
 	}

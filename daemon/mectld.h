@@ -126,6 +126,7 @@ struct Context {
 	int jobs_fd;			/* state dir/jobs */
 	int backups_fd;			/* state dir/backups */
 	gid_t chip_gid;			/* members may run chip jobs; (gid_t)-1: root only */
+	const char *chip_group;		/* its name, for messages */
 
 	pthread_mutex_t lock;
 	int wake_fd;			/* eventfd: a worker changed something */

@@ -53,7 +53,7 @@ command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
 rmmod mectl_flash flashsim 2>/dev/null
 
 start_daemon() {
-	"$MECTLD" --bus="$BUS" --state-dir="$STATE" >> "$T/mectld.log" 2>&1 &
+	"$MECTLD" --bus="$BUS" --state-dir="$STATE" "$@" >> "$T/mectld.log" 2>&1 &
 	DPID=$!
 	for _ in $(seq 100); do
 		"$MECTL" jobs --bus="$BUS" >/dev/null 2>&1 && return 0
@@ -86,7 +86,7 @@ BPID=$!
 for _ in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.1; done
 chmod 755 "$T"
 
-echo "1..30"
+echo "1..31"
 
 # --- client without a daemon ---------------------------------------------------------
 out=$("$MECTL" jobs --bus="$BUS" 2>&1); rc=$?
@@ -262,6 +262,15 @@ check "after kill -9 the write job shows interrupted, the chip is half written" 
 check "after kill -9 the queued probe resumed and succeeded" test "$(job_field "$PID2" "['state']")" = succeeded
 check "the backup is intact and restore brings the chip back" \
 	sh -c "test \"\$(sha256sum '$T/read1.bin' | cut -d' ' -f1)\" = '$ORIG_SHA' && '$MECTL' restore --mtd '$MTD' --bus='$BUS' '$T/read1.bin' >/dev/null 2>>'$T/client.log' && test \"\$(sha256sum '$SIM/data' | cut -d' ' -f1)\" = '$ORIG_SHA'"
+
+# --- the configured group may run chip jobs ------------------------------------------------
+stop_daemon
+GRP=$(getent group users | cut -d: -f1,3)
+start_daemon --group="${GRP%%:*}"
+out=$(setpriv --reuid=65534 --regid=65534 --groups="${GRP##*:}" "$MECTL" probe --mtd "$MTD" --bus="$BUS" 2>&1); rc=$?
+out2=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$MECTL" probe --mtd "$MTD" --bus="$BUS" 2>&1); rc2=$?
+check "a member of --group=${GRP%%:*} may probe, a non-member may not" \
+	test -n "$GRP" -a "$rc" = 0 -a "$rc2" = 1 -a -n "$(echo "$out2" | grep AccessDenied)"
 
 if [ "$fails" -ne 0 ]; then
 	note "mectld log:"; sed 's/^/# /' "$T/mectld.log" | tail -n 30
