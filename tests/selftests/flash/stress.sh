@@ -99,6 +99,20 @@ wait
 rmmod mectl_flash 2>/dev/null
 check "module gone after the reader finished" test ! -e /sys/module/mectl_flash
 check "spidev back at the end" test -e /dev/spidev0.0
+
+# the SPI controller goes away under an open /dev/mtdN (flashsim pinned by
+# us can only be unbound, as a Pi's controller could be): I/O fails with
+# ENODEV, close and unload work, nothing oopses
+flash_load
+exec 3< "$MTD"
+echo flashsim > /sys/bus/platform/drivers/flashsim/unbind
+dd bs=4096 count=1 <&3 > /dev/null 2> "$T/err"
+check "controller gone under an open fd: read fails with ENODEV" grep -q 'No such device' "$T/err"
+exec 3<&-
+check "controller gone: mectl_flash unloads after close" rmmod mectl_flash
+echo flashsim > /sys/bus/platform/drivers/flashsim/bind
+check "controller back: spidev again" test -e /dev/spidev0.0
+
 rmmod flashsim
 check "flashsim unloads after detach (pin released)" test ! -e /sys/module/flashsim
 finish
