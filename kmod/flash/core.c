@@ -108,18 +108,35 @@ unsigned int mectl_chip_id_len(const struct mectl_chip *chip)
 /*
  * The MTD ops spi-nor installed, wrapped: I/O stops once the chip is gone
  * (unbound under an open user), and anything that changes the chip waits for
- * the chip to be armed.
+ * the chip to be armed. mectl_io_enter() is the one place for both rules.
  */
+static int mectl_io_enter(struct mectl_chip *chip, bool modifies)
+{
+	if (modifies && !READ_ONCE(chip->writeable))
+		return -EROFS;
+	down_read(&chip->io_sem);
+	if (chip->gone) {
+		up_read(&chip->io_sem);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static void mectl_io_exit(struct mectl_chip *chip)
+{
+	up_read(&chip->io_sem);
+}
+
 static int mectl_mtd_read(struct mtd_info *mtd, loff_t from, size_t len,
 			  size_t *retlen, u_char *buf)
 {
 	struct mectl_chip *chip = mtd_to_chip(mtd);
-	int ret = -ENODEV;
+	int ret = mectl_io_enter(chip, false);
 
-	down_read(&chip->io_sem);
-	if (!chip->gone)
+	if (!ret) {
 		ret = chip->mtd_read(mtd, from, len, retlen, buf);
-	up_read(&chip->io_sem);
+		mectl_io_exit(chip);
+	}
 	return ret;
 }
 
@@ -127,56 +144,48 @@ static int mectl_mtd_write(struct mtd_info *mtd, loff_t to, size_t len,
 			   size_t *retlen, const u_char *buf)
 {
 	struct mectl_chip *chip = mtd_to_chip(mtd);
-	int ret = -ENODEV;
+	int ret = mectl_io_enter(chip, true);
 
-	if (!READ_ONCE(chip->writeable))
-		return -EROFS;
-	down_read(&chip->io_sem);
-	if (!chip->gone)
+	if (!ret) {
 		ret = chip->mtd_write(mtd, to, len, retlen, buf);
-	up_read(&chip->io_sem);
+		mectl_io_exit(chip);
+	}
 	return ret;
 }
 
 static int mectl_mtd_erase(struct mtd_info *mtd, struct erase_info *instr)
 {
 	struct mectl_chip *chip = mtd_to_chip(mtd);
-	int ret = -ENODEV;
+	int ret = mectl_io_enter(chip, true);
 
-	if (!READ_ONCE(chip->writeable))
-		return -EROFS;
-	down_read(&chip->io_sem);
-	if (!chip->gone)
+	if (!ret) {
 		ret = chip->mtd_erase(mtd, instr);
-	up_read(&chip->io_sem);
+		mectl_io_exit(chip);
+	}
 	return ret;
 }
 
 static int mectl_mtd_lock(struct mtd_info *mtd, loff_t ofs, uint64_t len)
 {
 	struct mectl_chip *chip = mtd_to_chip(mtd);
-	int ret = -ENODEV;
+	int ret = mectl_io_enter(chip, true);
 
-	if (!READ_ONCE(chip->writeable))
-		return -EROFS;
-	down_read(&chip->io_sem);
-	if (!chip->gone)
+	if (!ret) {
 		ret = chip->mtd_lock(mtd, ofs, len);
-	up_read(&chip->io_sem);
+		mectl_io_exit(chip);
+	}
 	return ret;
 }
 
 static int mectl_mtd_unlock(struct mtd_info *mtd, loff_t ofs, uint64_t len)
 {
 	struct mectl_chip *chip = mtd_to_chip(mtd);
-	int ret = -ENODEV;
+	int ret = mectl_io_enter(chip, true);
 
-	if (!READ_ONCE(chip->writeable))
-		return -EROFS;
-	down_read(&chip->io_sem);
-	if (!chip->gone)
+	if (!ret) {
 		ret = chip->mtd_unlock(mtd, ofs, len);
-	up_read(&chip->io_sem);
+		mectl_io_exit(chip);
+	}
 	return ret;
 }
 
