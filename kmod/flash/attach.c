@@ -69,31 +69,52 @@ static void mectl_hand_back(struct spi_device *spi, const char *prev)
 }
 
 /**
- * mectl_find_chip() - look an attached chip up.
+ * __mectl_find_chip() - look an attached chip up, mectl_list_lock held.
  * @any: ignore @bus/@cs and return the only chip attached.
  * @bus: SPI bus number.
  * @cs: chip select.
  *
+ * mectl_remove() unlinks a chip under mectl_list_lock before freeing it, so
+ * the chip returned stays valid for as long as the caller keeps holding it.
+ *
  * Return: the chip, NULL when none matches, ERR_PTR(-EINVAL) when @any is set
  * and several chips are attached.
  */
-struct mectl_chip *mectl_find_chip(bool any, u32 bus, u32 cs)
+struct mectl_chip *__mectl_find_chip(bool any, u32 bus, u32 cs)
 {
 	struct mectl_chip *chip, *found = NULL;
 
-	mutex_lock(&mectl_list_lock);
+	lockdep_assert_held(&mectl_list_lock);
 	list_for_each_entry(chip, &mectl_chips, node) {
 		if (any) {
-			if (found) {
-				found = ERR_PTR(-EINVAL);
-				break;
-			}
+			if (found)
+				return ERR_PTR(-EINVAL);
 			found = chip;
 		} else if (chip->bus == bus && chip->cs == cs) {
-			found = chip;
-			break;
+			return chip;
 		}
 	}
+	return found;
+}
+
+/**
+ * mectl_find_chip() - is a chip attached?
+ * @any: ignore @bus/@cs and return the only chip attached.
+ * @bus: SPI bus number.
+ * @cs: chip select.
+ *
+ * Only for callers that hold mectl_attach_lock, which keeps attached chips
+ * from going away through mectl_detach(); to use a chip anywhere else, hold
+ * mectl_list_lock and call __mectl_find_chip().
+ *
+ * Return: as __mectl_find_chip().
+ */
+struct mectl_chip *mectl_find_chip(bool any, u32 bus, u32 cs)
+{
+	struct mectl_chip *found;
+
+	mutex_lock(&mectl_list_lock);
+	found = __mectl_find_chip(any, bus, cs);
 	mutex_unlock(&mectl_list_lock);
 	return found;
 }

@@ -114,7 +114,9 @@ free_msg:
 
 /*
  * The chip a request names: BUS and CS together, or neither for the only
- * chip attached.
+ * chip attached. Called with mectl_list_lock held, which keeps the chip from
+ * being freed by mectl_remove() (a controller can go away under us at any
+ * time) until the caller unlocks.
  */
 static struct mectl_chip *mectl_request_chip(struct genl_info *info)
 {
@@ -126,8 +128,8 @@ static struct mectl_chip *mectl_request_chip(struct genl_info *info)
 		GENL_SET_ERR_MSG(info, "BUS and CS go together");
 		return ERR_PTR(-EINVAL);
 	}
-	chip = mectl_find_chip(!bus, bus ? nla_get_u32(bus) : 0,
-			       cs ? nla_get_u32(cs) : 0);
+	chip = __mectl_find_chip(!bus, bus ? nla_get_u32(bus) : 0,
+				 cs ? nla_get_u32(cs) : 0);
 	if (IS_ERR(chip))
 		GENL_SET_ERR_MSG(info, "several chips attached: name one with BUS and CS");
 	else if (!chip)
@@ -166,26 +168,41 @@ static int mectl_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	ret = mectl_attach(&req);
 	if (ret)
 		return ret;
-	chip = mectl_find_chip(false, req.bus, req.cs);
-	return chip ? mectl_reply_info(info, chip) : -ENODEV;
+	mutex_lock(&mectl_list_lock);
+	chip = __mectl_find_chip(false, req.bus, req.cs);
+	ret = chip ? mectl_reply_info(info, chip) : -ENODEV;
+	mutex_unlock(&mectl_list_lock);
+	return ret;
 }
 
 static int mectl_nl_detach(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mectl_chip *chip = mectl_request_chip(info);
+	struct mectl_chip *chip;
+	u32 bus, cs;
 
+	/* Only the address crosses the unlock: detaching runs mectl_remove(). */
+	mutex_lock(&mectl_list_lock);
+	chip = mectl_request_chip(info);
+	if (!IS_ERR(chip)) {
+		bus = chip->bus;
+		cs = chip->cs;
+	}
+	mutex_unlock(&mectl_list_lock);
 	if (IS_ERR(chip))
 		return PTR_ERR(chip);
-	return mectl_detach(chip->bus, chip->cs);
+	return mectl_detach(bus, cs);
 }
 
 static int mectl_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mectl_chip *chip = mectl_request_chip(info);
+	struct mectl_chip *chip;
+	int ret;
 
-	if (IS_ERR(chip))
-		return PTR_ERR(chip);
-	return mectl_reply_info(info, chip);
+	mutex_lock(&mectl_list_lock);
+	chip = mectl_request_chip(info);
+	ret = IS_ERR(chip) ? PTR_ERR(chip) : mectl_reply_info(info, chip);
+	mutex_unlock(&mectl_list_lock);
+	return ret;
 }
 
 static int mectl_nl_dump_info(struct sk_buff *skb, struct netlink_callback *cb)
@@ -228,11 +245,13 @@ static int mectl_nl_arm(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, MECTL_A_WRITEABLE))
 		return -EINVAL;
+	mutex_lock(&mectl_list_lock);
 	chip = mectl_request_chip(info);
-	if (IS_ERR(chip))
-		return PTR_ERR(chip);
-	mectl_chip_set_writeable(chip, nla_get_u8(info->attrs[MECTL_A_WRITEABLE]));
-	return 0;
+	if (!IS_ERR(chip))
+		mectl_chip_set_writeable(chip,
+					 nla_get_u8(info->attrs[MECTL_A_WRITEABLE]));
+	mutex_unlock(&mectl_list_lock);
+	return PTR_ERR_OR_ZERO(chip);
 }
 
 static const struct genl_small_ops mectl_genl_ops[] = {

@@ -134,6 +134,21 @@ check "controller gone: mectl_flash unloads after close" rmmod mectl_flash
 echo flashsim > /sys/bus/platform/drivers/flashsim/bind
 check "controller back: spidev again" test -e /dev/spidev0.0
 
+# GET_INFO racing the controller's removal: the netlink handlers look the chip
+# up and use it under the list lock that mectl_remove() unlinks it under.
+check "attach again after the controller came back" flash_load
+diag "$(dmesg | grep -E 'mectl_flash|flashsim' | tail -n 3)"
+./tests/selftests/flash/genl-hammer.py 4 > "$T/hammer" 2>&1 &
+hammer=$!
+sleep 1
+echo flashsim > /sys/bus/platform/drivers/flashsim/unbind
+wait "$hammer"
+check "GET_INFO in a loop while the controller goes away: the loop survives" \
+	grep -qE '^[1-9][0-9]* replies, [1-9][0-9]* errors' "$T/hammer"
+diag "$(cat "$T/hammer")"
+check "controller gone under GET_INFO: mectl_flash unloads" rmmod mectl_flash
+echo flashsim > /sys/bus/platform/drivers/flashsim/bind
+
 rmmod flashsim
 check "flashsim unloads after detach (pin released)" test ! -e /sys/module/flashsim
 finish
