@@ -33,6 +33,7 @@
 #include <unistd.h>
 #include <linux/mei.h>
 
+#include "cleanup.h"
 #include "verbs.h"
 
 #define EXIT_ME_DISABLED	0
@@ -41,19 +42,6 @@
 
 #define DEFAULT_MEI		"/dev/mei0"
 #define DEFAULT_TIMEOUT_MS	1000
-
-static void freep(void *p)
-{
-	free(*(void **)p);
-}
-
-static void closep(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-
-#define _cleanup_(f) __attribute__((cleanup(f)))
 
 enum verdict {
 	VERDICT_DISABLED,
