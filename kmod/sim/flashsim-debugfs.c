@@ -6,7 +6,8 @@
  *   state        chip and register state, text
  *   stats        counters, text; writing anything resets them
  *   power_cycle  writing anything resets the volatile state as at power-up
- *   flip_rate, stuck_addr, erase_fail, stuck_busy, absent   fault knobs
+ *   flip_rate, stuck_addr, erase_fail, stuck_busy, absent,
+ *   jedec_override                                          fault knobs
  *
  * Tests preload and inspect the chip here without trusting the code under
  * test. Documented in flashsim.rst.
@@ -274,6 +275,59 @@ static const struct file_operations fsim_knob_fops = {
 	.llseek = default_llseek,
 };
 
+/*
+ * jedec_override: six hex digits make RDID answer those bytes (a part the
+ * host does not know, a clone); an empty write restores the model's id.
+ */
+static ssize_t fsim_id_override_read(struct file *file, char __user *buf,
+				     size_t count, loff_t *ppos)
+{
+	struct fsim *fs = file->private_data;
+	char tmp[8] = "\n";
+	int len = 1;
+
+	mutex_lock(&fs->lock);
+	if (fs->faults.id_overridden)
+		len = scnprintf(tmp, sizeof(tmp), "%3phN\n",
+				fs->faults.id_override);
+	mutex_unlock(&fs->lock);
+	return simple_read_from_buffer(buf, count, ppos, tmp, len);
+}
+
+static ssize_t fsim_id_override_write(struct file *file,
+				      const char __user *buf, size_t count,
+				      loff_t *ppos)
+{
+	struct fsim *fs = file->private_data;
+	char tmp[16];
+	u8 id[3];
+	char *s;
+	size_t n;
+
+	n = min(count, sizeof(tmp) - 1);
+	if (copy_from_user(tmp, buf, n))
+		return -EFAULT;
+	tmp[n] = '\0';
+	s = strim(tmp);
+	if (count >= sizeof(tmp) ||
+	    (*s && (strlen(s) != 6 || hex2bin(id, s, sizeof(id)))))
+		return -EINVAL;
+	mutex_lock(&fs->lock);
+	fs->faults.id_overridden = *s;
+	if (*s)
+		memcpy(fs->faults.id_override, id, sizeof(id));
+	mutex_unlock(&fs->lock);
+	return count;
+}
+
+static const struct file_operations fsim_id_override_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = fsim_id_override_read,
+	.write = fsim_id_override_write,
+	.llseek = default_llseek,
+};
+
 /**
  * fsim_debugfs_init() - create /sys/kernel/debug/flashsim
  * @fs: the simulator
@@ -294,6 +348,8 @@ void fsim_debugfs_init(struct fsim *fs)
 	for (i = 0; i < ARRAY_SIZE(fsim_knobs); i++)
 		debugfs_create_file(fsim_knobs[i].name, 0600, fs->dbg, fs,
 				    &fsim_knob_fops);
+	debugfs_create_file("jedec_override", 0600, fs->dbg, fs,
+			    &fsim_id_override_fops);
 }
 
 /**

@@ -184,11 +184,13 @@ static void fsim_out_mem(struct fsim *fs, struct fsim_frame *fr, u8 *rx,
 static void fsim_out_id(struct fsim *fs, struct fsim_frame *fr, u8 *rx,
 			u32 len)
 {
+	const u8 *id = fs->faults.id_overridden ? fs->faults.id_override :
+						   fs->chip->id;
 	u32 i;
 
 	/* The three ID bytes repeat while the clock runs. */
 	for (i = 0; i < len; i++)
-		rx[i] = fs->chip->id[(fr->data_len + i) % 3];
+		rx[i] = id[(fr->data_len + i) % 3];
 }
 
 static void fsim_out_res(struct fsim *fs, struct fsim_frame *fr, u8 *rx,

@@ -100,6 +100,8 @@ struct fsim_chip {
  * @erase_fail: erases run (busy, WEL cleared) but leave the data
  * @stuck_busy: WIP never clears: the chip answers only status reads
  * @absent: 0 present, 1 MISO pulled up (all 0xFF), 2 pulled down (all 0x00)
+ * @id_override: RDID answers these bytes instead of the model's
+ * @id_overridden: @id_override is in effect
  */
 struct fsim_faults {
 	s64 flip_rate;
@@ -107,6 +109,8 @@ struct fsim_faults {
 	s64 erase_fail;
 	s64 stuck_busy;
 	s64 absent;
+	u8 id_override[3];
+	bool id_overridden;
 };
 
 /**

@@ -3,4 +3,5 @@
 SELFTESTS += $(B)/selftests/flashsim/nor
 VM_TESTS  += $(B)/selftests/flashsim/nor \
 	     tests/selftests/flashsim/flashrom.sh \
-	     tests/selftests/flashsim/spinor.sh
+	     tests/selftests/flashsim/spinor.sh \
+	     tests/selftests/flashsim/unknown_id.sh

@@ -110,7 +110,8 @@ static int attach(const char *chip)
 	if (write_file(DBG "flip_rate", "0") || write_file(DBG "stuck_addr", "-1") ||
 	    write_file(DBG "erase_fail", "0") || write_file(DBG "stuck_busy", "0") ||
 	    write_file(DBG "absent", "0") || write_file(PARAMS "timing", "0") ||
-	    write_file(PARAMS "clock_hz", "0") || write_file(DBG "power_cycle", "1"))
+	    write_file(PARAMS "clock_hz", "0") || write_file(DBG "jedec_override", "\n") ||
+	    write_file(DBG "power_cycle", "1"))
 		return -1;
 	fd = open(SPIDEV, O_RDWR);
 	if (fd < 0)
@@ -1089,6 +1090,28 @@ TEST_F(fault, absent)
 	ASSERT_EQ(0, rdreg(self->fd, 0x05) & 0x02);
 	ASSERT_EQ(0, rd(self->fd, 0x9f, 0, 0, 0, id, 3));
 	ASSERT_EQ(0xef, id[0]);
+}
+
+TEST_F(fault, jedec_override)
+{
+	uint8_t id[6];
+	char buf[16] = "";
+	int fd;
+
+	ASSERT_EQ(0, write_file(DBG "jedec_override", "123456\n"));
+	ASSERT_EQ(0, rd(self->fd, 0x9f, 0, 0, 0, id, sizeof(id)));
+	ASSERT_EQ(0, memcmp(id, "\x12\x34\x56\x12\x34\x56", 6));
+	fd = open(DBG "jedec_override", O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, read(fd, buf, sizeof(buf) - 1));
+	close(fd);
+	ASSERT_STREQ("123456\n", buf);
+	ASSERT_EQ(-EINVAL, write_file(DBG "jedec_override", "1234\n"));
+	ASSERT_EQ(-EINVAL, write_file(DBG "jedec_override", "12345g\n"));
+	/* An empty write gives the model's id back. */
+	ASSERT_EQ(0, write_file(DBG "jedec_override", "\n"));
+	ASSERT_EQ(0, rd(self->fd, 0x9f, 0, 0, 0, id, 3));
+	ASSERT_EQ(0, memcmp(id, "\xef\x40\x17", 3));
 }
 
 TEST_F(fault, knobs_reject_bad_values)
