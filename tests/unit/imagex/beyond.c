@@ -14,17 +14,13 @@
 #include "cse.h"
 #include "bootguard.h"
 #include "../../fixtures/mkimage.h"
+#include "helpers.h"
 
 struct run {
 	struct mk_layout l;
 	struct img_options o;
 	struct img_result r;
 };
-
-static uint32_t le32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static int run_v(struct run *t, const char *preset, void (*tweak)(struct mk_opts *, struct mk_layout *),
 		 const char *args)
@@ -53,33 +49,6 @@ static void done(struct run *t)
 {
 	img_result_free(&t->r);
 	mk_free(&t->l);
-}
-
-static bool log_has(const struct run *t, enum img_stream s, const char *needle)
-{
-	size_t len = 1;
-	char *all, *p;
-	bool found;
-
-	for (size_t i = 0; i < t->r.log.n; i++)
-		len += strlen(t->r.log.v[i].text);
-	all = p = calloc(1, len);
-	if (!all)
-		return false;
-	for (size_t i = 0; i < t->r.log.n; i++)
-		if (t->r.log.v[i].stream == s)
-			p = stpcpy(p, t->r.log.v[i].text);
-	found = strstr(all, needle) != NULL;
-	free(all);
-	return found;
-}
-
-static bool all_ff(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != 0xFF)
-			return false;
-	return true;
 }
 
 static void md5hex(const uint8_t md5[16], char out[33])
@@ -129,10 +98,10 @@ TEST(csme12_layout_table_check)
 	ASSERT_EQ(0, run_v(&t, "me12-lt", NULL, "-c"));
 	EXPECT_EQ(0, t.r.exit_code);
 	check_cse_report(_metadata, &t, "CSME", 2048, 1);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Found CSE layout table 1.7"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "via BPDT"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "ME/TXE firmware version 12.0.35.1427 (CSME 12)"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Checking the FTPR RSA signature... VALID"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Found CSE layout table 1.7"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "via BPDT"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "ME/TXE firmware version 12.0.35.1427 (CSME 12)"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Checking the FTPR RSA signature... VALID"));
 	/* CNP: LP and H PCHs use different straps; nothing says which this is. */
 	EXPECT_FALSE(t.r.report.cse.hap_known);
 	EXPECT_NE(NULL, t.r.report.cse.note);
@@ -146,7 +115,7 @@ TEST(csme12_hap_refused_when_unknown)
 	ASSERT_EQ(0, run_v(&t, "me12-lt", NULL, "-s"));
 	EXPECT_EQ(1, t.r.exit_code);
 	EXPECT_FALSE(t.r.write_image);
-	EXPECT_TRUE(log_has(&t, IMG_STDERR, "the HAP bit was not set and nothing was changed"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDERR, "the HAP bit was not set and nothing was changed"));
 	EXPECT_EQ(0, changed_outside(&t, 0));
 	done(&t);
 }
@@ -170,7 +139,7 @@ TEST(csme12_14_hap_with_pch_sku)
 		EXPECT_EQ(off, t.r.report.cse.hap_offset);
 		EXPECT_EQ(0x10000, le32(t.r.image.data + off) & 0x10000);
 		EXPECT_EQ(0, changed_outside(&t, off));
-		EXPECT_TRUE(log_has(&t, IMG_STDOUT, "is not confirmed"));
+		EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "is not confirmed"));
 		done(&t);
 	}
 }
@@ -190,7 +159,7 @@ TEST(csme15_cpd_v2_hap)
 	EXPECT_EQ(0, le32(t.l.img + off) & 0x10000);
 	EXPECT_EQ(0, changed_outside(&t, off));
 	EXPECT_TRUE(t.r.write_image);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Setting the HAP bit in PCHSTRP31 to disable Intel ME..."));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Setting the HAP bit in PCHSTRP31 to disable Intel ME..."));
 	EXPECT_TRUE(t.r.report.strap.set_after);
 	done(&t);
 }
@@ -203,7 +172,7 @@ TEST(csme15_clean_refused_unless_forced)
 	ASSERT_EQ(0, run_v(&t, "me15-lt", NULL, "-S"));
 	EXPECT_EQ(1, t.r.exit_code);
 	EXPECT_FALSE(t.r.write_image);
-	EXPECT_TRUE(log_has(&t, IMG_STDERR, "is refused"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDERR, "is refused"));
 	done(&t);
 
 	ASSERT_EQ(0, run_v(&t, "me15-lt", NULL, "-r"));
@@ -236,8 +205,8 @@ TEST(csme16_rsa3072_sha384)
 	ASSERT_EQ(0, run_v(&t, "me16-lt", NULL, "-s"));
 	ASSERT_EQ(0, t.r.exit_code);
 	check_cse_report(_metadata, &t, "CSME", 3072, 2);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Manifest signature: RSA-3072 / SHA-384"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "WARNING the HAP location for CSME 16 is not confirmed"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Manifest signature: RSA-3072 / SHA-384"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "WARNING the HAP location for CSME 16 is not confirmed"));
 	EXPECT_EQ(0x10000, le32(t.r.image.data + mk_strap_off(&t.l, 31)) & 0x10000);
 	done(&t);
 }
@@ -255,8 +224,8 @@ TEST(csme16_bad_signature)
 	ASSERT_EQ(0, run_v(&t, "me16-lt", break_sig, "-c"));
 	EXPECT_EQ(1, t.r.exit_code);
 	EXPECT_EQ(IMG_SIG_INVALID, t.r.report.cse.sig);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "INVALID!!"));
-	EXPECT_TRUE(log_has(&t, IMG_STDERR, "The FTPR partition signature is not valid"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "INVALID!!"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDERR, "The FTPR partition signature is not valid"));
 	done(&t);
 }
 
@@ -266,7 +235,7 @@ TEST(csme16_bare_region_is_not_unknown)
 
 	ASSERT_EQ(0, run_v(&t, "me16-bare", NULL, "-c"));
 	EXPECT_EQ(0, t.r.exit_code);
-	EXPECT_FALSE(log_has(&t, IMG_STDERR, "Unknown image"));
+	EXPECT_FALSE(log_has(&t.r, IMG_STDERR, "Unknown image"));
 	EXPECT_EQ(IMG_KIND_ME_REGION, t.r.report.kind);
 	check_cse_report(_metadata, &t, "CSME", 3072, 2);
 	done(&t);
@@ -308,7 +277,7 @@ TEST(cpd_v2_in_an_me11_layout)
 	ASSERT_EQ(0, run_v(&t, "me11-cpd2", NULL, "-c"));
 	EXPECT_EQ(0, t.r.exit_code);
 	check_cse_report(_metadata, &t, "CSME", 2048, 2);
-	EXPECT_FALSE(log_has(&t, IMG_STDERR, "not ASCII"));
+	EXPECT_FALSE(log_has(&t.r, IMG_STDERR, "not ASCII"));
 	done(&t);
 }
 
@@ -389,8 +358,8 @@ TEST(bootguard_fit_detected)
 	EXPECT_TRUE(t.r.report.bootguard.key_manifest);
 	EXPECT_TRUE(t.r.report.bootguard.boot_policy_manifest);
 	EXPECT_TRUE(t.r.report.bootguard.likely_enabled);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Boot Guard: FIT Key Manifest and Boot Policy Manifest present"));
-	EXPECT_FALSE(log_has(&t, IMG_STDERR, "WARNING"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Boot Guard: FIT Key Manifest and Boot Policy Manifest present"));
+	EXPECT_FALSE(log_has(&t.r, IMG_STDERR, "WARNING"));
 	done(&t);
 }
 

@@ -15,6 +15,7 @@
 
 #include "image.h"
 #include "../../fixtures/mkimage.h"
+#include "helpers.h"
 
 #define MAXARGS 16
 
@@ -24,11 +25,6 @@ struct run {
 	struct img_result r;
 	const uint8_t *me;	/* r.image + me_start */
 };
-
-static uint32_t le32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* Build @preset (with @tweak applied to the options) and run "clean ARGS...". */
 static int run_v(struct run *t, const char *preset, void (*tweak)(struct mk_opts *),
@@ -71,39 +67,11 @@ static void done(struct run *t)
 	mk_free(&t->l);
 }
 
-/* Pieces of one stream joined (a line may be printed in several pieces). */
-static bool log_has(const struct run *t, enum img_stream s, const char *needle)
-{
-	size_t len = 1;
-	char *all, *p;
-	bool found;
-
-	for (size_t i = 0; i < t->r.log.n; i++)
-		len += strlen(t->r.log.v[i].text);
-	all = p = calloc(1, len);
-	if (!all)
-		return false;
-	for (size_t i = 0; i < t->r.log.n; i++)
-		if (t->r.log.v[i].stream == s)
-			p = stpcpy(p, t->r.log.v[i].text);
-	found = strstr(all, needle) != NULL;
-	free(all);
-	return found;
-}
-
 static void dump_log(const struct run *t)
 {
 	for (size_t i = 0; i < t->r.log.n; i++)
 		fprintf(stderr, "%s%s", t->r.log.v[i].stream == IMG_STDERR ? "E: " : "",
 			t->r.log.v[i].text);
-}
-
-static bool all_ff(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != 0xFF)
-			return false;
-	return true;
 }
 
 /* Region-relative range [a, b) of the output equals the input (+ shift of the output). */
@@ -172,17 +140,17 @@ TEST(me8_bare_clean)
 	ASSERT_EQ(0, t.r.exit_code);
 	ASSERT_TRUE(t.r.write_image);
 	check_cleaned(_metadata, &t, false);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "(generation 2)"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "(generation 2)"));
 	strcpy(want, "WARNING Unknown public key ");
 	for (int i = 0; i < 16; i++)
 		sprintf(want + strlen(want), "%02x", l->key_md5[i]);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, want));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, want));
 	EXPECT_FALSE(t.r.report.key_known);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, " NVCL (NVRAM partition, no data"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, " UEPB (      no data here      "));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Removing EFFS presence flag..."));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Checking the FTPR RSA signature... "));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "VALID"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, " NVCL (NVRAM partition, no data"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, " UEPB (      no data here      "));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Removing EFFS presence flag..."));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Checking the FTPR RSA signature... "));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "VALID"));
 	EXPECT_EQ(IMG_SIG_VALID, t.r.report.sig);
 	/* Modules: essential data and chunks intact, everything else 0xFF. */
 	for (unsigned i = 0; i < l->nmodules; i++) {
@@ -220,7 +188,7 @@ TEST(me8_bare_truncate)
 	RUN((&t), "me8-bare", NULL, "-t");
 	ASSERT_EQ(0, t.r.exit_code);
 	EXPECT_EQ(min_size(t.l.kept_end), t.r.image.len);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Truncating file at 0x"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Truncating file at 0x"));
 	done(&t);
 }
 
@@ -291,7 +259,7 @@ TEST(me8_bare_relocate_truncate)
 	ASSERT_EQ(0, t.r.exit_code);
 	check_relocated(_metadata, &t, 0x400);
 	EXPECT_EQ(min_size(t.l.kept_end + 0x400 - t.l.ftpr_off), t.r.image.len);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, " Adjusting chunks offsets..."));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, " Adjusting chunks offsets..."));
 	done(&t);
 }
 
@@ -345,7 +313,7 @@ TEST(me8_lzma_only_relocate)
 	expect_fail = false;
 	RUN((&t), "me8-lzma", NULL, "-r");
 	ASSERT_EQ(0, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, " No Huffman modules found"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, " No Huffman modules found"));
 	check_relocated(_metadata, &t, 0x400);
 	done(&t);
 }
@@ -358,14 +326,14 @@ TEST(me8_full_soft_disable)
 	expect_fail = false;
 	RUN((&t), "me8-full", NULL, "-S");
 	ASSERT_EQ(0, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Full image detected"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "The AltMeDisable bit is NOT SET"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Setting the AltMeDisable bit in PCHSTRP10"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Full image detected"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "The AltMeDisable bit is NOT SET"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Setting the AltMeDisable bit in PCHSTRP10"));
 	strap = le32(t.r.image.data + mk_strap_off(&t.l, 10));
 	EXPECT_EQ(0x80, strap & 0x80);
 	EXPECT_EQ(0, le32(t.r.image.data + mk_strap_off(&t.l, 0)) & 0x10000);
 	check_cleaned(_metadata, &t, false);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "The ME region can be reduced up to:"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "The ME region can be reduced up to:"));
 	done(&t);
 }
 
@@ -398,7 +366,7 @@ TEST(me8_hap_already_set)
 	expect_fail = false;
 	RUN((&t), "me8-hap", NULL, "-c");
 	ASSERT_EQ(0, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "The AltMeDisable bit is SET"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "The AltMeDisable bit is SET"));
 	done(&t);
 }
 
@@ -437,7 +405,7 @@ TEST(me8_full_extract_truncated)
 	EXPECT_EQ(end, t.r.me.len);
 	EXPECT_EQ(0, memcmp(t.r.me.data, t.me, end));
 	EXPECT_EQ(IMG_SIG_VALID, t.r.report.me_sig);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Checking the FTPR RSA signature of the extracted ME image... "));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Checking the FTPR RSA signature of the extracted ME image... "));
 	done(&t);
 }
 
@@ -448,7 +416,7 @@ TEST(me8_gap_descriptor_warning)
 	expect_fail = false;
 	RUN((&t), "me8-gap", NULL, "-S -t -D fd.bin");
 	ASSERT_EQ(0, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "isn't equal to the end address"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "isn't equal to the end address"));
 	EXPECT_EQ(le32(t.l.img + 0x48), le32(t.r.descriptor.data + 0x48));
 	done(&t);
 }
@@ -459,8 +427,8 @@ TEST(me8_fpt_at_0)
 
 	expect_fail = true;
 	RUN((&t), "me8-fpt0", NULL, "-c");
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Found FPT header at 0x0\n"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Found FTPR header"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Found FPT header at 0x0\n"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Found FTPR header"));
 	EXPECT_EQ(0, t.r.exit_code);
 	done(&t);
 }
@@ -472,7 +440,7 @@ TEST(me8_nonascii_partition)
 	expect_fail = false;
 	RUN((&t), "me8-nonascii", NULL, "");
 	ASSERT_EQ(0, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, " ???? (0x0000c000 - 0x00000d000"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, " ???? (0x0000c000 - 0x00000d000"));
 	EXPECT_TRUE(all_ff(t.me + 0xC000, 0x1000));
 	done(&t);
 }
@@ -511,7 +479,7 @@ TEST(me8_bad_signature)
 	expect_fail = true;
 	RUN((&t), "me8-badsig", NULL, "-c");
 	EXPECT_EQ(1, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "INVALID!!"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "INVALID!!"));
 	EXPECT_EQ(IMG_SIG_INVALID, t.r.report.sig);
 	done(&t);
 
@@ -528,7 +496,7 @@ TEST(me8_region_disabled)
 
 	expect_fail = true;
 	RUN((&t), "me8-disabled", NULL, "-S");
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "The ME region in this image has already been disabled"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "The ME region in this image has already been disabled"));
 	EXPECT_EQ(1, t.r.exit_code);
 	done(&t);
 }
@@ -540,10 +508,10 @@ TEST(me6_ignition)
 	expect_fail = false;
 	RUN((&t), "me6-ignition", NULL, "-S");
 	ASSERT_EQ(0, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "ME 6 Ignition firmware detected, removing everything..."));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "ME 6 Ignition firmware detected, removing everything..."));
 	EXPECT_TRUE(all_ff(t.me, t.l.me_end - t.l.me_start));
 	EXPECT_EQ(0x80, t.r.image.data[mk_strap_off(&t.l, 10)] & 0x80);
-	EXPECT_FALSE(log_has(&t, IMG_STDOUT, "Checking the FTPR RSA signature"));
+	EXPECT_FALSE(log_has(&t.r, IMG_STDOUT, "Checking the FTPR RSA signature"));
 	done(&t);
 }
 
@@ -561,7 +529,7 @@ TEST(me6_open_ended_last_partition)
 	ASSERT_EQ(t.l.me_end - t.l.me_start, p->offset + p->length);
 	snprintf(line, sizeof(line), " NFTP (0x%08x - 0x%09x, 0x%08x total bytes): removed",
 		 p->offset, p->offset + p->length, p->length);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, line)) TH_LOG("%s", line);
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, line)) TH_LOG("%s", line);
 	EXPECT_TRUE(all_ff(t.me + p->offset, p->length));
 	done(&t);
 }
@@ -602,11 +570,11 @@ TEST(txe1_module_headers_0x80)
 	expect_fail = false;
 	RUN((&t), "txe1-bare", NULL, "-r -t");
 	ASSERT_EQ(0, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Public key") || log_has(&t, IMG_STDOUT, "WARNING Unknown public key"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "        Assuming Intel TXE"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, " BUP "));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "NOT removed, essential"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, " KERNEL "));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Public key") || log_has(&t.r, IMG_STDOUT, "WARNING Unknown public key"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "        Assuming Intel TXE"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, " BUP "));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "NOT removed, essential"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, " KERNEL "));
 	ASSERT_EQ(l->nmodules, t.r.report.n_modules);
 	check_relocated(_metadata, &t, 0x400);
 	done(&t);
@@ -631,8 +599,8 @@ TEST(gen1_bare_untouched)
 	expect_fail = false;
 	RUN((&t), "me3-bare", NULL, "");
 	ASSERT_EQ(0, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "ME/TXE firmware version 3.2.1.1000 (generation 1)"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Done! Good luck!"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "ME/TXE firmware version 3.2.1.1000 (generation 1)"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Done! Good luck!"));
 	EXPECT_EQ(0, memcmp(t.r.image.data, t.l.img, t.l.size));
 	done(&t);
 }
@@ -641,9 +609,9 @@ static void check_gen1_full(struct __test_metadata *_metadata, struct run *t)
 {
 	const struct mk_layout *l = &t->l;
 
-	EXPECT_TRUE(log_has(t, IMG_STDOUT, "(generation 1)"));
-	EXPECT_TRUE(log_has(t, IMG_STDOUT, "The meDisable bit in ICHSTRP0 is NOT SET, setting it now..."));
-	EXPECT_TRUE(log_has(t, IMG_STDOUT, "The meDisable bit in MCHSTRP0 is NOT SET, setting it now..."));
+	EXPECT_TRUE(log_has(&t->r, IMG_STDOUT, "(generation 1)"));
+	EXPECT_TRUE(log_has(&t->r, IMG_STDOUT, "The meDisable bit in ICHSTRP0 is NOT SET, setting it now..."));
+	EXPECT_TRUE(log_has(&t->r, IMG_STDOUT, "The meDisable bit in MCHSTRP0 is NOT SET, setting it now..."));
 	EXPECT_EQ(1, le32(t->r.image.data + l->fpsba) & 1);
 	EXPECT_EQ(1, le32(t->r.image.data + l->fmsba) & 1);
 	EXPECT_EQ(0x00001FFFu, le32(t->r.image.data + l->frba + 8));
@@ -695,10 +663,10 @@ TEST(me11_bare_clean)
 	expect_fail = false;
 	RUN((&t), "me11-bare", NULL, "-t");
 	ASSERT_EQ(0, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "(generation 3)"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Found FTPR manifest at 0x"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "NOT removed, partition manif."));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "NOT removed, module metadata"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "(generation 3)"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Found FTPR manifest at 0x"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "NOT removed, partition manif."));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "NOT removed, module metadata"));
 	check_cleaned(_metadata, &t, true);
 	check_gen3_modules(_metadata, &t);
 	EXPECT_EQ(min_size(t.l.kept_end), t.r.image.len);
@@ -714,7 +682,7 @@ TEST(me11_overlap_whitelist)
 	/* NFTP kept, FTUP (same range) removed: me_cleaner wipes the shared bytes (§12.2). */
 	RUN((&t), "me11-bare", NULL, "-w NFTP");
 	ASSERT_EQ(0, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, " NFTP ("));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, " NFTP ("));
 	EXPECT_TRUE(all_ff(t.me + part(&t.l, "NFTP")->offset, part(&t.l, "NFTP")->length));
 	done(&t);
 }
@@ -726,8 +694,8 @@ TEST(me11_full_hap)
 	expect_fail = false;
 	RUN((&t), "me11-full", NULL, "-S -r -d");
 	ASSERT_EQ(0, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "The HAP bit is NOT SET"));
-	EXPECT_TRUE(log_has(&t, IMG_STDOUT, "Setting the HAP bit in PCHSTRP0 to disable Intel ME..."));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "The HAP bit is NOT SET"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, "Setting the HAP bit in PCHSTRP0 to disable Intel ME..."));
 	EXPECT_EQ(0x10000, le32(t.r.image.data + mk_strap_off(&t.l, 0)) & 0x10000);
 	EXPECT_EQ(0x00400500u, le32(t.r.image.data + t.l.fmba + 4));
 	EXPECT_EQ(0x400, le32(t.me + 0x38));
@@ -742,7 +710,7 @@ TEST(me11_no_manifest)
 	expect_fail = true;
 	RUN((&t), "me11-noman", NULL, "-c");
 	EXPECT_EQ(1, t.r.exit_code);
-	EXPECT_TRUE(log_has(&t, IMG_STDERR, "Can't find the manifest of the FTPR partition"));
+	EXPECT_TRUE(log_has(&t.r, IMG_STDERR, "Can't find the manifest of the FTPR partition"));
 	done(&t);
 }
 
@@ -802,7 +770,7 @@ TEST(module_walk_skipped)
 		expect_fail = false;
 		RUN((&t), "me8-bare", corrupt_tweak, "-r -t");
 		EXPECT_EQ(0, t.r.exit_code);
-		EXPECT_TRUE(log_has(&t, IMG_STDOUT, cases[i].msg));
+		EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, cases[i].msg));
 		/* §13.1/§16: no minimum size, no truncation, -r silently not done. */
 		EXPECT_GE(0, t.r.report.min_size);
 		EXPECT_EQ(t.l.size, t.r.image.len);
