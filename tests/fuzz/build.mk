@@ -18,6 +18,10 @@ $(B)/fuzz/obj/%.o: daemon/image/%.c $(wildcard daemon/image/*.h) | $(B)
 $(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $(FUZZ_LIB_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) -lcrypto -lm
 
+# gen2 and gen3 are one harness; their corpora differ (see fuzz-ftpr.c).
+$(B)/fuzz/fuzz-gen2 $(B)/fuzz/fuzz-gen3: tests/fuzz/fuzz-ftpr.c tests/fuzz/fuzz-common.h $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) -lcrypto -lm
+
 $(B)/fuzz/mkcorpus: tests/fuzz/mkcorpus.c $(B)/libmkimage.a
 	$(CC) $(CFLAGS) -o $@ $^ -lcrypto
 

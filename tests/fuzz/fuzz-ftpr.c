@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Generation 3: the input is an FTPR partition ($CPD directory, FTPR.man, modules). */
+/*
+ * An FTPR partition wrapped into a region image. Built twice, as fuzz-gen2 and
+ * fuzz-gen3: the engine picks the generation from the bytes, so the two targets
+ * differ only in their seed corpus ($MN2/$MME/LLUT partitions, or $CPD ones).
+ */
 #include "fuzz-common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
