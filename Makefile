@@ -45,7 +45,7 @@ include $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
 
 # A test program is one .c file; a fragment adds objects or archives it needs as
 # extra prerequisites of its target, and libraries as LDLIBS_<program name>.
-$(B)/selftests/%: tests/selftests/%.c $(KSFT_HDRS)
+$(B)/selftests/%: tests/selftests/%.c tests/selftests/lib.h $(KSFT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(filter %.o %.a,$^) $(LDLIBS_$(notdir $@))
 

@@ -20,6 +20,7 @@
 #include <netlink/netlink.h>
 
 #include "kselftest_harness.h"
+#include "../lib.h"
 #include "mectl.h"
 
 #define SPI_DEV "/sys/bus/spi/devices/spi0.0"
@@ -41,13 +42,6 @@ struct xact {
 	int done;
 	struct chip_info *info;
 };
-
-static int run(const char *cmd)
-{
-	int r = system(cmd);
-
-	return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
-}
 
 static int read_sysfs_int(const char *path)
 {

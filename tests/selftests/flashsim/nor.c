@@ -22,6 +22,7 @@
 #include <linux/spi/spidev.h>
 
 #include "kselftest_harness.h"
+#include "../lib.h"
 
 #define SPIDEV		"/dev/spidev0.0"
 #define DBG		"/sys/kernel/debug/flashsim/"
@@ -29,17 +30,6 @@
 #define PAGE		256
 #define MIB		(1024 * 1024)
 #define SZ_16M		(16 * MIB)
-
-static int run(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 /* Also whatever another area's test may have left on spi0.0. */
 static void unload(void)
@@ -73,7 +63,6 @@ static int load(const char *chip, const char *extra)
 	return fd;
 }
 
-static int write_file(const char *path, const char *val);
 static int xfer(int fd, const void *tx, size_t txlen, void *rx, size_t rxlen);
 static int send(int fd, int n, ...);
 
@@ -248,18 +237,6 @@ static int dbg_rw(int write, uint32_t off, void *buf, size_t len)
 
 #define dbg_read(off, buf, len)		dbg_rw(0, off, buf, len)
 #define dbg_write(off, buf, len)	dbg_rw(1, off, (void *)(buf), len)
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t r;
-
-	if (fd < 0)
-		return -errno;
-	r = write(fd, val, strlen(val));
-	close(fd);
-	return r < 0 ? -errno : 0;
-}
 
 static int knob(const char *name, long long v)
 {

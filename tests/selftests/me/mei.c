@@ -22,6 +22,7 @@
 #include <linux/mei.h>
 
 #include "kselftest_harness.h"
+#include "../lib.h"
 
 #define DEV	"/dev/meisim0"
 #define MODE	"/sys/module/meisim/parameters/mode"
@@ -35,31 +36,9 @@ static const uuid_le amthi = UUID_LE(0x12f80028, 0xb4b7, 0x4b2d,
 static const uint8_t get_fw_version[4] = { 0xff, 0x02, 0x00, 0x00 };
 static const uint8_t get_fwcaps[8] = { 0x03, 0x02, 0x00, 0x00, 0, 0, 0, 0 };
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int run(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	r = system(cmd);
-	return r == -1 ? -1 : WEXITSTATUS(r);
-}
-
 static int set_mode(const char *m)
 {
-	int fd = open(MODE, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, m, strlen(m));
-	close(fd);
-	return n < 0 ? -errno : 0;
+	return write_file(MODE, m);
 }
 
 /* connect fd to uuid; 0 or -errno; fills *mtu and *ver when not NULL */

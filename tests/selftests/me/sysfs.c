@@ -19,25 +19,11 @@
 
 #include "golden.h"
 #include "kselftest_harness.h"
+#include "../lib.h"
 
 #define CLASS	"/sys/class/intel_me"
 #define ME0	CLASS "/me0"
 #define PARAMS	"/sys/module/mectl_me/parameters"
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int run(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	r = system(cmd);
-	return r == -1 ? -1 : WEXITSTATUS(r);
-}
 
 static int read_str(const char *path, char *buf, size_t len)
 {
@@ -52,20 +38,6 @@ static int read_str(const char *path, char *buf, size_t len)
 		return -errno;
 	buf[n] = 0;
 	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	if (n < 0)
-		return -errno;
 	return 0;
 }
 
@@ -121,7 +93,7 @@ static int set_regs(unsigned int h1, unsigned int h2)
 	char v[64];
 
 	snprintf(v, sizeof(v), "0x%08x,0x%08x", h1, h2);
-	return write_str(PARAMS "/sim_hfsts", v);
+	return write_file(PARAMS "/sim_hfsts", v);
 }
 
 FIXTURE(me) {
@@ -267,7 +239,7 @@ TEST_F_TIMEOUT(me, two_register_generation, 120)
 	EXPECT_FALSE(exists(ME0 "/hfsts6"));
 	EXPECT_STREQ("Normal", attr("working_state"));
 	EXPECT_STREQ("Cougar Point", attr("chipset"));
-	EXPECT_EQ(-EINVAL, write_str(PARAMS "/sim_hfsts", "1,2,3"));
+	EXPECT_EQ(-EINVAL, write_file(PARAMS "/sim_hfsts", "1,2,3"));
 	EXPECT_STREQ("0x00000245", attr("hfsts1"));
 }
 
@@ -283,15 +255,15 @@ TEST_F_TIMEOUT(me, parameter_errors, 120)
 	EXPECT_FALSE(exists(CLASS));
 
 	ASSERT_EQ(0, run("modprobe mectl_me sim_hfsts=1,2 sim_device=0x9c3a"));
-	EXPECT_EQ(-EINVAL, write_str(PARAMS "/sim_hfsts", "banana"));
-	EXPECT_EQ(-EINVAL, write_str(PARAMS "/sim_hfsts", "\n"));
-	EXPECT_EQ(-EINVAL, write_str(PARAMS "/sim_hfsts", "1,2,3,4,5,6,7"));
-	EXPECT_EQ(-EINVAL, write_str(PARAMS "/poll_ms", "5"));
-	EXPECT_EQ(-EINVAL, write_str(PARAMS "/poll_ms", "-1"));
+	EXPECT_EQ(-EINVAL, write_file(PARAMS "/sim_hfsts", "banana"));
+	EXPECT_EQ(-EINVAL, write_file(PARAMS "/sim_hfsts", "\n"));
+	EXPECT_EQ(-EINVAL, write_file(PARAMS "/sim_hfsts", "1,2,3,4,5,6,7"));
+	EXPECT_EQ(-EINVAL, write_file(PARAMS "/poll_ms", "5"));
+	EXPECT_EQ(-EINVAL, write_file(PARAMS "/poll_ms", "-1"));
 	EXPECT_STREQ("0x00000001", attr("hfsts1"));
 	/* read-only parameters stay read-only */
-	EXPECT_NE(0, write_str(PARAMS "/sim_device", "0xa13a"));
-	EXPECT_NE(0, write_str(PARAMS "/unhide", "1"));
+	EXPECT_NE(0, write_file(PARAMS "/sim_device", "0xa13a"));
+	EXPECT_NE(0, write_file(PARAMS "/unhide", "1"));
 }
 
 static int poll_pri(int fd, int ms)
@@ -346,7 +318,7 @@ TEST_F_TIMEOUT(me, notify_on_change, 120)
 	EXPECT_STREQ("no", attr("disabled"));
 
 	/* with poll_ms, changes are found by the periodic re-read, not by the write */
-	ASSERT_EQ(0, write_str(PARAMS "/poll_ms", "20"));
+	ASSERT_EQ(0, write_file(PARAMS "/poll_ms", "20"));
 	usleep(200 * 1000);
 	EXPECT_FALSE(poll_pri(h1, 100));
 	EXPECT_STREQ("Normal", attr("working_state"));
@@ -356,7 +328,7 @@ TEST_F_TIMEOUT(me, notify_on_change, 120)
 	EXPECT_TRUE(poll_pri(dis, 2000));
 	EXPECT_FALSE(poll_pri(h2, 100));
 	EXPECT_STREQ("Disabled", attr("working_state"));
-	ASSERT_EQ(0, write_str(PARAMS "/poll_ms", "0"));
+	ASSERT_EQ(0, write_file(PARAMS "/poll_ms", "0"));
 	/* off again: nothing ticks, the write itself notifies */
 	ASSERT_EQ(0, set_regs(0x00000245, 0x60000000));
 	EXPECT_TRUE(poll_pri(h1, 1000));
@@ -406,7 +378,7 @@ TEST_F_TIMEOUT(me, no_mei_function, 120)
 		SKIP(return, "this machine has an MEI function");
 	EXPECT_EQ(0, run("dmesg | tail -n 20 | grep -q 'no MEI function found'"));
 	/* without a simulated device, the test aid is closed */
-	EXPECT_EQ(-EPERM, write_str(PARAMS "/sim_hfsts", "0x245,0"));
+	EXPECT_EQ(-EPERM, write_file(PARAMS "/sim_hfsts", "0x245,0"));
 	EXPECT_EQ(0, read_str(PARAMS "/poll_ms", buf, sizeof(buf)));
 	EXPECT_STREQ("0", buf);
 	/* unhide=1 where 00:1f.0 is no 5..9 Series PCH (QEMU: ICH9): nothing revealed */
