@@ -31,8 +31,8 @@
  *
  * MECTL_CMD_GET_INFO (anyone; doit for one chip, dumpit for all)
  *	in:  [BUS, CS]
- *	out: BUS, CS, SPEED_HZ, JEDEC_ID, PART, SIZE, ERASE_SIZE, PAGE_SIZE,
- *	     SR1, SR2, SR3 (where the part has them), WRITEABLE, MTD_INDEX,
+ *	out: BUS, CS, SPEED_HZ, JEDEC_ID, PART, SIZE, ERASE_SIZE,
+ *	     BLOCK_ERASE_SIZE, PAGE_SIZE, SR1, SR2, SR3 (where the part has them), WRITEABLE, MTD_INDEX,
  *	     MTD_NAME, [WP_GPIO], [HOLD_GPIO]
  *
  * MECTL_CMD_ARM (needs CAP_NET_ADMIN)
@@ -93,6 +93,10 @@ enum mectl_attr {
 	MECTL_A_MTD_INDEX,	/* u32: N of /dev/mtdN */
 	MECTL_A_MTD_NAME,	/* string: MTD device name */
 	MECTL_A_PAD,
+	MECTL_A_BLOCK_ERASE_SIZE, /* u32: an erase request's whole aligned
+				 * blocks of this size take one command each
+				 * (64 KiB block erase), the rest goes by
+				 * ERASE_SIZE; 0 = no such blocks */
 
 	__MECTL_A_MAX
 };

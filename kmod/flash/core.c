@@ -159,7 +159,7 @@ static int mectl_mtd_erase(struct mtd_info *mtd, struct erase_info *instr)
 	int ret = mectl_io_enter(chip, true);
 
 	if (!ret) {
-		ret = chip->mtd_erase(mtd, instr);
+		ret = mectl_erase(chip, instr);
 		mectl_io_exit(chip);
 	}
 	return ret;
@@ -398,6 +398,7 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 	ret = mectl_chip_scan(chip);
 	if (ret)
 		goto leave_4byte;
+	mectl_erase_setup(chip);
 	mectl_wrap_mtd_ops(chip);
 
 	chip->ctlr_owner = mectl_controller_owner(spi);
@@ -420,11 +421,13 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 	list_add_tail(&chip->node, &mectl_chips);
 	mutex_unlock(&mectl_list_lock);
 
-	dev_info(dev, "%s: %s, JEDEC id %*phN, %llu KiB, mtd%d, erase/write %s\n",
+	dev_info(dev, "%s: %s, JEDEC id %*phN, %llu KiB, mtd%d, erase %u KiB%s, erase/write %s\n",
 		 chip->name, mectl_chip_part(chip),
 		 (int)mectl_chip_id_len(chip), chip->id,
 		 (unsigned long long)chip->nor.mtd.size >> 10,
-		 chip->nor.mtd.index, chip->writeable ? "armed" : "refused");
+		 chip->nor.mtd.index, chip->nor.mtd.erasesize >> 10,
+		 chip->block_erase_opcode ? " (64 KiB blocks)" : "",
+		 chip->writeable ? "armed" : "refused");
 	mectl_netlink_event(chip, MECTL_EVENT_ATTACHED);
 	return 0;
 

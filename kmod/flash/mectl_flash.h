@@ -69,6 +69,8 @@ struct mectl_attach_req {
  * @rxbuf:	DMA-safe register read buffer.
  * @writeable:	erase/write allowed (armed).
  * @in_4byte:	the chip was put into 4-byte address mode (EN4B seen).
+ * @block_erase_opcode: 64 KiB block erase used for whole aligned blocks of
+ *		an erase request (erase.c), 0 if erases all go to spi-nor.
  * @open_lock:	protects @opens and @closing.
  * @opens:	users of the MTD device (open /dev/mtdN, mtdblock, in-kernel).
  * @closing:	detach in progress: new opens are refused.
@@ -100,6 +102,7 @@ struct mectl_chip {
 	u8 *rxbuf;
 	bool writeable;
 	bool in_4byte;
+	u8 block_erase_opcode;
 	struct mutex open_lock;
 	unsigned int opens;
 	bool closing;
@@ -122,6 +125,8 @@ struct mectl_chip {
  * @name:	manufacturer, for logs.
  * @sr2_opcode:	read opcode of status register 2, 0 if the parts have none.
  * @sr3_opcode:	read opcode of status register 3, 0 if the parts have none.
+ * @block_erase: every part erases a uniform 64 KiB block with 0xd8 (0xdc
+ *		with 4-byte opcodes) and signals the end in SR1.WIP alone.
  * @leave_4byte: run on detach when the chip was put into 4-byte mode.
  */
 struct mectl_vendor {
@@ -129,6 +134,7 @@ struct mectl_vendor {
 	const char *name;
 	u8 sr2_opcode;
 	u8 sr3_opcode;
+	bool block_erase;
 	int (*leave_4byte)(struct mectl_chip *chip);
 };
 
@@ -141,6 +147,11 @@ const char *mectl_chip_part(const struct mectl_chip *chip);
 unsigned int mectl_chip_id_len(const struct mectl_chip *chip);
 void mectl_chip_set_writeable(struct mectl_chip *chip, bool on);
 int mectl_chip_begin_detach(struct mectl_chip *chip);
+
+/* erase.c */
+void mectl_erase_setup(struct mectl_chip *chip);
+u32 mectl_block_erase_size(const struct mectl_chip *chip);
+int mectl_erase(struct mectl_chip *chip, struct erase_info *instr);
 
 /* attach.c */
 int mectl_attach(struct mectl_attach_req *req);

@@ -67,6 +67,8 @@ static int mectl_fill_info(struct sk_buff *skb, struct mectl_chip *chip,
 	    nla_put_string(skb, MECTL_A_PART, mectl_chip_part(chip)) ||
 	    nla_put_u64_64bit(skb, MECTL_A_SIZE, mtd->size, MECTL_A_PAD) ||
 	    nla_put_u32(skb, MECTL_A_ERASE_SIZE, mtd->erasesize) ||
+	    nla_put_u32(skb, MECTL_A_BLOCK_ERASE_SIZE,
+			mectl_block_erase_size(chip)) ||
 	    nla_put_u32(skb, MECTL_A_PAGE_SIZE, chip->nor.mtd.writebufsize) ||
 	    nla_put_u8(skb, MECTL_A_WRITEABLE, READ_ONCE(chip->writeable)) ||
 	    nla_put_string(skb, MECTL_A_MTD_NAME, mtd->name))

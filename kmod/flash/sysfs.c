@@ -47,6 +47,13 @@ static ssize_t erase_size_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(erase_size);
 
+static ssize_t block_erase_size_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", mectl_block_erase_size(dev_to_chip(dev)));
+}
+static DEVICE_ATTR_RO(block_erase_size);
+
 static ssize_t page_size_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
@@ -119,6 +126,7 @@ static struct attribute *mectl_attrs[] = {
 	&dev_attr_part.attr,
 	&dev_attr_size.attr,
 	&dev_attr_erase_size.attr,
+	&dev_attr_block_erase_size.attr,
 	&dev_attr_page_size.attr,
 	&dev_attr_mtd_index.attr,
 	&dev_attr_writeable.attr,

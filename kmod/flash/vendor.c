@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mectl_flash: what differs between SPI NOR manufacturers, as far as this
- * module goes beyond spi-nor: extra status registers and leaving 4-byte
- * address mode. One table entry per manufacturer, found by the first JEDEC id
- * byte; the last entry is the JEDEC-generic behaviour.
+ * module goes beyond spi-nor: extra status registers, the 64 KiB block
+ * erase (erase.c) and leaving 4-byte address mode. One table entry per
+ * manufacturer, found by the first JEDEC id byte; the last entry is the
+ * JEDEC-generic behaviour (no block erase: spi-nor erases it alone).
  */
 #include <linux/kernel.h>
 
@@ -46,12 +47,14 @@ static const struct mectl_vendor mectl_vendors[] = {
 		.name = "Winbond",
 		.sr2_opcode = WINBOND_NOR_OP_RDSR2,
 		.sr3_opcode = WINBOND_NOR_OP_RDSR3,
+		.block_erase = true,
 		.leave_4byte = winbond_leave_4byte,
 	},
 	{
 		/* RDCR (0x15) on Macronix is a configuration register, not SR3. */
 		.id = 0xc2,
 		.name = "Macronix",
+		.block_erase = true,
 		.leave_4byte = mectl_ex4b,
 	},
 	{
