@@ -25,6 +25,10 @@ $(B)/client/bus-client.o $(B)/client/verb-jobs.o: client/bus-client.h
 UNIT_TESTS += $(B)/unit/daemon/daemon-util
 $(B)/unit/daemon/daemon-util: $(B)/daemon/util.o
 LDLIBS_daemon-util := -lcrypto
+# ... and of the write plan (which erase blocks go into one MEMERASE).
+UNIT_TESTS += $(B)/unit/daemon/flash-plan
+$(B)/unit/daemon/flash-plan: $(B)/daemon/flash.o $(B)/daemon/util.o
+LDLIBS_flash-plan := -lcrypto
 
 # VM tests: every job type on flashsim + mectl_flash with a real dbus-daemon.
 SELFTESTS += $(B)/selftests/daemon/submit-image

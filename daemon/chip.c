@@ -105,6 +105,7 @@ void chip_to_json(const Chip *chip, uint64_t size, uint32_t erasesize, struct st
 		strbuf_printf(b, ",\"bus\":%u,\"cs\":%u,\"speed_hz\":%u,\"jedec_id\":\"%s\",\"part\":",
 			      chip->info.bus, chip->info.cs, chip->info.speed_hz, chip->jedec_hex);
 		strbuf_json_str(b, chip->info.part);
+		strbuf_printf(b, ",\"block_erase_size\":%u", chip->info.block_erase_size);
 		strbuf_printf(b, ",\"page_size\":%u,\"writeable\":%s", chip->info.page_size,
 			      chip->info.writeable ? "true" : "false");
 		for (int i = 0; i < 3; i++)
@@ -122,5 +123,6 @@ int job_open_chip(Job *j, bool rw, Chip *chip, struct flash *f)
 	r = chip_identify(j->mtd, chip);
 	if (r < 0)
 		return r;
-	return flash_open((unsigned)j->mtd, rw, chip->info.page_size, f);
+	return flash_open((unsigned)j->mtd, rw, chip->info.page_size,
+			  chip->info.block_erase_size, f);
 }

@@ -8,6 +8,11 @@
  * then reads every rewritten block back once; a block that reads wrong is erased and
  * programmed again and re-read, FLASH_WRITE_ATTEMPTS times in all, before the job
  * gives up. One read-back per block, not two.
+ *
+ * Where the chip erases a larger block in one command (mectl_flash's 64 KiB block
+ * erase: about 150 ms against 16 x 45 ms by sectors), a block of which more than half
+ * differs and the rest is blank before and after is erased whole; the kernel uses the
+ * one command for any whole aligned block an erase covers (flash_plan_run()).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,7 +26,11 @@
 
 /* One read() per 256 KiB: few syscalls, fine-grained enough for progress. */
 #define READ_CHUNK (256u * 1024)
-/* Adjacent differing blocks are erased with one MEMERASE and read back with one read. */
+/*
+ * Adjacent differing blocks are erased with one MEMERASE and read back with one read,
+ * at most this much at a time (progress), aligned to it, when the chip has no block
+ * erase of its own size.
+ */
 #define RUN_MAX (64u * 1024)
 
 static const char *mtd_type_name(unsigned char type)
@@ -52,7 +61,7 @@ static void read_mtd_name(unsigned index, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = 0;
 }
 
-int flash_open(unsigned index, bool rw, unsigned pagesize, struct flash *ret)
+int flash_open(unsigned index, bool rw, unsigned pagesize, unsigned blocksize, struct flash *ret)
 {
 	_cleanup_close_ int fd = -1;
 	struct mtd_info_user info;
@@ -77,6 +86,10 @@ int flash_open(unsigned index, bool rw, unsigned pagesize, struct flash *ret)
 	};
 	if (ret->pagesize > ret->erasesize || ret->erasesize % ret->pagesize)
 		ret->pagesize = ret->erasesize;
+	/* Only a block that is a whole number of erase blocks and tiles the chip. */
+	if (blocksize > ret->erasesize && blocksize % ret->erasesize == 0 &&
+	    ret->size % blocksize == 0)
+		ret->blocksize = blocksize;
 	snprintf(ret->type, sizeof(ret->type), "%s", mtd_type_name(info.type));
 	read_mtd_name(index, ret->name, sizeof(ret->name));
 	ret->fd = take_fd(&fd);
@@ -214,16 +227,61 @@ static bool block_differs(const struct flash *f, const uint8_t *a, const uint8_t
 	return memcmp(a + off, b + off, f->erasesize) != 0;
 }
 
-/* Length of the run of differing blocks starting at off, at most RUN_MAX bytes. */
-static uint64_t diff_run(const struct flash *f, const uint8_t *a, const uint8_t *b, uint64_t off)
+static bool block_blank(const struct flash *f, const uint8_t *a, const uint8_t *b, uint64_t off)
 {
-	uint64_t end = off;
+	return all_ff(a + off, f->erasesize) && all_ff(b + off, f->erasesize);
+}
 
-	/* At least one block, never more than RUN_MAX bytes beyond that. */
-	while (end < f->size && (end == off || end - off + f->erasesize <= RUN_MAX) &&
-	       block_differs(f, a, b, end))
-		end += f->erasesize;
-	return end - off;
+/* Runs never cross a multiple of this: the chip's block erase size, or RUN_MAX. */
+static uint64_t group_size(const struct flash *f)
+{
+	if (f->blocksize)
+		return f->blocksize;
+	return f->erasesize < RUN_MAX && RUN_MAX % f->erasesize == 0 ? RUN_MAX : f->erasesize;
+}
+
+static uint64_t count_differing(const struct flash *f, const uint8_t *a, const uint8_t *b,
+				uint64_t off, uint64_t len)
+{
+	uint64_t n = 0, end = off + len;
+
+	for (; off < end; off += f->erasesize)
+		n += block_differs(f, a, b, off);
+	return n;
+}
+
+/*
+ * The chip's block at off goes in one erase when more than half of its erase blocks
+ * differ and every other one is blank before and after: the block erase changes no
+ * byte that is not rewritten anyway, and no unchanged data is programmed again.
+ */
+static bool whole_block(const struct flash *f, const uint8_t *a, const uint8_t *b, uint64_t off)
+{
+	uint64_t b_off, differ = 0;
+
+	if (!f->blocksize || off % f->blocksize || f->size - off < f->blocksize)
+		return false;
+	for (b_off = off; b_off < off + f->blocksize; b_off += f->erasesize) {
+		if (block_differs(f, a, b, b_off))
+			differ++;
+		else if (!block_blank(f, a, b, b_off))
+			return false;
+	}
+	return differ * 2 > f->blocksize / f->erasesize;
+}
+
+uint64_t flash_plan_run(const struct flash *f, const uint8_t *current, const uint8_t *target,
+			uint64_t off)
+{
+	uint64_t g = group_size(f), end = (off / g + 1) * g, len = 0;
+
+	if (whole_block(f, current, target, off))
+		return f->blocksize;
+	if (end > f->size)
+		end = f->size;
+	while (off + len < end && block_differs(f, current, target, off + len))
+		len += f->erasesize;
+	return len;
 }
 
 int flash_write_blocks(struct flash *f, const uint8_t *current, const uint8_t *target,
@@ -236,10 +294,10 @@ int flash_write_blocks(struct flash *f, const uint8_t *current, const uint8_t *t
 	flash_diff_count(f, current, target, &st->blocks_changed, &st->bytes_changed);
 
 	for (off = 0; off < f->size; off += run ? run : f->erasesize) {
-		run = diff_run(f, current, target, off);
+		run = flash_plan_run(f, current, target, off);
 		if (!run)
 			continue;
-		/* One MEMERASE per run of adjacent blocks: the chip still erases them one by one. */
+		/* One MEMERASE per run: the kernel erases its whole chip blocks in one command each. */
 		r = flash_erase(f, off, run);
 		if (r == -EROFS || r == -EPERM)
 			return r;	/* not armed: nothing else will work either */
@@ -249,7 +307,8 @@ int flash_write_blocks(struct flash *f, const uint8_t *current, const uint8_t *t
 			if (r == -EROFS || r == -EPERM)
 				return r;
 		}
-		done += run / f->erasesize;
+		st->blocks_erased += run / f->erasesize;
+		done += count_differing(f, current, target, off, run);
 		st->blocks_done = done;
 		if (cb) {
 			r = cb(userdata, done, st->blocks_changed);
@@ -293,11 +352,11 @@ int flash_verify_blocks(struct flash *f, const uint8_t *current, const uint8_t *
 	uint64_t off, run, b, done = 0;
 	int r, rr;
 
-	buf = malloc(f->erasesize > RUN_MAX ? f->erasesize : RUN_MAX);
+	buf = malloc(group_size(f));
 	if (!buf)
 		return -ENOMEM;
 	for (off = 0; off < f->size; off += run ? run : f->erasesize) {
-		run = diff_run(f, current, target, off);
+		run = flash_plan_run(f, current, target, off);
 		if (!run)
 			continue;
 		/* One read for the run; a block that reads wrong is retried on its own. */
@@ -308,7 +367,8 @@ int flash_verify_blocks(struct flash *f, const uint8_t *current, const uint8_t *
 			r = verify_block(f, b, target + b, back, rr == 0, st);
 			if (r < 0)
 				return r;
-			st->blocks_verified = ++done;
+			if (block_differs(f, current, target, b))
+				st->blocks_verified = ++done;
 		}
 		if (cb) {
 			r = cb(userdata, done, st->blocks_changed);

@@ -18,6 +18,7 @@ struct flash {
 	unsigned index;
 	uint64_t size;
 	uint32_t erasesize;
+	uint32_t blocksize;	/* larger erase the chip does in one command, or 0 */
 	uint32_t pagesize;
 	char name[64];
 	char type[16];
@@ -34,6 +35,8 @@ struct flash_write_stats {
 	uint64_t blocks_changed;	/* differing blocks that were rewritten */
 	uint64_t bytes_changed;		/* differing bytes */
 	uint64_t pages_programmed;	/* pages sent to the chip (non-0xFF) */
+	uint64_t blocks_erased;		/* erase blocks erased: the changed ones, and blank
+					 * ones inside a whole chip block (flash_plan_run) */
 	uint64_t blocks_done;		/* changed blocks erased and programmed */
 	uint64_t blocks_verified;	/* changed blocks read back right */
 	unsigned retries;		/* extra attempts over all blocks */
@@ -44,7 +47,9 @@ struct flash_write_stats {
 /* Attempts per block (the write pass included) before verify gives up. */
 #define FLASH_WRITE_ATTEMPTS 3
 
-int flash_open(unsigned index, bool rw, unsigned pagesize, struct flash *ret);
+/* blocksize: the chip's block erase (chip_info.block_erase_size), 0 if none. */
+int flash_open(unsigned index, bool rw, unsigned pagesize, unsigned blocksize,
+	       struct flash *ret);
 void flash_close(struct flash *f);
 
 int flash_read_range(struct flash *f, uint64_t off, void *buf, uint64_t len);
@@ -54,6 +59,15 @@ int flash_read_all(struct flash *f, uint8_t *buf, flash_progress_fn cb, void *us
 /* Number of differing erase blocks and bytes between two chip-sized buffers. */
 void flash_diff_count(const struct flash *f, const uint8_t *a, const uint8_t *b,
 		      uint64_t *ret_blocks, uint64_t *ret_bytes);
+
+/*
+ * Length of the erase that starts at off (0: the block at off stays as it is). A
+ * run covers adjacent differing erase blocks and never crosses a multiple of
+ * f->blocksize (or of 64 KiB when the chip has no block erase); a chip block of
+ * which more than half differs and the rest is blank before and after is one run.
+ */
+uint64_t flash_plan_run(const struct flash *f, const uint8_t *current, const uint8_t *target,
+			uint64_t off);
 
 /*
  * Make the chip hold target, given that it holds current now, in two passes:

@@ -153,7 +153,8 @@ int job_run_neutralize(Job *j, JobOutcome *o)
 	r = chip_identify(j->mtd, &chip);
 	if (r < 0)
 		return fail_untouched(o, "no chip", NULL, false, r);
-	r = flash_open((unsigned)j->mtd, true, chip.info.page_size, &f);
+	r = flash_open((unsigned)j->mtd, true, chip.info.page_size,
+		       chip.info.block_erase_size, &f);
 	if (r < 0)
 		return fail_untouched(o, "cannot open the MTD device", NULL, false, r);
 	e.chip_id = chip.id;

@@ -61,7 +61,8 @@ int job_run_probe(Job *j, JobOutcome *o)
 			o->message = NULL;
 		return r;
 	}
-	r = flash_open((unsigned)mtd, false, chip.info.page_size, &f);
+	r = flash_open((unsigned)mtd, false, chip.info.page_size, chip.info.block_erase_size,
+		       &f);
 	if (r < 0) {
 		if (asprintf(&o->message, "cannot open /dev/mtd%d: %s", mtd, strerror(-r)) < 0)
 			o->message = NULL;

@@ -18,10 +18,10 @@
 void write_stats_to_json(const struct flash_write_stats *st, struct strbuf *b)
 {
 	strbuf_printf(b, "\"blocks_total\":%llu,\"blocks_changed\":%llu,\"bytes_changed\":%llu,"
-		      "\"pages_programmed\":%llu,\"retries\":%u",
+		      "\"blocks_erased\":%llu,\"pages_programmed\":%llu,\"retries\":%u",
 		      (unsigned long long)st->blocks_total, (unsigned long long)st->blocks_changed,
-		      (unsigned long long)st->bytes_changed, (unsigned long long)st->pages_programmed,
-		      st->retries);
+		      (unsigned long long)st->bytes_changed, (unsigned long long)st->blocks_erased,
+		      (unsigned long long)st->pages_programmed, st->retries);
 }
 
 int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,

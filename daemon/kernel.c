@@ -75,6 +75,7 @@ static struct nla_policy chip_policy[MECTL_A_MAX + 1] = {
 	[MECTL_A_PART] = { .type = NLA_STRING, .maxlen = MECTL_PART_MAX },
 	[MECTL_A_SIZE] = { .type = NLA_U64 },
 	[MECTL_A_ERASE_SIZE] = { .type = NLA_U32 },
+	[MECTL_A_BLOCK_ERASE_SIZE] = { .type = NLA_U32 },
 	[MECTL_A_PAGE_SIZE] = { .type = NLA_U32 },
 	[MECTL_A_SR1] = { .type = NLA_U8 },
 	[MECTL_A_SR2] = { .type = NLA_U8 },
@@ -114,6 +115,8 @@ static int parse_chip(struct nl_msg *msg, struct chip_info *c, uint8_t *ret_cmd)
 		c->size = nla_get_u64(tb[MECTL_A_SIZE]);
 	if (tb[MECTL_A_ERASE_SIZE])
 		c->erase_size = nla_get_u32(tb[MECTL_A_ERASE_SIZE]);
+	if (tb[MECTL_A_BLOCK_ERASE_SIZE])
+		c->block_erase_size = nla_get_u32(tb[MECTL_A_BLOCK_ERASE_SIZE]);
 	if (tb[MECTL_A_PAGE_SIZE])
 		c->page_size = nla_get_u32(tb[MECTL_A_PAGE_SIZE]);
 	for (int i = 0; i < 3; i++) {

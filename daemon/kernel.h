@@ -24,6 +24,7 @@ struct chip_info {
 	char part[MECTL_PART_MAX];
 	uint64_t size;
 	uint32_t erase_size;
+	uint32_t block_erase_size;	/* whole aligned blocks erased in one command, or 0 */
 	uint32_t page_size;
 	bool has_sr[3];
 	uint8_t sr[3];

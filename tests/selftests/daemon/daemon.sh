@@ -64,6 +64,7 @@ start_daemon() {
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 chip_sha() { sha "$SIM/data"; }
+sim_op() { awk -v op="$1" '$1 == "op" && $2 == op { n = $4 } END { print n + 0 }' "$SIM/stats"; }
 # A field of a job's JSON (mectl job ID --json) without jq: numbers and strings.
 job_field() {
 	"$MECTL" job "$1" --json --bus="$BUS" | python3 -c "import json,sys; print(json.load(sys.stdin)$2)"
@@ -197,9 +198,29 @@ check "restore puts the backup back, one block changed" \
 	test "$rc" = 0 -a "$(chip_sha)" = "$ORIG_SHA" -a -n "$(echo "$out" | grep '"blocks_changed":1,')"
 
 # --- neutralize -----------------------------------------------------------------------------------------
+echo 0 > "$SIM/stats"
 out=$("$MECTL" neutralize --mtd /dev/mtd"$MTD" --backup "$T/backup.bin" --json --bus="$BUS"); rc=$?
-echo "$out" | python3 -c "import json,sys; r=json.load(sys.stdin)['result']; print('# neutralize: %s blocks, %s bytes changed, %s pages, %.1f s' % (r['blocks_changed'], r['bytes_changed'], r['pages_programmed'], r['seconds']))" 2>/dev/null
+echo "$out" | python3 -c "import json,sys; r=json.load(sys.stdin)['result']; print('# neutralize: %s blocks, %s bytes changed, %s erased, %s pages, %.1f s' % (r['blocks_changed'], r['bytes_changed'], r['blocks_erased'], r['pages_programmed'], r['seconds']))" 2>/dev/null
 check "neutralize: chip equals me_cleaner -S output" test "$rc" = 0 -a "$(chip_sha)" = "$S_SHA"
+# The erase commands the chip saw, against the plan worked out here from the two
+# images: per 64 KiB block, one block erase when all 16 sectors differ, or more than
+# half do and the rest are blank before and after; otherwise one sector erase each.
+want=$(python3 -c "
+a = open('$T/orig.bin', 'rb').read(); b = open('$T/clean-S.bin', 'rb').read()
+S, B, blank = 4096, 65536, b'\xff' * 4096
+se = be = 0
+for g in range(0, len(a), B):
+    secs = range(g, g + B, S)
+    diff = [s for s in secs if a[s:s + S] != b[s:s + S]]
+    rest_blank = all(a[s:s + S] == blank == b[s:s + S] for s in secs if s not in diff)
+    if len(diff) * 2 > B // S and rest_blank:
+        be += 1
+    else:
+        se += len(diff)
+print(se, be)")
+got="$(sim_op 0x20) $(sim_op 0xd8)"
+check "neutralize: erase commands as planned (sector, block: want $want, got $got)" \
+	test "$got" = "$want" -a "${want#* }" -gt 0
 check "neutralize: backup equals the original image" test "$(sha "$T/backup.bin")" = "$ORIG_SHA"
 out=$("$MECTL" neutralize --mtd "$MTD" --backup "$T/backup.bin" --bus="$BUS" 2>&1); rc=$?
 check "neutralize refuses an existing backup file" \
