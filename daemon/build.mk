@@ -1,7 +1,7 @@
 # daemon/: mectld (the D-Bus job daemon) and the D-Bus half of the mectl client.
 # The image engine (daemon/image/) has its own fragment and archive.
 MECTLD_SRCS := main.c bus.c jobs.c job-probe.c job-read.c job-write.c job-neutralize.c \
-	       job-image.c chip.c flash.c kernel.c util.c
+	       job-image.c chip.c config.c flash.c kernel.c util.c
 MECTLD_OBJS := $(addprefix $(B)/daemon/,$(MECTLD_SRCS:.c=.o))
 MECTLD_CFLAGS := -Idaemon -Idaemon/image $(shell pkg-config --cflags libnl-genl-3.0 libsystemd 2>/dev/null)
 MECTLD_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libsystemd 2>/dev/null) -lcrypto -lm -lpthread
@@ -29,6 +29,12 @@ LDLIBS_daemon-util := -lcrypto
 UNIT_TESTS += $(B)/unit/daemon/flash-plan
 $(B)/unit/daemon/flash-plan: $(B)/daemon/flash.o $(B)/daemon/util.o
 LDLIBS_flash-plan := -lcrypto
+# ... of the configuration file ...
+UNIT_TESTS += $(B)/unit/daemon/config
+$(B)/unit/daemon/config: $(B)/daemon/config.o $(B)/daemon/util.o
+LDLIBS_config := -lcrypto
+# mectld itself on a private bus: the configuration file and job pruning (no chip).
+UNIT_TESTS += tests/unit/daemon/state.sh
 
 # VM tests: every job type on flashsim + mectl_flash with a real dbus-daemon.
 SELFTESTS += $(B)/selftests/daemon/submit-image
@@ -45,6 +51,7 @@ BINDIR      ?= $(PREFIX)/bin
 UNITDIR     ?= /lib/systemd/system
 DBUSSYSDIR  ?= $(PREFIX)/share/dbus-1/system.d
 DBUSSVCDIR  ?= $(PREFIX)/share/dbus-1/system-services
+SYSCONFDIR  ?= /etc
 
 .PHONY: install-daemon
 install-daemon: $(B)/mectld $(B)/mectl
@@ -53,6 +60,9 @@ install-daemon: $(B)/mectld $(B)/mectl
 	install -D -m 0644 daemon/mectld.service $(DESTDIR)$(UNITDIR)/mectld.service
 	install -D -m 0644 daemon/org.mectl1.conf $(DESTDIR)$(DBUSSYSDIR)/org.mectl1.conf
 	install -D -m 0644 daemon/org.mectl1.service $(DESTDIR)$(DBUSSVCDIR)/org.mectl1.service
+	@# an administrator's configuration is never replaced
+	[ -e $(DESTDIR)$(SYSCONFDIR)/mectl/mectld.conf ] || \
+		install -D -m 0644 daemon/mectld.conf $(DESTDIR)$(SYSCONFDIR)/mectl/mectld.conf
 
 CLEAN_FILES += $(B)/daemon $(B)/mectld
 

@@ -676,6 +676,15 @@ int bus_job_added(Context *c, Job *j)
 				  j->id, job_type_to_string(j->type), path);
 }
 
+void bus_job_removed(Context *c, Job *j)
+{
+	_cleanup_free_ char *path = job_object_path(j);
+
+	if (path && c->bus)
+		(void) sd_bus_emit_signal(c->bus, MECTL_OBJECT_PATH, MECTL_MANAGER_IFACE,
+					  "JobRemoved", "uo", j->id, path);
+}
+
 void bus_job_changed(Context *c, Job *j, unsigned dirty)
 {
 	static const struct {
@@ -738,6 +747,7 @@ static const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_METHOD_WITH_ARGS("CancelJob", SD_BUS_ARGS("u", id), SD_BUS_NO_RESULT,
 				method_cancel_job, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_ARGS("JobNew", SD_BUS_ARGS("u", id, "s", type, "o", job), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("JobRemoved", SD_BUS_ARGS("u", id, "o", job), 0),
 	SD_BUS_VTABLE_END
 };
 

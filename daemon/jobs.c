@@ -7,6 +7,10 @@
  *   jobs/N.in     the image a job was given (write, restore, check, clean), until it ends
  *   backups/ID-SHA256.bin   every verified chip read, never overwritten
  *
+ * Finished jobs beyond the newest KeepJobs= (config.h) are forgotten (file and bus
+ * object; jobs_prune()). Backups are never deleted by mectld: they are the way back,
+ * and one per distinct content of a chip.
+ *
  * A job file is written when the job is queued, when it starts (before the worker
  * runs), at every phase change and when it ends. So after a crash or kill -9 a job
  * whose file says "running" was cut short: it becomes "interrupted" at the next
@@ -14,6 +18,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -362,6 +367,48 @@ static void job_mark_interrupted(Job *j)
 		(void) chip_arm(&chip, false);
 }
 
+/* Drop one finished job: its files, then its bus object. Fails only if the file stays. */
+static int job_forget(Context *c, Job *j)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%" PRIu32, j->id);
+	if (unlinkat(c->jobs_fd, name, 0) < 0 && errno != ENOENT)
+		return -errno;
+	snprintf(name, sizeof(name), "%" PRIu32 ".in", j->id);
+	(void) unlinkat(c->jobs_fd, name, 0);
+	bus_job_removed(c, j);
+	job_free(j);
+	return 0;
+}
+
+void jobs_prune(Context *c)
+{
+	size_t final = 0, drop, i, k;
+
+	for (i = 0; i < c->n_jobs; i++)
+		final += job_is_final(c->jobs[i]) && !c->jobs[i]->thread_started;
+	if (final <= c->config.keep_jobs)
+		return;
+	drop = final - c->config.keep_jobs;
+	/* Oldest first: the array is in id order. */
+	for (i = 0, k = 0; i < c->n_jobs; i++) {
+		Job *j = c->jobs[i];
+		int r;
+
+		if (drop > 0 && job_is_final(j) && !j->thread_started) {
+			drop--;
+			r = job_forget(c, j);
+			if (r >= 0)
+				continue;
+			fprintf(stderr, "mectld: job %" PRIu32 ": cannot remove its file, keeping it: %s\n",
+				j->id, strerror(-r));
+		}
+		c->jobs[k++] = j;
+	}
+	c->n_jobs = k;
+}
+
 int jobs_load(Context *c)
 {
 	_cleanup_close_ int dfd = -1;
@@ -426,6 +473,7 @@ int jobs_load(Context *c)
 					    "results stay in mectld's state dir");
 		}
 	}
+	jobs_prune(c);
 	return 0;
 }
 
@@ -737,6 +785,7 @@ int job_submit(Context *c, Job *j)
 	r = job_save(j);
 	if (r < 0)
 		return r;
+	jobs_prune(c);
 	r = jobs_append(c, j);
 	if (r < 0)
 		return r;
@@ -806,9 +855,10 @@ int jobs_wake(Context *c)
 		if (dirty)
 			bus_job_changed(c, j, dirty);
 	}
-	if (reschedule)
-		return jobs_schedule(c);
-	return 0;
+	if (!reschedule)
+		return 0;
+	jobs_prune(c);
+	return jobs_schedule(c);
 }
 
 /* Shutdown: ask running workers to stop at their next safe point and wait. */

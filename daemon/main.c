@@ -18,7 +18,11 @@
 
 static const char *arg_bus_address;
 static const char *arg_state_dir;
-static const char *arg_group = "mectl";
+static const char *arg_config = MECTLD_CONFIG_FILE;
+static bool arg_config_given;
+/* Options that override the configuration file: { key, option, value }. */
+static const char *arg_overrides[2][3];
+static size_t arg_n_overrides;
 
 static void help(void)
 {
@@ -27,17 +31,23 @@ static void help(void)
 	       "  -h --help              show this help\n"
 	       "     --bus=ADDRESS       connect to this D-Bus address instead of the system bus\n"
 	       "     --state-dir=DIR     jobs and backups (default $STATE_DIRECTORY or /var/lib/mectl)\n"
-	       "     --group=NAME        members may run chip jobs (default mectl; \"\" = root only)\n");
+	       "     --config=FILE       configuration file (default " MECTLD_CONFIG_FILE ")\n"
+	       "     --group=NAME        members may run chip jobs (Group=; default mectl;\n"
+	       "                         \"\" = root only)\n"
+	       "     --keep-jobs=N       finished jobs kept on record (KeepJobs=; default %u)\n",
+	       MECTLD_KEEP_JOBS_DEFAULT);
 }
 
 static int parse_argv(int argc, char **argv)
 {
-	enum { ARG_BUS = 0x100, ARG_STATE_DIR, ARG_GROUP };
+	enum { ARG_BUS = 0x100, ARG_STATE_DIR, ARG_CONFIG, ARG_GROUP, ARG_KEEP_JOBS };
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "bus", required_argument, NULL, ARG_BUS },
 		{ "state-dir", required_argument, NULL, ARG_STATE_DIR },
+		{ "config", required_argument, NULL, ARG_CONFIG },
 		{ "group", required_argument, NULL, ARG_GROUP },
+		{ "keep-jobs", required_argument, NULL, ARG_KEEP_JOBS },
 		{}
 	};
 	int c;
@@ -53,8 +63,19 @@ static int parse_argv(int argc, char **argv)
 		case ARG_STATE_DIR:
 			arg_state_dir = optarg;
 			break;
+		case ARG_CONFIG:
+			arg_config = optarg;
+			arg_config_given = true;
+			break;
 		case ARG_GROUP:
-			arg_group = optarg;
+		case ARG_KEEP_JOBS:
+			if (arg_n_overrides == ELEMENTSOF(arg_overrides)) {
+				fprintf(stderr, "mectld: --group and --keep-jobs go once each\n");
+				return -EINVAL;
+			}
+			arg_overrides[arg_n_overrides][0] = c == ARG_GROUP ? "Group" : "KeepJobs";
+			arg_overrides[arg_n_overrides][1] = c == ARG_GROUP ? "group" : "keep-jobs";
+			arg_overrides[arg_n_overrides++][2] = optarg;
 			break;
 		case '?':
 			return -EINVAL;
@@ -67,6 +88,30 @@ static int parse_argv(int argc, char **argv)
 		return -EINVAL;
 	}
 	return 1;
+}
+
+/* Defaults, then the file, then the command line. */
+static int load_config(struct mectld_config *cfg)
+{
+	int r;
+
+	r = config_init(cfg);
+	if (r < 0)
+		return r;
+	r = config_load(cfg, arg_config, arg_config_given);
+	if (r < 0)
+		return r == -ENOMEM ? r : -EINVAL;
+	for (size_t i = 0; i < arg_n_overrides; i++) {
+		r = config_set(cfg, arg_overrides[i][0], arg_overrides[i][2]);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			fprintf(stderr, "mectld: --%s: '%s' is not %s\n", arg_overrides[i][1],
+				arg_overrides[i][2], config_expect(arg_overrides[i][0]));
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 static void context_destroy(Context *c)
@@ -87,6 +132,7 @@ static void context_destroy(Context *c)
 	if (c->wake_fd >= 0)
 		close(c->wake_fd);
 	free(c->state_dir);
+	config_done(&c->config);
 	pthread_mutex_destroy(&c->lock);
 }
 
@@ -214,15 +260,19 @@ static int run(int argc, char **argv)
 	if (r <= 0)
 		return r;
 	pthread_mutex_init(&c->lock, NULL);
-	if (arg_group && *arg_group) {
-		struct group *g = getgrnam(arg_group);
+	r = load_config(&c->config);
+	if (r < 0)
+		return r;
+	if (*c->config.group) {
+		struct group *g = getgrnam(c->config.group);
 
 		if (g) {
 			c->chip_gid = g->gr_gid;
-			c->chip_group = arg_group;
+			c->chip_group = c->config.group;
+		} else if (strcmp(c->config.group, "mectl")) {
+			fprintf(stderr, "mectld: no group '%s': chip jobs are root only\n",
+				c->config.group);
 		}
-		else if (strcmp(arg_group, "mectl"))
-			fprintf(stderr, "mectld: no group '%s': chip jobs are root only\n", arg_group);
 	}
 
 	/* Block before any thread starts: workers inherit the mask, the loop takes them. */

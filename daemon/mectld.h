@@ -24,6 +24,7 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "config.h"
 #include "kernel.h"
 #include "util.h"
 
@@ -126,6 +127,7 @@ struct Context {
 	int jobs_fd;			/* state dir/jobs */
 	int backups_fd;			/* state dir/backups */
 	gid_t chip_gid;			/* members may run chip jobs; (gid_t)-1: root only */
+	struct mectld_config config;	/* as read at start (config.h) */
 	const char *chip_group;		/* its name, for messages */
 
 	pthread_mutex_t lock;
@@ -158,6 +160,8 @@ int jobs_wake(Context *c);			/* eventfd handler body */
 int job_spool_input(Job *j, const uint8_t *data, size_t len);
 char *job_object_path(const Job *j);
 void jobs_stop(Context *c);
+/* Forget finished jobs beyond the newest KeepJobs= (files and bus objects). */
+void jobs_prune(Context *c);
 
 /* jobs.c: helpers for workers (any thread) */
 void job_set_phase(Job *j, const char *phase);
@@ -228,6 +232,7 @@ int image_args_validate(JobType type, char **args, char **ret_msg);
 /* bus.c */
 int bus_register(Context *c);
 int bus_job_added(Context *c, Job *j);
+void bus_job_removed(Context *c, Job *j);
 void bus_job_changed(Context *c, Job *j, unsigned dirty);
 
 #endif

@@ -22,7 +22,7 @@ for f in usr/bin/mectl usr/sbin/mectld lib/systemd/system/mectld.service \
 	usr/share/dbus-1/system.d/org.mectl1.conf usr/share/dbus-1/system-services/org.mectl1.service \
 	usr/share/bash-completion/completions/mectl \
 	lib/modules/$kver/updates/mectl/mectl_flash.ko lib/modules/$kver/updates/mectl/mectl_me.ko \
-	usr/share/man/man1/mectl.1 usr/share/man/man8/mectld.8; do
+	usr/share/man/man1/mectl.1 usr/share/man/man8/mectld.8 etc/mectl/mectld.conf; do
 	if [ -s "$dest/$f" ]; then ok "installs /$f"; else nok "installs /$f"; fi
 done
 for m in "$dest"/usr/share/man/man*/*; do
@@ -34,6 +34,29 @@ for m in "$dest"/usr/share/man/man*/*; do
 		nok "man page $(basename "$m") renders without warnings"
 	fi
 done
+
+# The unit as systemd reads it (ExecStart pointed into DESTDIR, the one change), and its
+# sandbox: systemd-analyze's exposure score must stay at most 3.5 (3.3 when written).
+unit=$dest/lib/systemd/system/mectld.service
+if command -v systemd-analyze > /dev/null && [ -s "$unit" ]; then
+	mkdir -p "$dest/verify"
+	sed "s#^ExecStart=/usr/sbin/mectld#ExecStart=$dest/usr/sbin/mectld#" "$unit" > "$dest/verify/mectld.service"
+	if systemd-analyze verify "$dest/verify/mectld.service" > "$dest.log" 2>&1 && [ ! -s "$dest.log" ]; then
+		ok "systemd-analyze verify: mectld.service has no errors or warnings"
+	else
+		sed 's/^/# /' "$dest.log" | head -n 5
+		nok "systemd-analyze verify: mectld.service has no errors or warnings"
+	fi
+	score=$(systemd-analyze security --offline=true --root="$dest" mectld.service 2>/dev/null |
+		sed -n 's/.*Overall exposure level for mectld.service: \([0-9.]*\).*/\1/p')
+	if [ -n "$score" ] && [ "$(echo "$score <= 3.5" | bc)" = 1 ]; then
+		ok "systemd-analyze security: exposure $score <= 3.5"
+	else
+		nok "systemd-analyze security: exposure '$score' <= 3.5"
+	fi
+else
+	nok "systemd-analyze and the installed unit are there"
+fi
 
 if make -s --no-print-directory install-dkms DESTDIR="$dest" > "$dest.log" 2>&1; then
 	src=$(ls -d "$dest"/usr/src/mectl-*)

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Host tests of mectld's configuration file (daemon/config.c): defaults, comments and
+ * spacing, every key, and each kind of bad content failing with -EINVAL.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "../../../daemon/config.h"
+
+FIXTURE(conf) {
+	char path[64];
+	struct mectld_config cfg;
+};
+
+FIXTURE_SETUP(conf)
+{
+	int fd;
+
+	strcpy(self->path, "/tmp/mectld-conf.XXXXXX");
+	fd = mkstemp(self->path);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, config_init(&self->cfg));
+}
+
+FIXTURE_TEARDOWN(conf)
+{
+	config_done(&self->cfg);
+	unlink(self->path);
+}
+
+static int load_text(const char *path, struct mectld_config *cfg, const char *text)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return -errno;
+	fputs(text, f);
+	fclose(f);
+	return config_load(cfg, path, true);
+}
+
+TEST_F(conf, defaults)
+{
+	EXPECT_STREQ("mectl", self->cfg.group);
+	EXPECT_EQ(100u, self->cfg.keep_jobs);
+}
+
+TEST_F(conf, keys_comments_and_spaces)
+{
+	ASSERT_EQ(0, load_text(self->path, &self->cfg,
+			       "# mectld\n\n; another comment\n  Group = flashers  \n"
+			       "KeepJobs=7\n"));
+	EXPECT_STREQ("flashers", self->cfg.group);
+	EXPECT_EQ(7u, self->cfg.keep_jobs);
+}
+
+TEST_F(conf, empty_group_means_root_only)
+{
+	ASSERT_EQ(0, load_text(self->path, &self->cfg, "Group=\n"));
+	EXPECT_STREQ("", self->cfg.group);
+}
+
+TEST_F(conf, the_last_value_wins_and_the_command_line_overrides)
+{
+	ASSERT_EQ(0, load_text(self->path, &self->cfg, "KeepJobs=5\nKeepJobs=6\n"));
+	EXPECT_EQ(6u, self->cfg.keep_jobs);
+	ASSERT_EQ(0, config_set(&self->cfg, "KeepJobs", "100000"));
+	EXPECT_EQ(100000u, self->cfg.keep_jobs);
+	EXPECT_EQ(-ENOENT, config_set(&self->cfg, "Nope", "1"));
+}
+
+TEST_F(conf, bad_content_fails_and_keeps_other_values)
+{
+	static const char *const bad[] = {
+		"Bogus=1\n",		/* unknown key */
+		"group=mectl\n",	/* keys are case-sensitive */
+		"KeepJobs\n",		/* no '=' */
+		"KeepJobs=0\n",		/* out of range */
+		"KeepJobs=100001\n",
+		"KeepJobs=-3\n",
+		"KeepJobs=12x\n",
+		"KeepJobs=\n",
+		"KeepJobs= 4 2\n",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		TH_LOG("content: %s", bad[i]);
+		EXPECT_EQ(-EINVAL, load_text(self->path, &self->cfg, bad[i]));
+		EXPECT_EQ(100u, self->cfg.keep_jobs);
+	}
+}
+
+TEST_F(conf, a_missing_file_is_fine_unless_named)
+{
+	EXPECT_EQ(0, config_load(&self->cfg, "/nonexistent/mectld.conf", false));
+	EXPECT_EQ(-ENOENT, config_load(&self->cfg, "/nonexistent/mectld.conf", true));
+	EXPECT_EQ(100u, self->cfg.keep_jobs);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# mectld's configuration file and job pruning, on the host: a real dbus-daemon on a
+# private bus with the real policy file, mectld with a temporary state dir, image jobs
+# (check) submitted by the real client. No chip needed.
+#  - KeepJobs= keeps the newest N finished jobs: the others' files are gone, ListJobs
+#    and the bus no longer show them, JobRemoved is signalled;
+#  - a restart prunes by the new setting and numbering carries on;
+#  - --keep-jobs overrides the file;
+#  - a bad file, a bad option value or a missing --config file stop mectld before it
+#    starts, with one line naming the problem, and nothing in the state dir changes.
+set -u
+cd "$(dirname "$0")/../../.."
+SRC=$(pwd)
+MECTL=$SRC/build/mectl
+MECTLD=$SRC/build/mectld
+T=$(mktemp -d /tmp/mectld-state.XXXXXX)
+BUS=unix:path=$T/bus.sock
+STATE=$T/state
+DPID= BPID= MPID=
+n=0 fails=0
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+stop_daemon() {
+	if [ -n "$DPID" ]; then
+		kill -TERM "$DPID" 2>/dev/null
+		wait "$DPID" 2>/dev/null
+	fi
+	DPID=
+}
+
+cleanup() {
+	stop_daemon
+	[ -n "$MPID" ] && kill "$MPID" 2>/dev/null && wait "$MPID" 2>/dev/null
+	[ -n "$BPID" ] && kill "$BPID" 2>/dev/null && wait "$BPID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+[ "$(id -u)" = 0 ] || skip_all "needs root (the bus policy lets only root own org.mectl1)"
+[ -x "$MECTL" ] && [ -x "$MECTLD" ] && [ -x build/mkimage ] || skip_all "build first (make)"
+command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
+
+sed -e "s#@BUS_SOCKET@#$T/bus.sock#" -e "s#@POLICY@#$SRC/daemon/org.mectl1.conf#" \
+	tests/selftests/daemon/test-bus.conf > "$T/bus.conf"
+dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile 2> "$T/bus.log" &
+BPID=$!
+for _ in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.1; done
+
+start_daemon() {
+	"$MECTLD" --bus="$BUS" --state-dir="$STATE" "$@" >> "$T/mectld.log" 2>&1 &
+	DPID=$!
+	for _ in $(seq 100); do
+		"$MECTL" jobs --bus="$BUS" >/dev/null 2>&1 && return 0
+		kill -0 "$DPID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# The ids mectld lists, and the job files in its state dir, space-separated.
+listed() {
+	"$MECTL" jobs --bus="$BUS" --json |
+		python3 -c "import json,sys; print(' '.join(str(j['id']) for j in json.load(sys.stdin)))"
+}
+on_disk() { ls "$STATE/jobs" | grep -x '[0-9]*' | sort -n | tr '\n' ' ' | sed 's/ $//'; }
+# One check job through mectld (DBUS_SYSTEM_BUS_ADDRESS makes mectl check use it).
+submit_check() { DBUS_SYSTEM_BUS_ADDRESS=$BUS "$MECTL" check "$T/me.bin" >/dev/null 2>&1; }
+
+build/mkimage -p me8-bare -o "$T/me.bin" >/dev/null || { nok "mkimage writes a test image"; exit 1; }
+
+# --- the shipped file (every key commented out) is valid ------------------------------------
+check "mectld starts with the shipped daemon/mectld.conf" start_daemon --config=daemon/mectld.conf
+stop_daemon
+rm -rf "$STATE"
+
+# --- KeepJobs= from the file -----------------------------------------------------------
+printf '# test\nKeepJobs = 3\n' > "$T/mectld.conf"
+check "mectld starts with KeepJobs=3" start_daemon --config="$T/mectld.conf"
+dbus-monitor --address "$BUS" "type='signal',interface='org.mectl1.Manager',member='JobRemoved'" \
+	> "$T/monitor.log" 2>&1 &
+MPID=$!
+sleep 0.5
+for i in 1 2 3 4 5; do submit_check || nok "check job $i through mectld"; done
+check "5 jobs run, the newest 3 listed (got: $(listed))" test "$(listed)" = "3 4 5"
+check "... and only their files are in the state dir (got: $(on_disk))" test "$(on_disk)" = "3 4 5"
+check "a pruned job's object is gone from the bus" \
+	sh -c "! busctl --address='$BUS' get-property org.mectl1 /org/mectl1/job/1 org.mectl1.Job State >/dev/null 2>&1"
+check "a kept job's object is still there" \
+	sh -c "busctl --address='$BUS' get-property org.mectl1 /org/mectl1/job/5 org.mectl1.Job State >/dev/null"
+sleep 0.3
+check "JobRemoved signalled for jobs 1 and 2" \
+	test "$(grep -c 'member=JobRemoved' "$T/monitor.log")" = 2
+kill "$MPID" 2>/dev/null; wait "$MPID" 2>/dev/null; MPID=
+stop_daemon
+
+# --- restart: the new setting applies at once, numbering carries on -----------------------
+printf 'KeepJobs=2\n' > "$T/mectld.conf"
+check "restart with KeepJobs=2" start_daemon --config="$T/mectld.conf"
+check "restart prunes to the newest 2 (got: $(listed))" test "$(listed) / $(on_disk)" = "4 5 / 4 5"
+submit_check
+check "the next job is number 6, jobs 5 and 6 kept (got: $(listed))" test "$(listed)" = "5 6"
+stop_daemon
+
+# --- the command line overrides the file ----------------------------------------------------
+check "restart with --keep-jobs=4 over KeepJobs=2" start_daemon --config="$T/mectld.conf" --keep-jobs=4
+submit_check
+submit_check
+check "4 kept (got: $(listed))" test "$(listed)" = "5 6 7 8"
+stop_daemon
+
+# --- bad configuration: one line, exit 1, nothing touched -----------------------------------
+before=$(on_disk)
+bad() {
+	local name=$1 want=$2
+	shift 2
+	"$MECTLD" --bus="$BUS" --state-dir="$STATE" "$@" > "$T/out" 2>&1
+	rc=$?
+	check "$name: exit 1, one line ($(head -c 120 "$T/out"))" \
+		test "$rc" = 1 -a "$(wc -l < "$T/out")" = 1 -a -n "$(grep -F -- "$want" "$T/out")"
+}
+printf 'KeepJobs=2\nColour=blue\n' > "$T/bad.conf"
+bad "unknown key" "bad.conf:2: unknown key 'Colour'" --config="$T/bad.conf"
+printf 'KeepJobs=0\n' > "$T/bad.conf"
+bad "KeepJobs=0" "bad.conf:1: KeepJobs: '0' is not a number of jobs, 1 to 100000" --config="$T/bad.conf"
+printf 'Group mectl\n' > "$T/bad.conf"
+bad "no '='" "bad.conf:1: not a Key=Value line" --config="$T/bad.conf"
+bad "--keep-jobs=many" "--keep-jobs: 'many' is not a number of jobs" --config="$T/mectld.conf" --keep-jobs=many
+bad "missing --config file" "cannot read $T/none.conf: No such file or directory" --config="$T/none.conf"
+check "the state dir is as before ($(on_disk))" test "$(on_disk)" = "$before"
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
