@@ -97,24 +97,13 @@ struct mectl_chip *__mectl_find_chip(bool any, u32 bus, u32 cs)
 	return found;
 }
 
-/**
- * mectl_find_chip() - is a chip attached?
- * @any: ignore @bus/@cs and return the only chip attached.
- * @bus: SPI bus number.
- * @cs: chip select.
- *
- * Only for callers that hold mectl_attach_lock, which keeps attached chips
- * from going away through mectl_detach(); to use a chip anywhere else, hold
- * mectl_list_lock and call __mectl_find_chip().
- *
- * Return: as __mectl_find_chip().
- */
-struct mectl_chip *mectl_find_chip(bool any, u32 bus, u32 cs)
+/* Is a chip attached on @bus/@cs? A yes/no only: the chip may go any time. */
+static bool mectl_is_attached(u32 bus, u32 cs)
 {
-	struct mectl_chip *found;
+	bool found;
 
 	mutex_lock(&mectl_list_lock);
-	found = __mectl_find_chip(any, bus, cs);
+	found = __mectl_find_chip(false, bus, cs);
 	mutex_unlock(&mectl_list_lock);
 	return found;
 }
@@ -166,7 +155,7 @@ int mectl_attach(struct mectl_attach_req *req)
 		ret = -ESHUTDOWN;
 		goto unlock;
 	}
-	if (mectl_find_chip(false, req->bus, req->cs)) {
+	if (mectl_is_attached(req->bus, req->cs)) {
 		ret = -EBUSY;
 		goto unlock;
 	}
@@ -193,25 +182,55 @@ unlock:
 	return ret;
 }
 
-/* With mectl_attach_lock held: unbind us from @chip's device, bind the old driver. */
-static int mectl_release(struct mectl_chip *chip, bool force)
+/*
+ * With mectl_attach_lock held and a reference on @spi: unbind us, bind the old
+ * driver. The chip is looked at only under the device lock, which mectl_remove()
+ * also runs under, so a controller going away at the same moment cannot free it
+ * under us; after the unlock only @spi (referenced) is used.
+ */
+static int mectl_release(struct spi_device *spi, bool force)
 {
-	struct spi_device *spi = chip->spi;
-	const char *prev;
-	int ret;
+	struct mectl_chip *chip;
+	const char *prev = NULL;
+	int ret = -ENODEV;
 
-	ret = mectl_chip_begin_detach(chip);
-	if (ret && !force)
+	device_lock(&spi->dev);
+	chip = mectl_is_ours(spi) ? spi_get_drvdata(spi) : NULL;
+	if (chip) {
+		ret = mectl_chip_begin_detach(chip);
+		if (!ret || force) {
+			prev = chip->prev_override;
+			chip->prev_override = NULL;
+			ret = 0;
+		}
+	}
+	device_unlock(&spi->dev);
+	if (ret)
 		return ret;
 
-	get_device(&spi->dev);
-	prev = chip->prev_override;
-	chip->prev_override = NULL;
 	device_release_driver(&spi->dev);	/* mectl_remove() frees chip */
 	mectl_hand_back(spi, prev);
 	kfree(prev);
-	put_device(&spi->dev);
 	return 0;
+}
+
+/* The spi_device of the chip on @bus/@cs (or the first one), referenced; or NULL. */
+static struct spi_device *mectl_get_chip_spi(bool first, u32 bus, u32 cs)
+{
+	struct mectl_chip *chip;
+	struct spi_device *spi = NULL;
+
+	mutex_lock(&mectl_list_lock);
+	if (first)
+		chip = list_first_entry_or_null(&mectl_chips, struct mectl_chip, node);
+	else
+		chip = __mectl_find_chip(false, bus, cs);
+	if (chip) {
+		spi = chip->spi;
+		get_device(&spi->dev);
+	}
+	mutex_unlock(&mectl_list_lock);
+	return spi;
 }
 
 /**
@@ -224,13 +243,15 @@ static int mectl_release(struct mectl_chip *chip, bool force)
  */
 int mectl_detach(u32 bus, u32 cs)
 {
-	struct mectl_chip *chip;
+	struct spi_device *spi;
 	int ret = -ENODEV;
 
 	mutex_lock(&mectl_attach_lock);
-	chip = mectl_find_chip(false, bus, cs);
-	if (chip)
-		ret = mectl_release(chip, false);
+	spi = mectl_get_chip_spi(false, bus, cs);
+	if (spi) {
+		ret = mectl_release(spi, false);
+		put_device(&spi->dev);
+	}
 	mutex_unlock(&mectl_attach_lock);
 	return ret;
 }
@@ -243,18 +264,13 @@ int mectl_detach(u32 bus, u32 cs)
  */
 void mectl_detach_all(void)
 {
-	struct mectl_chip *chip;
+	struct spi_device *spi;
 
 	mutex_lock(&mectl_attach_lock);
 	mectl_closed = true;
-	for (;;) {
-		mutex_lock(&mectl_list_lock);
-		chip = list_first_entry_or_null(&mectl_chips, struct mectl_chip,
-						node);
-		mutex_unlock(&mectl_list_lock);
-		if (!chip)
-			break;
-		mectl_release(chip, true);
+	while ((spi = mectl_get_chip_spi(true, 0, 0))) {
+		mectl_release(spi, true);
+		put_device(&spi->dev);
 	}
 	mutex_unlock(&mectl_attach_lock);
 }

@@ -158,7 +158,6 @@ int mectl_attach(struct mectl_attach_req *req);
 int mectl_detach(u32 bus, u32 cs);
 void mectl_detach_all(void);
 struct mectl_chip *__mectl_find_chip(bool any, u32 bus, u32 cs);
-struct mectl_chip *mectl_find_chip(bool any, u32 bus, u32 cs);
 
 /* spi.c */
 extern const struct spi_nor_controller_ops mectl_spi_nor_ops;
