@@ -295,8 +295,6 @@ static bool mectl_id_is_blank(const u8 *id, size_t len)
 static void mectl_chip_free(struct mectl_chip *chip)
 {
 	kfree(chip->prev_override);
-	kfree(chip->rxbuf);
-	kfree(chip->txbuf);
 	kfree(chip);
 }
 
@@ -308,12 +306,6 @@ static struct mectl_chip *mectl_chip_alloc(struct spi_device *spi,
 	chip = kzalloc(sizeof(*chip), GFP_KERNEL);
 	if (!chip)
 		return NULL;
-	chip->txbuf = kmalloc(MECTL_SPI_CMD_MAX, GFP_KERNEL);
-	chip->rxbuf = kmalloc(MECTL_SPI_CMD_MAX, GFP_KERNEL);
-	if (!chip->txbuf || !chip->rxbuf) {
-		mectl_chip_free(chip);
-		return NULL;
-	}
 	INIT_LIST_HEAD(&chip->node);
 	mutex_init(&chip->open_lock);
 	init_rwsem(&chip->io_sem);

@@ -15,6 +15,7 @@
 #include <linux/mtd/spi-nor.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/slab.h>
 #include <linux/spi/spi.h>
 #include <linux/types.h>
 
@@ -65,8 +66,6 @@ struct mectl_attach_req {
  * @hold_gpio:	legacy GPIO number held high for HOLD#, or -1.
  * @id:		RDID bytes read before spi-nor's scan.
  * @name:	MTD name, "mectl-spiB.C".
- * @txbuf:	DMA-safe command frame (opcode, address, dummy, register data).
- * @rxbuf:	DMA-safe register read buffer.
  * @writeable:	erase/write allowed (armed).
  * @in_4byte:	the chip was put into 4-byte address mode (EN4B seen).
  * @block_erase_opcode: 64 KiB block erase used for whole aligned blocks of
@@ -85,6 +84,12 @@ struct mectl_attach_req {
  * @prev_override: driver_override of the spi_device before we took it over,
  *		restored on detach (spidev binds through it on flashsim).
  * @ctlr_owner:	module of the SPI controller's driver, pinned while attached.
+ * @txbuf:	command frame (opcode, address, dummy, register data).
+ * @rxbuf:	register read buffer.
+ *
+ * @txbuf and @rxbuf are last, each aligned as kmalloc aligns, so neither
+ * shares a cache line with the other or with any field: DMA-safe inside the
+ * kzalloc'd chip, without two allocations of their own.
  */
 struct mectl_chip {
 	struct list_head node;
@@ -98,8 +103,6 @@ struct mectl_chip {
 	int hold_gpio;
 	u8 id[MECTL_JEDEC_ID_MAX];
 	char name[24];
-	u8 *txbuf;
-	u8 *rxbuf;
 	bool writeable;
 	bool in_4byte;
 	u8 block_erase_opcode;
@@ -117,6 +120,8 @@ struct mectl_chip {
 	int (*mtd_unlock)(struct mtd_info *mtd, loff_t ofs, uint64_t len);
 	const char *prev_override;
 	struct module *ctlr_owner;
+	u8 txbuf[MECTL_SPI_CMD_MAX] __aligned(ARCH_KMALLOC_MINALIGN);
+	u8 rxbuf[MECTL_SPI_CMD_MAX] __aligned(ARCH_KMALLOC_MINALIGN);
 };
 
 /**

@@ -12,8 +12,11 @@ W=1048576
 rand "$T/img" $W
 sim_put "$T/img" 0
 
-# active objects of a slab cache, after dropping what can be dropped
+# active objects of a slab cache, after dropping what can be dropped. SLUB
+# counts every object of a CPU's current slab as active; writing to the
+# cache's "shrink" flushes the per-CPU slabs first.
 slab_objs() {
+	echo 1 > "/sys/kernel/slab/$1/shrink" 2>/dev/null
 	awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
 }
 
@@ -63,13 +66,14 @@ ref_slab=$(( (slab1 - slab0) * 1024 / 30 )) att_slab=$(( (slab2 - slab1) * 1024 
 ref_av=$(( (avail0 - avail1) * 1024 / 30 )) att_av=$(( (avail1 - avail2) * 1024 / 100 ))
 diag "per cycle: Slab +$ref_slab B without attach, +$att_slab B with; MemAvailable -$ref_av B without, -$att_av B with"
 diag "objects in $KM: $objs0 | after 30 bare cycles: $objs1 | after 100 attach cycles: $objs2"
-# struct mectl_chip (spi_nor + mtd_info with its struct device) is a
-# kmalloc-2k object, spi-nor's bounce buffer a kmalloc-4k one, our command
-# buffers kmalloc-16: leaking any per attach would add 100 objects there.
+# struct mectl_chip (spi_nor + mtd_info with its struct device, and the
+# command buffers) is a kmalloc-2k object, spi-nor's bounce buffer a
+# kmalloc-4k one: leaking either per attach adds 100 objects there (a mutant
+# that kept the chip read +50 per 50 cycles, every round). The small caches
+# are shown, not judged: module loading churns them by hundreds of objects.
 set -- $objs1
-o16=$1 o2k=$5 o4k=$6
+o2k=$5 o4k=$6
 set -- $objs2
-check "no kmalloc-16 growth over 100 attach cycles (<50 objects)" test $(($1 - o16)) -lt 50
 check "no kmalloc-2k growth over 100 attach cycles (<50 objects)" test $(($5 - o2k)) -lt 50
 check "no kmalloc-4k growth over 100 attach cycles (<50 objects)" test $(($6 - o4k)) -lt 50
 # Slab and MemAvailable move by tens of KiB per cycle either way under TCG
