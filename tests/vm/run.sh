@@ -48,12 +48,14 @@ depmod -b "$out/modroot" "$kver" || die "depmod failed"
 initrd="$out/initrd.cpio.gz"
 "$here/mkinitramfs.sh" "$kver" "$initrd" || die "cannot build the initramfs"
 
+# log_buf_len: Debian's 128 KiB ring buffer fills up within one full run; tests
+# read dmesg, and dmesg.txt should hold the whole run.
 start=$(date +%s)
 timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -cpu max -smp "${VM_CPUS:-2}" \
 	-m "${VM_MEM:-2048}" -nodefaults -display none -no-reboot \
 	-serial "file:$out/console.log" \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 mectl.init=$here/guest-init.sh" \
+	-append "console=ttyS0 log_buf_len=8M panic=-1 mectl.init=$here/guest-init.sh" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$out,mount_tag=vmout,security_model=none,multidevs=remap"
 rc=$?
