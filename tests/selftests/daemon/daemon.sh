@@ -17,28 +17,11 @@ T=$(mktemp -d /tmp/mectld-test.XXXXXX)
 SIM=/sys/kernel/debug/flashsim
 BUS=unix:path=$T/bus.sock
 STATE=$T/state
-DPID= BPID=
-n=0 fails=0
-
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-note() { echo "# $*"; }
-
-stop_daemon() {
-	if [ -n "$DPID" ]; then
-		kill -TERM "$DPID" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$DPID" 2>/dev/null
-		wait "$DPID" 2>/dev/null
-	fi
-	DPID=
-}
+. "$SRC/tests/selftests/daemon/lib.sh"
 
 cleanup() {
 	stop_daemon
-	[ -n "$BPID" ] && kill "$BPID" 2>/dev/null && wait "$BPID" 2>/dev/null
+	stop_bus
 	echo 0 > /sys/module/flashsim/parameters/timing 2>/dev/null
 	echo 0 > /sys/module/flashsim/parameters/clock_hz 2>/dev/null
 	rmmod mectl_flash 2>/dev/null
@@ -51,16 +34,6 @@ trap cleanup EXIT
 [ -x "$MECTL" ] && [ -x "$MECTLD" ] && [ -x "$SUBMIT" ] || skip_all "build first (make)"
 command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
 rmmod mectl_flash flashsim 2>/dev/null
-
-start_daemon() {
-	"$MECTLD" --bus="$BUS" --state-dir="$STATE" "$@" >> "$T/mectld.log" 2>&1 &
-	DPID=$!
-	for _ in $(seq 100); do
-		"$MECTL" jobs --bus="$BUS" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 chip_sha() { sha "$SIM/data"; }
@@ -80,11 +53,7 @@ dd if="$T/orig.bin" of="$SIM/data" bs=1M conv=notrunc status=none
 # Loaded without bus=: the chip is attached by `mectl probe --attach` through netlink.
 modprobe mectl_flash || skip_all "mectl_flash not available"
 
-sed -e "s#@BUS_SOCKET@#$T/bus.sock#" -e "s#@POLICY@#$SRC/daemon/org.mectl1.conf#" \
-	tests/selftests/daemon/test-bus.conf > "$T/bus.conf"
-dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile 2>"$T/dbus.log" &
-BPID=$!
-for _ in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.1; done
+start_bus
 chmod 755 "$T"
 
 echo "1..31"

@@ -18,26 +18,13 @@ MECTLD=$SRC/build/mectld
 T=$(mktemp -d /tmp/mectld-state.XXXXXX)
 BUS=unix:path=$T/bus.sock
 STATE=$T/state
-DPID= BPID= MPID=
-n=0 fails=0
-
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
-skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-
-stop_daemon() {
-	if [ -n "$DPID" ]; then
-		kill -TERM "$DPID" 2>/dev/null
-		wait "$DPID" 2>/dev/null
-	fi
-	DPID=
-}
+MPID=
+. "$SRC/tests/selftests/daemon/lib.sh"
 
 cleanup() {
 	stop_daemon
 	[ -n "$MPID" ] && kill "$MPID" 2>/dev/null && wait "$MPID" 2>/dev/null
-	[ -n "$BPID" ] && kill "$BPID" 2>/dev/null && wait "$BPID" 2>/dev/null
+	stop_bus
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -46,22 +33,7 @@ trap cleanup EXIT
 [ -x "$MECTL" ] && [ -x "$MECTLD" ] && [ -x build/mkimage ] || skip_all "build first (make)"
 command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
 
-sed -e "s#@BUS_SOCKET@#$T/bus.sock#" -e "s#@POLICY@#$SRC/daemon/org.mectl1.conf#" \
-	tests/selftests/daemon/test-bus.conf > "$T/bus.conf"
-dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile 2> "$T/bus.log" &
-BPID=$!
-for _ in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.1; done
-
-start_daemon() {
-	"$MECTLD" --bus="$BUS" --state-dir="$STATE" "$@" >> "$T/mectld.log" 2>&1 &
-	DPID=$!
-	for _ in $(seq 100); do
-		"$MECTL" jobs --bus="$BUS" >/dev/null 2>&1 && return 0
-		kill -0 "$DPID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
+start_bus || { nok "dbus-daemon starts"; exit 1; }
 
 # The ids mectld lists, and the job files in its state dir, space-separated.
 listed() {
