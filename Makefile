@@ -35,6 +35,7 @@ PROGRAMS    :=	# userspace programs built by `make`
 UNIT_TESTS  :=	# host test programs (kselftest harness), run by `make check`
 SELFTESTS   :=	# programs built for the VM
 VM_TESTS    :=	# programs/scripts (one word each) run as root in the VM, in order
+VM_SYSTEMD_TESTS :=	# the same, in a second boot with systemd as PID 1 and the system bus
 KMOD_DIRS   :=	# kmod/ folders, each with its own Kbuild
 BENCHES     :=	# benchmark commands run by `make bench` (bench/*/build.mk)
 CLEAN_FILES :=
@@ -95,6 +96,7 @@ deps:
 # Tests. Each program's TAP goes to a results folder; tests/summary.sh counts them.
 UNIT_OUT := $(B)/results/unit
 VM_OUT   := $(B)/results/vm
+VM_SD_OUT := $(B)/results/vm-systemd
 
 check:
 	$(MAKE) deps
@@ -112,12 +114,16 @@ check-run: $(UNIT_TESTS) $(SELFTESTS)
 	@vmrc=0; \
 	$(if $(strip $(VM_TESTS)),SHARED=$(SHARED) VM_MODULES="$(MODULE_FILES)" \
 		tests/vm/run.sh $(VM_OUT) $(VM_TESTS) || vmrc=1;) \
-	tests/summary.sh $(UNIT_OUT) $(if $(strip $(VM_TESTS)),$(VM_OUT)) --vm-rc $$vmrc
+	$(if $(strip $(VM_SYSTEMD_TESTS)),SHARED=$(SHARED) VM_MODULES="$(MODULE_FILES)" \
+		VM_TIMEOUT=900 tests/vm/run.sh --systemd $(VM_SD_OUT) $(VM_SYSTEMD_TESTS) || vmrc=1;) \
+	tests/summary.sh $(UNIT_OUT) $(if $(strip $(VM_TESTS)),$(VM_OUT)) \
+		$(if $(strip $(VM_SYSTEMD_TESTS)),$(VM_SD_OUT)) --vm-rc $$vmrc
 
 # Run a subset in the VM: make vm T='build/selftests/flash/mtd tests/selftests/flash/x.sh'
+# (VM_INIT=--systemd: with systemd as PID 1, as VM_SYSTEMD_TESTS run)
 vm: all tests
 	SHARED=$(SHARED) VM_MODULES="$(MODULE_FILES)" \
-		tests/vm/run.sh $(B)/results/vm-adhoc $(T) ; \
+		tests/vm/run.sh $(VM_INIT) $(B)/results/vm-adhoc $(T) ; \
 	tests/summary.sh $(B)/results/vm-adhoc --vm-rc $$?
 
 unit: $(UNIT_TESTS)

@@ -2,7 +2,8 @@
 # Boot Debian's 6.1 kernel in QEMU (TCG) with the host root over virtio-9p and run
 # selftests inside as root.
 #
-# usage: run.sh OUTDIR TEST...      (each TEST is a command line run from the source tree)
+# usage: run.sh [--systemd] OUTDIR TEST...  (each TEST is a command line run from the tree)
+#        --systemd: systemd is PID 1 and the system bus runs; the tests run as a service.
 # env:   VM_KVER (kernel version), VM_TIMEOUT (whole run, s), VM_TEST_TIMEOUT (per test, s),
 #        VM_MEM (MiB), VM_MODULES (.ko files made loadable by name in the guest)
 #
@@ -11,6 +12,11 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
+init_args=
+if [ "${1:-}" = --systemd ]; then
+	init_args=" mectl.systemd=1"
+	shift
+fi
 out=$1
 shift
 kver=${VM_KVER:-$(cd /lib/modules && ls -d 6.1.*-amd64 2>/dev/null | sort -V | tail -n1)}
@@ -55,7 +61,7 @@ timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -cpu max -smp "${VM_CPUS:-2
 	-m "${VM_MEM:-2048}" -nodefaults -display none -no-reboot \
 	-serial "file:$out/console.log" \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
-	-append "console=ttyS0 log_buf_len=8M panic=-1 mectl.init=$here/guest-init.sh" \
+	-append "console=ttyS0 log_buf_len=8M panic=-1 mectl.init=$here/guest-init.sh$init_args" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$out,mount_tag=vmout,security_model=none,multidevs=remap"
 rc=$?
