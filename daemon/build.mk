@@ -41,6 +41,15 @@ SELFTESTS += $(B)/selftests/daemon/submit-image
 $(B)/selftests/daemon/submit-image: $(B)/client/bus-client.o
 LDLIBS_submit-image := -lsystemd
 VM_TESTS += tests/selftests/daemon/daemon.sh
+# The installed files under systemd as PID 1: a staged `make install-daemon` that
+# tests/selftests/daemon/systemd.sh copies into the guest's root.
+VM_SYSTEMD_TESTS += tests/selftests/daemon/systemd.sh
+SELFTESTS += $(B)/sysroot.stamp
+$(B)/sysroot.stamp: $(B)/mectld $(B)/mectl daemon/mectld.service daemon/org.mectl1.conf \
+		daemon/org.mectl1.service daemon/mectld.conf daemon/build.mk
+	rm -rf $(B)/sysroot
+	$(MAKE) --no-print-directory install-daemon DESTDIR=$(abspath $(B)/sysroot)
+	touch $@
 # Benchmark: mectl neutralize vs the seed guide's flashrom workflow.
 BENCHES += bench/neutralize/run.sh
 

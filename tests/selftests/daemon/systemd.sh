@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The installed mectld as a system service: systemd is PID 1 and the system bus is
+# Debian's own (the VM's second boot, tests/vm/run.sh --systemd). The files
+# `make install` puts in place (build/sysroot), D-Bus activation through the unit,
+# Type=notify, the unit's hardening as the running process has it, and a neutralize
+# of the lumpy ME7 image on flashsim through all of it.
+set -u
+cd "$(dirname "$0")/../../.."
+SRC=$(pwd)
+SHARED=${MECTL_SHARED:-$SRC/../shared}
+SIM=/sys/kernel/debug/flashsim
+T=$(mktemp -d /tmp/mectld-systemd.XXXXXX)
+. "$SRC/tests/selftests/daemon/lib.sh"
+
+cleanup() {
+	systemctl stop mectld.service 2>/dev/null
+	rmmod mectl_flash 2>/dev/null
+	rmmod flashsim 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+[ "$(cat /proc/1/comm)" = systemd ] || skip_all "systemd is not PID 1 (tests/vm/run.sh --systemd)"
+[ -e build/sysroot.stamp ] || skip_all "no staged install (make tests)"
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+chip_sha() { sha "$SIM/data"; }
+prop() { systemctl show -P "$1" mectld.service; }
+# status FIELD: a line of /proc/PID/status of mectld's main process
+status() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$(prop MainPID)/status"; }
+
+xz -dc "$SHARED/testdata/images/full_cb_lumpy_me7_8M.bin.xz" > "$T/orig.bin" || skip_all "no lumpy image"
+S_SHA=$(awk '$2 == "out.bin" { print $1 }' "$SHARED/testdata/me_cleaner/full_cb_lumpy_me7_8M/S/sha256")
+ORIG_SHA=$(sha "$T/orig.bin")
+modprobe flashsim bus_num=0 chip=w25q64fv || skip_all "flashsim not available"
+dd if="$T/orig.bin" of="$SIM/data" bs=1M conv=notrunc status=none
+modprobe mectl_flash || skip_all "mectl_flash not available"
+
+# What `make install` would put on this system, then the two reloads a package's
+# postinst does (/lib is a symlink to usr/lib: tar keeps it, cp -a would not).
+echo "1..13"
+check "the staged install goes into / (then daemon-reload, bus ReloadConfig)" sh -c \
+	'tar -C build/sysroot -cf - . | tar -C / --keep-directory-symlink -xf - &&
+	 systemctl daemon-reload &&
+	 busctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig'
+check "mectld.service is installed, not running before first use" \
+	test "$(prop LoadState)" = loaded -a "$(prop ActiveState)" = inactive
+
+# --- D-Bus activation -----------------------------------------------------------
+out=$(mectl probe --attach 0.0 --json 2>&1); rc=$?
+note "$out"
+MTD=$(echo "$out" | sed -n 's/.*"mtd":\([0-9]*\),.*/\1/p')
+check "mectl probe --attach on the system bus starts mectld by D-Bus activation" \
+	test "$rc" = 0 -a -n "$MTD" -a "$(prop ActiveState)" = active
+check "the service is Type=notify and its main process is mectld" \
+	test "$(prop Type)" = notify -a "$(cat "/proc/$(prop MainPID)/comm" 2>/dev/null)" = mectld
+
+# --- the unit's hardening, as the process has it -------------------------------
+note "NoNewPrivs $(status NoNewPrivs) Seccomp $(status Seccomp) CapBnd $(status CapBnd) CapEff $(status CapEff)"
+check "NoNewPrivileges and a seccomp filter are in force" \
+	test "$(status NoNewPrivs)" = 1 -a "$(status Seccomp)" = 2
+# CAP_NET_ADMIN is capability 12
+check "the capability bounding set is CAP_NET_ADMIN alone" \
+	test "$(status CapBnd)" = 0000000000001000
+pid=$(prop MainPID)
+check "/usr is read-only to mectld (ProtectSystem=strict), writable outside" \
+	sh -c "[ $pid -gt 0 ] && ! nsenter -t $pid -m touch /usr/mectl-test 2>/dev/null &&
+		touch /usr/mectl-test && rm /usr/mectl-test"
+check "/var/lib/mectl is its state directory, mode 0700" \
+	test "$(stat -c %a /var/lib/mectl 2>/dev/null)" = 700
+
+# --- the job that matters, through the unit's device and socket policy ----------
+out=$(mectl neutralize --mtd "$MTD" --backup "$T/backup.bin" 2>&1); rc=$?
+note "$(echo "$out" | tail -n 3)"
+check "neutralize under systemd: chip equals me_cleaner -S output" \
+	test "$rc" = 0 -a "$(chip_sha)" = "$S_SHA"
+check "neutralize under systemd: backup equals the original image" \
+	test "$(sha "$T/backup.bin" 2>/dev/null)" = "$ORIG_SHA"
+
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups mectl probe 2>&1); rc=$?
+check "unprivileged probe on the system bus refused with org.mectl1.Error.AccessDenied" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep 'org.mectl1.Error.AccessDenied')"
+
+# --- stop, and back on the next call ------------------------------------------------
+pid=$(prop MainPID)
+systemctl stop mectld.service
+# An inactive unit is unloaded at once, its Exec* properties with it: the journal
+# says how the process ended ("Main process exited..." and "Failed" otherwise).
+check "systemctl stop: mectld exits cleanly" sh -c "[ $pid -gt 0 ] && ! kill -0 $pid 2>/dev/null &&
+	journalctl -u mectld.service -o cat -n 3 | grep -q 'Deactivated successfully'"
+out=$(mectl jobs 2>&1); rc=$?
+note "$out"
+check "the next call activates mectld again; the neutralize job is still on record" \
+	test "$rc" = 0 -a "$(prop ActiveState)" = active -a \
+	-n "$(echo "$out" | awk '$2 == "neutralize" && $3 == "succeeded"')"
+if [ "$fails" -ne 0 ]; then
+	note "journal of mectld.service:"
+	journalctl -u mectld.service --no-pager -o cat | tail -n 30 | sed 's/^/# /'
+fi
+exit $((fails > 0))
