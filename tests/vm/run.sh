@@ -14,7 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 init_args=
 if [ "${1:-}" = --systemd ]; then
-	init_args=" mectl.systemd=1"
+	# firstboot off: with an empty /etc/machine-id it would prompt on the console
+	init_args=" mectl.systemd=1 systemd.firstboot=off"
 	shift
 fi
 out=$1
