@@ -5,7 +5,9 @@
 # mectl_flash (the real module) + a real dbus-daemon on a private bus using the
 # real policy file. Every job type; neutralize on the lumpy ME7 image against
 # me_cleaner -S; kill -9 in the middle of a write; injected read flips and program
-# failures; unprivileged callers; cancel; persistence across restarts.
+# failures; unprivileged callers; cancel; persistence across restarts; the
+# PropertiesChanged signals of a job (dbus-monitor), the client's progress with and
+# without a TTY, and an image job running beside a chip job.
 set -u
 cd "$(dirname "$0")/../../.."
 SRC=$(pwd)
@@ -56,7 +58,6 @@ modprobe mectl_flash || skip_all "mectl_flash not available"
 start_bus
 chmod 755 "$T"
 
-echo "1..31"
 
 # --- client without a daemon ---------------------------------------------------------
 out=$("$MECTL" jobs --bus="$BUS" 2>&1); rc=$?
@@ -229,6 +230,49 @@ echo 0 > /sys/module/flashsim/parameters/clock_hz
 check "cancel stops a running read: job cancelled, no backup file" \
 	test "$rc" = 1 -a "$(job_field "$ID" "['state']")" = cancelled -a ! -e "$T/cancelled.bin"
 
+# --- PropertiesChanged, progress output, an image job beside a chip job ------------------
+# A 16 MHz clock: a one-pass read takes ~4 s, long enough to watch and to run beside.
+echo 16000000 > /sys/module/flashsim/parameters/clock_hz
+dbus-monitor --address "$BUS" \
+	"type='signal',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged'" \
+	> "$T/monitor.log" 2>&1 &
+MON=$!
+sleep 1	# dbus-monitor has no ready signal; a late start loses only the first changes
+"$MECTL" read --mtd "$MTD" --passes 1 --bus="$BUS" "$T/watched.bin" > /dev/null 2> "$T/plain.err" &
+RPID=$!
+RID=
+for _ in $(seq 100); do
+	RID=$("$MECTL" jobs --bus="$BUS" | awk '$2 == "read" && $3 == "running" { print $1 }' | tail -n1)
+	[ -n "$RID" ] && break
+	sleep 0.1
+done
+jobs0=$("$MECTL" jobs --bus="$BUS" | wc -l)
+DBUS_SYSTEM_BUS_ADDRESS="$BUS" "$MECTL" check "$T/orig.bin" > /dev/null 2>&1; crc=$?
+beside=$(job_field "$RID" "['state']")
+jobs1=$("$MECTL" jobs --bus="$BUS" | wc -l)
+wait "$RPID"; rrc=$?
+kill "$MON"; wait "$MON" 2>/dev/null
+note "beside read job $RID: check exit $crc, the read was $beside, jobs $jobs0 -> $jobs1"
+check "a check job runs through mectld to its end while the chip's read is running" \
+	test -n "$RID" -a "$crc" = 0 -a "$beside" = running -a "$jobs1" -eq $((jobs0 + 1))
+sig=$(tests/selftests/daemon/props-changed.py "$T/monitor.log" "/org/mectl1/job/$RID")
+note "job $RID: $sig"
+signals_ok() {
+	echo "$sig" | grep -qE 'states (queued>)?running>succeeded .*progress ([5-9]|[1-9][0-9]+) distinct, ordered yes'
+}
+plain_lines() {
+	[ "$rrc" = 0 ] && grep -q "^mectl: job $RID: read" "$T/plain.err" && ! grep -q $'\r' "$T/plain.err"
+}
+tty_bar() {
+	grep -q $'\r\033\\[Kjob [0-9]* read' "$T/tty.out" && grep -q '] 100%' "$T/tty.out" &&
+		[ "$(sha "$T/tty.bin")" = "$ORIG_SHA" ]
+}
+check "PropertiesChanged follows the read: running>succeeded, progress rising in each phase" signals_ok
+check "without a TTY the client prints plain progress lines" plain_lines
+script -qec "'$MECTL' read --mtd $MTD --passes 1 --bus=$BUS '$T/tty.bin'" /dev/null > "$T/tty.out" 2>&1
+echo 0 > /sys/module/flashsim/parameters/clock_hz
+check "on a TTY the client draws a bar in place, to 100%" tty_bar
+
 # --- kill -9 in the middle of a write ---------------------------------------------------------------------------
 # timing=1: every 4 KiB erase keeps the chip busy 45 ms, so the 140-block write takes seconds.
 echo 1 > /sys/module/flashsim/parameters/timing
@@ -262,6 +306,7 @@ out2=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$MECTL" probe --mtd "
 check "a member of --group=${GRP%%:*} may probe, a non-member may not" \
 	test -n "$GRP" -a "$rc" = 0 -a "$rc2" = 1 -a -n "$(echo "$out2" | grep AccessDenied)"
 
+echo "1..$n"	# the plan at the end, as TAP allows: no count to keep by hand
 if [ "$fails" -ne 0 ]; then
 	note "mectld log:"; sed 's/^/# /' "$T/mectld.log" | tail -n 30
 fi
