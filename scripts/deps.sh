@@ -10,7 +10,7 @@ packages=(
 	linux-source-6.1					# kselftest harness headers
 	qemu-system-x86 busybox-static				# the test VM
 	libnl-3-dev libnl-genl-3-dev libsystemd-dev libssl-dev liblzma-dev
-	dbus-daemon dbus systemd				# real bus for the daemon tests; the system bus and
+	dbus-daemon dbus systemd				# real bus + dbus-monitor for the daemon tests; the system bus and
 							# systemd as PID 1 in the VM; systemd-analyze
 	flashrom mtd-utils coreboot-utils			# independent peers
 	clang libclang-rt-14-dev				# libFuzzer (the runtime is only a Recommends)
