@@ -37,8 +37,6 @@ trap cleanup EXIT
 command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
 rmmod mectl_flash flashsim 2>/dev/null
 
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-chip_sha() { sha "$SIM/data"; }
 sim_op() { awk -v op="$1" '$1 == "op" && $2 == op { n = $4 } END { print n + 0 }' "$SIM/stats"; }
 # A field of a job's JSON (mectl job ID --json) without jq: numbers and strings.
 job_field() {
@@ -46,14 +44,7 @@ job_field() {
 }
 
 # --- fixtures --------------------------------------------------------------------
-xz -dc "$SHARED/testdata/images/full_cb_lumpy_me7_8M.bin.xz" > "$T/orig.bin" || skip_all "no lumpy image"
-S_SHA=$(awk '$2 == "out.bin" { print $1 }' "$SHARED/testdata/me_cleaner/full_cb_lumpy_me7_8M/S/sha256")
-ORIG_SHA=$(sha "$T/orig.bin")
-
-modprobe flashsim bus_num=0 chip=w25q64fv || skip_all "flashsim not available"
-dd if="$T/orig.bin" of="$SIM/data" bs=1M conv=notrunc status=none
-# Loaded without bus=: the chip is attached by `mectl probe --attach` through netlink.
-modprobe mectl_flash || skip_all "mectl_flash not available"
+lumpy_chip
 
 start_bus
 chmod 755 "$T"

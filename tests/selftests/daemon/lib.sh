@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Shared helpers of the mectld tests (sourced by bash): TAP lines, a private
 # dbus-daemon with the real policy file, and starting/stopping mectld on it.
-# The caller sets SRC (tree), MECTL, MECTLD, T (scratch dir), BUS (unix:path=$T/bus.sock)
-# and STATE (mectld's state dir) first; DPID and BPID hold the two daemons' pids.
+# The caller sets SRC (tree), MECTL, MECTLD, T (scratch dir), BUS (unix:path=$T/bus.sock),
+# STATE (mectld's state dir), and for the chip fixture SHARED and SIM (flashsim's
+# debugfs) first; DPID and BPID hold the two daemons' pids.
 
 DPID= BPID=
 n=0 fails=0
@@ -49,4 +50,21 @@ stop_daemon() {
 stop_bus() {
 	[ -n "$BPID" ] && kill "$BPID" 2>/dev/null && wait "$BPID" 2>/dev/null
 	BPID=
+}
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+chip_sha() { sha "$SIM/data"; }
+
+# lumpy_chip: the lumpy ME7 image in $T/orig.bin and on a flashsim W25Q64FV, with
+# mectl_flash loaded but not attached (mectl probe --attach does that through
+# netlink); ORIG_SHA and S_SHA (me_cleaner -S's output) set. Skips what is missing.
+lumpy_chip() {
+	xz -dc "$SHARED/testdata/images/full_cb_lumpy_me7_8M.bin.xz" > "$T/orig.bin" ||
+		skip_all "no lumpy image"
+	S_SHA=$(awk '$2 == "out.bin" { print $1 }' \
+		"$SHARED/testdata/me_cleaner/full_cb_lumpy_me7_8M/S/sha256")
+	ORIG_SHA=$(sha "$T/orig.bin")
+	modprobe flashsim bus_num=0 chip=w25q64fv || skip_all "flashsim not available"
+	dd if="$T/orig.bin" of="$SIM/data" bs=1M conv=notrunc status=none
+	modprobe mectl_flash || skip_all "mectl_flash not available"
 }

@@ -25,18 +25,11 @@ trap cleanup EXIT
 [ "$(cat /proc/1/comm)" = systemd ] || skip_all "systemd is not PID 1 (tests/vm/run.sh --systemd)"
 [ -e build/sysroot.stamp ] || skip_all "no staged install (make tests)"
 
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-chip_sha() { sha "$SIM/data"; }
 prop() { systemctl show -P "$1" mectld.service; }
 # status FIELD: a line of /proc/PID/status of mectld's main process
 status() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$(prop MainPID)/status"; }
 
-xz -dc "$SHARED/testdata/images/full_cb_lumpy_me7_8M.bin.xz" > "$T/orig.bin" || skip_all "no lumpy image"
-S_SHA=$(awk '$2 == "out.bin" { print $1 }' "$SHARED/testdata/me_cleaner/full_cb_lumpy_me7_8M/S/sha256")
-ORIG_SHA=$(sha "$T/orig.bin")
-modprobe flashsim bus_num=0 chip=w25q64fv || skip_all "flashsim not available"
-dd if="$T/orig.bin" of="$SIM/data" bs=1M conv=notrunc status=none
-modprobe mectl_flash || skip_all "mectl_flash not available"
+lumpy_chip
 
 # What `make install` would put on this system, then the two reloads a package's
 # postinst does (/lib is a symlink to usr/lib: tar keeps it, cp -a would not).
