@@ -19,7 +19,9 @@ run_tests() {
 		n=$((n + 1))
 		name=$(printf '%03d-%s' "$n" "$(basename "${t%% *}")")
 		echo "mectl-vm: begin $name" > /dev/kmsg
-		(cd "$MECTL_SRC" && timeout -k 5 "$MECTL_TEST_TIMEOUT" sh -c "$t") > "$out/$name.tap" 2>&1
+		# stdin from /dev/null: a test that reads stdin must not eat this list
+		(cd "$MECTL_SRC" && timeout -k 5 "$MECTL_TEST_TIMEOUT" sh -c "$t") \
+			< /dev/null > "$out/$name.tap" 2>&1
 		echo $? > "$out/$name.rc"
 		echo "mectl-vm: end $name" > /dev/kmsg
 	done < "$out/tests.list"

@@ -84,4 +84,7 @@ if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 	die "time limit ${limit}s hit (guest killed) during $(last_test)"
 fi
 [ -f "$out/finished" ] || die "guest stopped before finishing (qemu rc $rc) during $(last_test); see $out/console.log"
+want=$(grep -c . "$out/tests.list")
+ran=$(find "$out" -maxdepth 1 -name '*.rc' | wc -l)
+[ "$ran" -eq "$want" ] || die "the guest ran $ran of $want tests; see $out/console.log"
 exit 0

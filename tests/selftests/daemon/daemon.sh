@@ -260,7 +260,8 @@ tty_bar() {
 }
 check "PropertiesChanged follows the read: running>succeeded, progress rising in each phase" signals_ok
 check "without a TTY the client prints plain progress lines" plain_lines
-script -qec "'$MECTL' read --mtd $MTD --passes 1 --bus=$BUS '$T/tty.bin'" /dev/null > "$T/tty.out" 2>&1
+script -qec "'$MECTL' read --mtd $MTD --passes 1 --bus=$BUS '$T/tty.bin'" /dev/null \
+	< /dev/null > "$T/tty.out" 2>&1
 echo 0 > /sys/module/flashsim/parameters/clock_hz
 check "on a TTY the client draws a bar in place, to 100%" tty_bar
 
