@@ -49,7 +49,6 @@ lumpy_chip
 start_bus
 chmod 755 "$T"
 
-
 # --- client without a daemon ---------------------------------------------------------
 out=$("$MECTL" jobs --bus="$BUS" 2>&1); rc=$?
 check "client says clearly that mectld is not running" \

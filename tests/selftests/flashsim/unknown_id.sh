@@ -4,39 +4,19 @@
 # one dmesg line naming the id bytes and spi0.0, register nothing, and hand
 # spi0.0 back to spidev.
 set -u
-DBG=/sys/kernel/debug/flashsim
+. "$(dirname "$0")/../flash/lib.sh"
 ID=123456
 IDS="12 34 56"
-n=0 failed=0
 
-cleanup() {
-	rmmod mectl_flash 2>/dev/null
-	rmmod flashsim 2>/dev/null
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { # name command...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else fail "$name"; fi
-}
-
-cleanup
-if ! modinfo mectl_flash >/dev/null 2>&1; then
-	echo "1..0 # SKIP mectl_flash.ko not built"
-	exit 4
-fi
-modprobe flashsim bus_num=0 || { fail "modprobe flashsim bus_num=0"; echo "1..$n"; exit 1; }
-check "jedec_override takes $ID" sh -c "echo $ID > $DBG/jedec_override && grep -qx $ID $DBG/jedec_override"
+setup
+modprobe flashsim bus_num=0 || { not_ok "modprobe flashsim bus_num=0"; finish; exit 1; }
+check "jedec_override takes $ID" sh -c "echo $ID > $SIM/jedec_override && grep -qx $ID $SIM/jedec_override"
 
 # New lines are those after a mark of our own: counting lines breaks once
 # earlier tests have filled the kernel's ring buffer.
-mark="unknown_id.sh: mark $$"
-echo "$mark" > /dev/kmsg
+dmesg_mark unknown_id
 check "modprobe mectl_flash bus=0 cs=0 fails on id $ID" sh -c '! modprobe mectl_flash bus=0 cs=0 2>/dev/null'
-new=$(dmesg | sed -n "/$mark\$/,\$p" | sed 1d)
+new=$(dmesg_since_mark unknown_id)
 printf '%s\n' "$new" | sed 's/^/# dmesg: /'
 lines=$(printf '%s\n' "$new" | grep -ci "$IDS")
 check "exactly one new dmesg line names the id bytes ($lines)" test "$lines" -eq 1
@@ -47,9 +27,8 @@ check "spi0.0 bound to spidev again" sh -c 'basename "$(readlink /sys/bus/spi/de
 
 # The same chip with its own id attaches: the failure was the id alone.
 rmmod mectl_flash 2>/dev/null
-echo > $DBG/jedec_override
+echo > $SIM/jedec_override
 check "with the model's id mectl_flash attaches" modprobe mectl_flash bus=0 cs=0
 check "and registers an MTD" sh -c 'grep -qi mectl /proc/mtd'
 rmmod mectl_flash 2>/dev/null
-echo "1..$n"
-[ "$failed" -eq 0 ]
+finish
