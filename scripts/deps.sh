@@ -1,8 +1,8 @@
 #!/bin/bash
 # Install every Debian package mectl's build, tests, demo and benchmarks need.
 # Idempotent: does nothing (and needs no network) when everything is there.
-# The arm64 architecture is added only so the arm64 kernel headers can be downloaded
-# for the cross-build check; nothing arm64 is installed.
+# The arm64 architecture is added only so arm64 packages can be downloaded (the kernel
+# headers of the cross-build check, the arm64 VM's root); nothing arm64 is installed.
 set -eu
 packages=(
 	build-essential pkg-config xz-utils cpio kmod python3 man-db file bc	# build + test tools
@@ -15,6 +15,7 @@ packages=(
 	flashrom mtd-utils coreboot-utils			# independent peers
 	clang libclang-rt-14-dev				# libFuzzer (the runtime is only a Recommends)
 	gcc-aarch64-linux-gnu					# arm64 module build check
+	qemu-system-arm mmdebstrap				# the arm64 VM and its root (extracted, not installed)
 )
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo

@@ -5,7 +5,10 @@
 # usage: run.sh [--systemd] OUTDIR TEST...  (each TEST is a command line run from the tree)
 #        --systemd: systemd is PID 1 and the system bus runs; the tests run as a service.
 # env:   VM_KVER (kernel version), VM_TIMEOUT (whole run, s), VM_TEST_TIMEOUT (per test, s),
-#        VM_MEM (MiB), VM_MODULES (.ko files made loadable by name in the guest)
+#        VM_MEM (MiB), VM_MODULES (.ko files made loadable by name in the guest),
+#        VM_ARCH (x86_64 or aarch64: the QEMU machine), VM_ROOT (the guest's root, with
+#        the kernel in its /boot; default the host's /; any other root gets the tree
+#        shared at its own path)
 #
 # Exit 0 when the guest ran every test and its kernel log is clean; 1 otherwise. The
 # tests' own verdicts are in OUTDIR/*.tap and *.rc; this script only vouches for the VM.
@@ -22,9 +25,23 @@ out=$1
 shift
 kver=${VM_KVER:-$(cd /lib/modules && ls -d 6.1.*-amd64 2>/dev/null | sort -V | tail -n1)}
 limit=${VM_TIMEOUT:-3000}
+arch=${VM_ARCH:-x86_64}
+root=${VM_ROOT:-/}
+
+# The machine per architecture: QEMU's options and the serial console's name.
+# aarch64: pauth-impdef, as QEMU's own cheap pointer-authentication hash (TCG).
+declare -A machine=(
+	[x86_64]="-accel tcg -cpu max"
+	[aarch64]="-M virt -accel tcg -cpu max,pauth-impdef=on"
+)
+declare -A console=([x86_64]=ttyS0 [aarch64]=ttyAMA0)
 
 die() { echo "vm: $*" >&2; exit 1; }
-[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] || die "no Debian 6.1 kernel in /boot (make deps)"
+[ -n "${machine[$arch]:-}" ] || die "VM_ARCH=$arch: not one of ${!machine[*]}"
+[ -n "$kver" ] && [ -f "$root/boot/vmlinuz-$kver" ] || die "no Debian kernel $kver in $root/boot (make deps)"
+root=$(cd "$root" && pwd)
+share_tree=
+[ "$root" = / ] || share_tree=" mectl.tree=$src"
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -41,7 +58,7 @@ ENV
 # guest copies the resulting modules.* files and the .ko files into its overlay.
 moddir="$out/modroot/lib/modules/$kver"
 mkdir -p "$moddir/extra"
-for f in "/lib/modules/$kver"/*; do
+for f in "$root/lib/modules/$kver"/*; do
 	case "$f" in
 	*/modules.*) cp "$f" "$moddir/" ;;
 	*) ln -s "$f" "$moddir/" ;;
@@ -53,17 +70,19 @@ done
 depmod -b "$out/modroot" "$kver" || die "depmod failed"
 
 initrd="$out/initrd.cpio.gz"
-"$here/mkinitramfs.sh" "$kver" "$initrd" || die "cannot build the initramfs"
+"$here/mkinitramfs.sh" "$kver" "$initrd" "$root" || die "cannot build the initramfs"
 
 # log_buf_len: Debian's 128 KiB ring buffer fills up within one full run; tests
 # read dmesg, and dmesg.txt should hold the whole run.
 start=$(date +%s)
-timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -cpu max -smp "${VM_CPUS:-2}" \
+# shellcheck disable=SC2086 # the machine's options are words
+timeout -k 10 "$limit" "qemu-system-$arch" ${machine[$arch]} -smp "${VM_CPUS:-2}" \
 	-m "${VM_MEM:-2048}" -nodefaults -display none -no-reboot \
 	-serial "file:$out/console.log" \
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
-	-append "console=ttyS0 log_buf_len=8M panic=-1 mectl.init=$here/guest-init.sh$init_args" \
-	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+	-kernel "$root/boot/vmlinuz-$kver" -initrd "$initrd" \
+	-append "console=${console[$arch]} log_buf_len=8M panic=-1 mectl.init=$here/guest-init.sh$init_args$share_tree" \
+	-virtfs "local,path=$root,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+	${share_tree:+-virtfs "local,path=$src,mount_tag=tree,security_model=none,readonly=on,multidevs=remap"} \
 	-virtfs "local,path=$out,mount_tag=vmout,security_model=none,multidevs=remap"
 rc=$?
 echo "vm: guest ran $(( $(date +%s) - start )) s" >&2
