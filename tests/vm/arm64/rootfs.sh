@@ -14,14 +14,15 @@ dir=$2
 packages=(
 	"linux-image-$kver"					# the guest's kernel and its modules
 	busybox-static						# the initramfs, poweroff
-	dash bash coreutils util-linux mount sed grep mawk diffutils findutils procps
+	libc-bin dash bash coreutils util-linux mount sed grep mawk diffutils findutils procps
 	kmod							# modprobe, modinfo
 	flashrom mtd-utils python3				# the peers and helpers of the tests
 	libnl-3-200 libnl-genl-3-200				# the netlink test's libraries
 	libc6-dev libnl-3-dev libnl-genl-3-dev			# sysroot: cross-linking the tests
 )
-# busybox applets the Debian packages above do not provide
-applets=(poweroff)
+# Links an installation would have made (busybox applets no package above provides;
+# the alternatives the maintainer scripts would have registered): LINK:TARGET.
+links=(bin/poweroff:busybox usr/bin/awk:mawk)
 
 command -v mmdebstrap >/dev/null || { echo "rootfs: mmdebstrap missing (make deps)" >&2; exit 1; }
 rm -rf "$dir"
@@ -35,8 +36,8 @@ mmdebstrap --quiet --variant=extract --architectures=arm64 --mode=root --format=
 	"deb http://deb.debian.org/debian-security bookworm-security main"
 [ -f "$tmp/boot/vmlinuz-$kver" ] || { echo "rootfs: no kernel $kver in the extracted root" >&2; exit 1; }
 depmod -b "$tmp" "$kver"	# what the kernel package's postinst would have done
-for a in "${applets[@]}"; do
-	[ -e "$tmp/bin/$a" ] || ln -s busybox "$tmp/bin/$a"
+for l in "${links[@]}"; do
+	[ -e "$tmp/${l%%:*}" ] || ln -s "${l#*:}" "$tmp/${l%%:*}"
 done
 # mount points of the VM (tests/vm/initramfs-init.sh, guest-init.sh)
 mkdir -p "$tmp/mnt/vmout" "$tmp/sys/kernel/debug" "$tmp/dev/pts" "$tmp/dev/shm" "$tmp/run"
