@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "mectl_flash.h"
 
 static int bus = -1;
@@ -440,7 +441,7 @@ static int mectl_probe(struct spi_device *spi)
 	mutex_lock(&mectl_list_lock);
 	req = mectl_pending;
 	if (req && (req->bus != (u32)spi->controller->bus_num ||
-		    req->cs != spi->chip_select))
+		    req->cs != spi_get_chipselect(spi, 0)))
 		req = NULL;
 	mutex_unlock(&mectl_list_lock);
 
