@@ -97,6 +97,9 @@ deps:
 UNIT_OUT := $(B)/results/unit
 VM_OUT   := $(B)/results/vm
 VM_SD_OUT := $(B)/results/vm-systemd
+# Result folders of runs made before this one, counted in its summary line too
+# (.ci/run: make check-arm64 first, then make check CHECK_ALSO=its folder).
+CHECK_ALSO ?=
 
 check:
 	$(MAKE) deps
@@ -117,7 +120,7 @@ check-run: $(UNIT_TESTS) $(SELFTESTS)
 	$(if $(strip $(VM_SYSTEMD_TESTS)),SHARED=$(SHARED) VM_MODULES="$(MODULE_FILES)" \
 		VM_TIMEOUT=900 tests/vm/run.sh --systemd $(VM_SD_OUT) $(VM_SYSTEMD_TESTS) || vmrc=1;) \
 	tests/summary.sh $(UNIT_OUT) $(if $(strip $(VM_TESTS)),$(VM_OUT)) \
-		$(if $(strip $(VM_SYSTEMD_TESTS)),$(VM_SD_OUT)) --vm-rc $$vmrc
+		$(if $(strip $(VM_SYSTEMD_TESTS)),$(VM_SD_OUT)) $(CHECK_ALSO) --vm-rc $$vmrc
 
 # Run a subset in the VM: make vm T='build/selftests/flash/mtd tests/selftests/flash/x.sh'
 # (VM_INIT=--systemd: with systemd as PID 1, as VM_SYSTEMD_TESTS run)

@@ -44,9 +44,13 @@ arm64-tests: $(A64_ROOT)/.packages
 		PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(A64_ROOT) \
 		$(MAKE) B=$(A64) CC="aarch64-linux-gnu-gcc --sysroot=$(CURDIR)/$(A64_ROOT)" $(A64_PROGS))
 
+# A build that fails is one failed test in $(A64_OUT): the folder always tells of this run.
 check-arm64:
 	$(MAKE) deps
-	$(MAKE) arm64-modules arm64-tests
+	@rm -rf $(A64_OUT)
+	@$(MAKE) arm64-modules arm64-tests || { mkdir -p $(A64_OUT); \
+		echo "not ok 1 - arm64 $(A64_KVER): modules and test programs build" > $(A64_OUT)/000-build.tap; \
+		echo 1 > $(A64_OUT)/000-build.rc; tests/summary.sh $(A64_OUT); exit 1; }
 	$(MAKE) check-arm64-run
 
 check-arm64-run: $(A64_ROOT)/.packages
