@@ -13,6 +13,7 @@ packages=(
 	dbus-daemon dbus systemd				# real bus + dbus-monitor for the daemon tests; the system bus and
 							# systemd as PID 1 in the VM; systemd-analyze
 	flashrom mtd-utils coreboot-utils			# independent peers
+	gpiod							# gpioinfo/gpiofind/gpioset: WP#/HOLD# lines
 	clang libclang-rt-14-dev				# libFuzzer (the runtime is only a Recommends)
 	gcc-aarch64-linux-gnu					# arm64 module build check
 )
