@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "mectl_flash.h"
 
 /* Serialises attach and detach; probe/remove run inside, under the device lock. */
@@ -36,28 +37,11 @@ static bool mectl_is_ours(struct spi_device *spi)
 	return spi->dev.driver == &mectl_spi_driver.driver;
 }
 
-/* A copy of the spi_device's driver_override, NULL when none was set. */
-static int mectl_save_override(struct spi_device *spi, const char **saved)
-{
-	int ret = 0;
-
-	*saved = NULL;
-	device_lock(&spi->dev);
-	if (spi->driver_override) {
-		*saved = kstrdup(spi->driver_override, GFP_KERNEL);
-		if (!*saved)
-			ret = -ENOMEM;
-	}
-	device_unlock(&spi->dev);
-	return ret;
-}
-
 static void mectl_hand_back(struct spi_device *spi, const char *prev)
 {
 	int ret;
 
-	ret = driver_set_override(&spi->dev, &spi->driver_override,
-				  prev ?: "", prev ? strlen(prev) : 0);
+	ret = mectl_set_driver_override(spi, prev);
 	if (ret)
 		dev_err(&spi->dev, "restoring driver_override \"%s\" failed: %d\n",
 			prev ?: "", ret);
@@ -113,8 +97,7 @@ static int mectl_bind(struct spi_device *spi, struct mectl_attach_req *req)
 	int ret;
 
 	device_release_driver(&spi->dev);
-	ret = driver_set_override(&spi->dev, &spi->driver_override,
-				  MECTL_DRV_NAME, strlen(MECTL_DRV_NAME));
+	ret = mectl_set_driver_override(spi, MECTL_DRV_NAME);
 	if (ret)
 		return ret;
 
@@ -167,9 +150,12 @@ int mectl_attach(struct mectl_attach_req *req)
 		goto unlock;
 	}
 
-	ret = mectl_save_override(spi, &req->prev_override);
-	if (ret)
+	req->prev_override = mectl_dup_driver_override(spi);
+	if (IS_ERR(req->prev_override)) {
+		ret = PTR_ERR(req->prev_override);
+		req->prev_override = NULL;
 		goto put_spi;
+	}
 	ret = mectl_bind(spi, req);
 	if (ret)
 		mectl_hand_back(spi, req->prev_override);

@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "mectl_flash.h"
 
 static int bus = -1;
@@ -52,57 +53,6 @@ struct mectl_attach_req *mectl_pending;
 static struct mectl_chip *mtd_to_chip(struct mtd_info *mtd)
 {
 	return container_of(mtd, struct mectl_chip, nor.mtd);
-}
-
-/*
- * struct flash_info is private to spi-nor (drivers/mtd/spi-nor/core.h). In
- * 6.1 it starts with the part name, the id bytes and their count; this
- * mirror reads only that head, and mectl_chip_id_len() checks it against the
- * RDID bytes we read ourselves before trusting it.
- */
-struct mectl_spi_nor_info_head {
-	char *name;
-	u8 id[MECTL_JEDEC_ID_MAX];	/* SPI_NOR_MAX_ID_LEN, private too */
-	u8 id_len;
-};
-
-static const struct mectl_spi_nor_info_head *
-mectl_info_head(const struct mectl_chip *chip)
-{
-	return (const struct mectl_spi_nor_info_head *)chip->nor.info;
-}
-
-/**
- * mectl_chip_part() - name of the part as spi-nor's flash table knows it.
- * @chip: an attached chip.
- *
- * Return: the part name, never NULL.
- */
-const char *mectl_chip_part(const struct mectl_chip *chip)
-{
-	const struct mectl_spi_nor_info_head *info = mectl_info_head(chip);
-
-	return info && info->name ? info->name : "unknown";
-}
-
-/**
- * mectl_chip_id_len() - how many JEDEC id bytes identify the part.
- * @chip: an attached chip.
- *
- * RDID is answered for as long as the clock runs, and many parts simply
- * repeat their 3 bytes; spi-nor matched only the first id_len of them.
- *
- * Return: spi-nor's id_len (3 for most parts, up to 6), or 3 if the table
- * entry does not look like the 6.1 layout.
- */
-unsigned int mectl_chip_id_len(const struct mectl_chip *chip)
-{
-	const struct mectl_spi_nor_info_head *info = mectl_info_head(chip);
-
-	if (info && info->id_len >= 1 && info->id_len <= sizeof(chip->id) &&
-	    !memcmp(info->id, chip->id, info->id_len))
-		return info->id_len;
-	return 3;
 }
 
 /*
@@ -352,6 +302,7 @@ static int mectl_chip_scan(struct mectl_chip *chip)
 		return -ENODEV;
 	}
 	chip->vendor = mectl_vendor_find(chip->id[0]);
+	chip->part = mectl_part_family(chip->id);
 
 	nor->dev = dev;
 	nor->priv = chip;
@@ -410,9 +361,9 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 	list_add_tail(&chip->node, &mectl_chips);
 	mutex_unlock(&mectl_list_lock);
 
-	dev_info(dev, "%s: %s, JEDEC id %*phN, %llu KiB, mtd%d, erase %u KiB%s, erase/write %s\n",
-		 chip->name, mectl_chip_part(chip),
-		 (int)mectl_chip_id_len(chip), chip->id,
+	dev_info(dev, "%s: %s %s, JEDEC id %*phN, %llu KiB, mtd%d, erase %u KiB%s, erase/write %s\n",
+		 chip->name, chip->vendor->name, chip->part ?: "(part unknown)",
+		 MECTL_JEDEC_ID_LEN, chip->id,
 		 (unsigned long long)chip->nor.mtd.size >> 10,
 		 chip->nor.mtd.index, chip->nor.mtd.erasesize >> 10,
 		 chip->block_erase_opcode ? " (64 KiB blocks)" : "",
@@ -437,7 +388,7 @@ static int mectl_probe(struct spi_device *spi)
 	mutex_lock(&mectl_list_lock);
 	req = mectl_pending;
 	if (req && (req->bus != (u32)spi->controller->bus_num ||
-		    req->cs != spi->chip_select))
+		    req->cs != spi_get_chipselect(spi, 0)))
 		req = NULL;
 	mutex_unlock(&mectl_list_lock);
 

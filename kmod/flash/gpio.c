@@ -17,7 +17,8 @@
  * Legacy global GPIO numbers are still accepted, with a warning: they change
  * between kernels (the Pi's dynamic base moved in 6.2), and the API behind
  * them is optional since 6.17 (CONFIG_GPIOLIB_LEGACY) and meant to go. All
- * of it sits in mectl_gpio_by_number(), compiled only where it exists.
+ * of it sits in mectl_gpio_by_number(), compiled only where it exists
+ * (compat.h: MECTL_HAVE_GPIO_LEGACY).
  */
 #include <linux/ctype.h>
 #include <linux/device.h>
@@ -29,12 +30,11 @@
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/version.h>
 
+#include "compat.h"
 #include "mectl_flash.h"
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0) || IS_ENABLED(CONFIG_GPIOLIB_LEGACY)
-#define MECTL_GPIO_LEGACY
+#ifdef MECTL_HAVE_GPIO_LEGACY
 #include <linux/gpio.h>
 #endif
 
@@ -145,7 +145,7 @@ int mectl_gpio_check(const char *wp, const char *hold,
 static int mectl_gpio_by_number(struct device *dev,
 				const struct mectl_pin *pin, u32 gpio)
 {
-#ifdef MECTL_GPIO_LEGACY
+#ifdef MECTL_HAVE_GPIO_LEGACY
 	int ret;
 
 	/*

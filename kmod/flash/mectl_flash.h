@@ -24,6 +24,8 @@
 #define MECTL_DRV_NAME		"mectl_flash"
 /* Highest SPI clock accepted from users (no SPI NOR part goes faster in 1-1-1). */
 #define MECTL_SPEED_MAX		200000000
+/* JEDEC id: manufacturer, memory type, capacity (the first bytes of RDID). */
+#define MECTL_JEDEC_ID_LEN	3
 /* Bytes of a command frame: opcode, up to 4 address bytes, up to 4 dummy bytes. */
 #define MECTL_SPI_CMD_MAX		16
 
@@ -59,7 +61,8 @@ struct mectl_attach_req {
  * @node:	entry in the list of attached chips (mectl_list_lock).
  * @spi:	the spi_device bound to our driver; nor.dev points at its dev.
  * @nor:	the spi-nor object; nor.mtd is the registered MTD device.
- * @vendor:	manufacturer quirks picked by the first JEDEC id byte.
+ * @vendor:	manufacturer (and its quirks) by the first JEDEC id byte.
+ * @part:	part family from the id (parts.c), NULL when not known.
  * @bus:	bus number, cached for lookups.
  * @cs:		chip select, cached for lookups.
  * @speed_hz:	clock used for every transfer (never 0 once probed).
@@ -98,6 +101,7 @@ struct mectl_chip {
 	struct spi_device *spi;
 	struct spi_nor nor;
 	const struct mectl_vendor *vendor;
+	const char *part;
 	u32 bus;
 	u32 cs;
 	u32 speed_hz;
@@ -128,13 +132,14 @@ struct mectl_chip {
 
 /**
  * struct mectl_vendor - what differs between manufacturers.
- * @id:		first JEDEC id byte; 0 ends the table.
- * @name:	manufacturer, for logs.
+ * @id:		first JEDEC id byte, the manufacturer code; 0 ends the table.
+ * @name:	manufacturer, as reported to users.
  * @sr2_opcode:	read opcode of status register 2, 0 if the parts have none.
  * @sr3_opcode:	read opcode of status register 3, 0 if the parts have none.
  * @block_erase: every part erases a uniform 64 KiB block with 0xd8 (0xdc
  *		with 4-byte opcodes) and signals the end in SR1.WIP alone.
- * @leave_4byte: run on detach when the chip was put into 4-byte mode.
+ * @leave_4byte: run on detach when the chip was put into 4-byte mode; NULL
+ *		sends EX4B.
  */
 struct mectl_vendor {
 	u8 id;
@@ -150,8 +155,6 @@ extern struct spi_driver mectl_spi_driver;
 extern struct mutex mectl_list_lock;
 extern struct list_head mectl_chips;
 extern struct mectl_attach_req *mectl_pending;
-const char *mectl_chip_part(const struct mectl_chip *chip);
-unsigned int mectl_chip_id_len(const struct mectl_chip *chip);
 void mectl_chip_set_writeable(struct mectl_chip *chip, bool on);
 int mectl_chip_begin_detach(struct mectl_chip *chip);
 
@@ -171,6 +174,9 @@ extern const struct spi_nor_controller_ops mectl_spi_nor_ops;
 int mectl_spi_read_reg(struct mectl_chip *chip, u8 opcode, u8 *val, size_t len);
 int mectl_spi_write_reg(struct mectl_chip *chip, u8 opcode, const u8 *val,
 			size_t len);
+
+/* parts.c */
+const char *mectl_part_family(const u8 *id);
 
 /* vendor.c */
 const struct mectl_vendor *mectl_vendor_find(u8 id);

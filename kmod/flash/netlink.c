@@ -103,8 +103,9 @@ static int mectl_fill_info(struct sk_buff *skb, struct mectl_chip *chip,
 		return 0;
 
 	if (nla_put_u32(skb, MECTL_A_SPEED_HZ, chip->speed_hz) ||
-	    nla_put(skb, MECTL_A_JEDEC_ID, mectl_chip_id_len(chip), chip->id) ||
-	    nla_put_string(skb, MECTL_A_PART, mectl_chip_part(chip)) ||
+	    nla_put(skb, MECTL_A_JEDEC_ID, MECTL_JEDEC_ID_LEN, chip->id) ||
+	    nla_put_string(skb, MECTL_A_MANUFACTURER, chip->vendor->name) ||
+	    nla_put_string(skb, MECTL_A_PART, chip->part ?: "unknown") ||
 	    nla_put_u64_64bit(skb, MECTL_A_SIZE, mtd->size, MECTL_A_PAD) ||
 	    nla_put_u32(skb, MECTL_A_ERASE_SIZE, mtd->erasesize) ||
 	    nla_put_u32(skb, MECTL_A_BLOCK_ERASE_SIZE,

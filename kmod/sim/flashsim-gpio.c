@@ -20,6 +20,7 @@
 #include <linux/gpio/driver.h>
 #include <linux/spinlock.h>
 
+#include "compat.h"
 #include "flashsim.h"
 
 /**
@@ -126,7 +127,7 @@ static int fsim_gpio_get(struct gpio_chip *gc, unsigned int line)
 	return fsim_gpio_level(gpiochip_get_data(gc), line);
 }
 
-static void fsim_gpio_set(struct gpio_chip *gc, unsigned int line, int value)
+static int fsim_gpio_set(struct gpio_chip *gc, unsigned int line, int value)
 {
 	struct fsim_gpio *g = gpiochip_get_data(gc);
 	unsigned long flags;
@@ -134,7 +135,16 @@ static void fsim_gpio_set(struct gpio_chip *gc, unsigned int line, int value)
 	spin_lock_irqsave(&g->lock, flags);
 	__assign_bit(line, &g->high, value);
 	spin_unlock_irqrestore(&g->lock, flags);
+	return 0;
 }
+
+#ifndef MECTL_GPIO_SET_INT
+static void fsim_gpio_set_void(struct gpio_chip *gc, unsigned int line,
+			       int value)
+{
+	fsim_gpio_set(gc, line, value);
+}
+#endif
 
 static void fsim_gpio_free(struct gpio_chip *gc, unsigned int line)
 {
@@ -171,7 +181,11 @@ int fsim_gpio_init(struct fsim *fs)
 	g->gc.direction_input = fsim_gpio_direction_input;
 	g->gc.direction_output = fsim_gpio_direction_output;
 	g->gc.get = fsim_gpio_get;
-	g->gc.set = fsim_gpio_set;
+#ifdef MECTL_GPIO_SET_INT
+	g->gc.MECTL_GPIO_SET_INT = fsim_gpio_set;
+#else
+	g->gc.set = fsim_gpio_set_void;
+#endif
 	g->gc.free = fsim_gpio_free;
 	ret = devm_gpiochip_add_data(fs->dev, &g->gc, g);
 	if (ret) {

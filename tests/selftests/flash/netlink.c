@@ -30,6 +30,7 @@ struct chip_info {
 	unsigned int bus, cs, mtd_index, erase_size, page_size, speed_hz;
 	unsigned long long size;
 	unsigned char jedec[MECTL_JEDEC_ID_MAX];
+	char manufacturer[MECTL_PART_MAX];
 	char part[MECTL_PART_MAX];
 	char mtd_name[64];
 	int writeable, sr1, sr2, sr3;
@@ -87,6 +88,9 @@ static int parse_info(struct nl_msg *msg, struct chip_info *ci)
 		memcpy(ci->jedec, nla_data(tb[MECTL_A_JEDEC_ID]),
 		       nla_len(tb[MECTL_A_JEDEC_ID]) < MECTL_JEDEC_ID_MAX ?
 		       nla_len(tb[MECTL_A_JEDEC_ID]) : MECTL_JEDEC_ID_MAX);
+	if (tb[MECTL_A_MANUFACTURER])
+		snprintf(ci->manufacturer, sizeof(ci->manufacturer), "%s",
+			 nla_get_string(tb[MECTL_A_MANUFACTURER]));
 	if (tb[MECTL_A_PART])
 		snprintf(ci->part, sizeof(ci->part), "%s",
 			 nla_get_string(tb[MECTL_A_PART]));
@@ -271,10 +275,11 @@ TEST_F(genl, attach_info_arm_detach)
 	ASSERT_EQ(0, attach(self->sk, self->family, &ci));
 	EXPECT_EQ(1, ci.count);
 	EXPECT_EQ(MECTL_CMD_GET_INFO, ci.cmd);
-	EXPECT_EQ(3, ci.jedec_len);	/* spi-nor's id_len, not the 6 RDID bytes */
+	EXPECT_EQ(3, ci.jedec_len);	/* the JEDEC id, not the 6 RDID bytes */
 	EXPECT_EQ(0, memcmp(ci.jedec, w25q64, 3));
-	/* spi-nor 6.1 matches ef4017 to Spansion's s25fl064k first */
-	EXPECT_STREQ("s25fl064k", ci.part);
+	/* as marked on the chip, not spi-nor 6.1's "s25fl064k" */
+	EXPECT_STREQ("Winbond", ci.manufacturer);
+	EXPECT_STREQ("W25Q64", ci.part);
 	EXPECT_EQ(8ULL << 20, ci.size);
 	EXPECT_EQ(4096U, ci.erase_size);
 	EXPECT_EQ(256U, ci.page_size);
@@ -298,7 +303,7 @@ TEST_F(genl, attach_info_arm_detach)
 	nla_put_u32(msg, MECTL_A_BUS, 0);
 	nla_put_u32(msg, MECTL_A_CS, 0);
 	ASSERT_EQ(0, transact(self->sk, msg, &ci));
-	EXPECT_STREQ("s25fl064k", ci.part);
+	EXPECT_STREQ("W25Q64", ci.part);
 	ASSERT_EQ(0, transact(self->sk, request(self->family, MECTL_CMD_GET_INFO, 0), &ci));
 	EXPECT_EQ(1, ci.count);
 	ASSERT_EQ(0, transact(self->sk, request(self->family, MECTL_CMD_GET_INFO, NLM_F_DUMP), &ci));
