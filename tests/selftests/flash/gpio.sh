@@ -101,31 +101,29 @@ check "hold_gpio=GPIO99: one line of ours, naming the line" \
 check "hold_gpio=GPIO99: nothing left, spidev back" nothing_left
 check "hold_gpio=GPIO99: GPIO23 not left requested" unused 23
 
-# A line another consumer holds.
-gpioset --mode=signal "$GPIOCHIP" 24=1 &
-holder=$!
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	line_info 24 | grep -q used && break
-	sleep 0.2
-done
-dmesg_mark busy
-modprobe mectl_flash bus=0 cs=0 hold_gpio=GPIO24 2> "$T/err"
-check "hold_gpio=GPIO24 held by gpioset: refused" test $? -ne 0
-dmesg_since_mark busy > "$T/k"
-sed 's/^/# dmesg: /' "$T/k"
-check "busy: one kernel line saying who" \
-	sh -c "test \$(wc -l < $T/k) -eq 1 && grep -q 'GPIO line \"GPIO24\" is in use by another consumer' $T/k"
-check "busy: nothing left, spidev back" nothing_left
-kill "$holder"
-wait "$holder" 2>/dev/null
-
-# The legacy global number of GPIO24 (6.1 counts dynamic bases down from
-# ARCH_NR_GPIOS, 1024 on x86; 6.2 and later up from 512).
+# The legacy global numbers of flashsim's lines (6.1 counts dynamic bases
+# down from ARCH_NR_GPIOS, 1024 on x86; 6.2 and later up from 512).
 base=
 for d in /sys/class/gpio/gpiochip*; do
 	[ "$(cat "$d/label")" = flashsim ] && base=$(cat "$d/base")
 done
 diag "flashsim's gpiochip base: $base"
+
+# A line another consumer holds (the GPIO sysfs export requests it).
+echo $((base + 24)) > /sys/class/gpio/export
+line_info 24 | sed 's/^/# /'
+dmesg_mark busy
+modprobe mectl_flash bus=0 cs=0 hold_gpio=GPIO24 2> "$T/err"
+check "hold_gpio=GPIO24 held by another consumer: refused" test $? -ne 0
+dmesg_since_mark busy > "$T/k"
+sed 's/^/# dmesg: /' "$T/k"
+check "busy: one kernel line saying who" \
+	sh -c "test \$(wc -l < $T/k) -eq 1 && grep -q 'GPIO line \"GPIO24\" is in use by another consumer' $T/k"
+check "busy: nothing left, spidev back" nothing_left
+rmmod mectl_flash 2>/dev/null
+echo $((base + 24)) > /sys/class/gpio/unexport
+
+# The bare number of GPIO24.
 dmesg_mark number
 check "hold_gpio=$((base + 24)) (a bare number): attached" \
 	flash_load hold_gpio=$((base + 24))
