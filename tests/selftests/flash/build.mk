@@ -14,3 +14,4 @@ VM_TESTS += tests/selftests/flash/flashrom.sh
 VM_TESTS += tests/selftests/flash/faults.sh
 VM_TESTS += $(FLASH_ST)/netlink
 VM_TESTS += tests/selftests/flash/stress.sh
+VM_TESTS += tests/selftests/flash/gone.sh
