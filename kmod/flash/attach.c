@@ -4,9 +4,9 @@
  * it back.
  *
  * There is no exported way to reach a SPI controller by bus number in 6.1, but
- * the spi_device "spiB.C" is on spi_bus_type under that name. We unbind its
- * driver (spidev), point driver_override at ours and attach: the driver core
- * then probes only us. On detach the previous driver_override (flashsim binds
+ * the spi_device "spiB.C" is on spi_bus_type under that name. We point its
+ * driver_override at ours, unbind spidev and attach: the driver core then
+ * probes only us. A device that another driver holds is left alone. On detach the previous driver_override (flashsim binds
  * spidev through one) is put back and the device probed again, so flashrom
  * on /dev/spidevB.C works without a reboot.
  */
@@ -92,14 +92,38 @@ static bool mectl_is_attached(u32 bus, u32 cs)
 	return found;
 }
 
+/*
+ * A device is taken over only from spidev (the raw userspace interface
+ * flashrom uses) or when no driver holds it: anything else on spiB.C (a TPM,
+ * a CAN controller, a display) is a device of the machine, not a clip.
+ */
+static int mectl_check_holder(struct spi_device *spi)
+{
+	const char *holder = NULL;
+
+	device_lock(&spi->dev);
+	if (spi->dev.driver && strcmp(spi->dev.driver->name, "spidev"))
+		holder = spi->dev.driver->name;
+	device_unlock(&spi->dev);
+	if (!holder)
+		return 0;
+	dev_err(&spi->dev, "held by driver %s: mectl_flash takes a device over only from spidev or unbound\n",
+		holder);
+	return -EBUSY;
+}
+
 static int mectl_bind(struct spi_device *spi, struct mectl_attach_req *req)
 {
 	int ret;
 
-	device_release_driver(&spi->dev);
+	/* From here on no other driver can bind; then see who holds it now. */
 	ret = mectl_set_driver_override(spi, MECTL_DRV_NAME);
 	if (ret)
 		return ret;
+	ret = mectl_check_holder(spi);
+	if (ret)
+		return ret;
+	device_release_driver(&spi->dev);
 
 	req->err = -ENODEV;
 	mutex_lock(&mectl_list_lock);
@@ -125,8 +149,9 @@ static int mectl_bind(struct spi_device *spi, struct mectl_attach_req *req)
  * On failure spiBUS.CS is back with its previous driver and the cause was
  * logged once.
  *
- * Return: 0 on success, -EBUSY if that chip is attached already, -ENODEV if
- * there is no spiBUS.CS or no known chip answers on it, -errno otherwise.
+ * Return: 0 on success, -EBUSY if that chip is attached already or a driver
+ * other than spidev holds spiBUS.CS, -ENODEV if there is no spiBUS.CS or no
+ * known chip answers on it, -errno otherwise.
  */
 int mectl_attach(struct mectl_attach_req *req)
 {
