@@ -141,6 +141,21 @@ static int mectl_bind(struct spi_device *spi, struct mectl_attach_req *req)
 	return mectl_is_ours(spi) ? 0 : req->err ?: -ENODEV;
 }
 
+/*
+ * ATTACHED goes out once the driver core has finished the binding, so a
+ * listener that reacts finds the sysfs attributes (added after probe) there.
+ */
+static void mectl_announce_attached(u32 bus, u32 cs)
+{
+	struct mectl_chip *chip;
+
+	mutex_lock(&mectl_list_lock);
+	chip = __mectl_find_chip(false, bus, cs);
+	if (chip)
+		mectl_netlink_event(chip, MECTL_EVENT_ATTACHED);
+	mutex_unlock(&mectl_list_lock);
+}
+
 /**
  * mectl_attach() - take spiBUS.CS over and register its chip as MTD device.
  * @req: what to attach and how; @req->prev_override and @req->err are
@@ -184,6 +199,8 @@ int mectl_attach(struct mectl_attach_req *req)
 	ret = mectl_bind(spi, req);
 	if (ret)
 		mectl_hand_back(spi, req->prev_override);
+	else
+		mectl_announce_attached(req->bus, req->cs);
 	kfree(req->prev_override);
 	req->prev_override = NULL;
 put_spi:

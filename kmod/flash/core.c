@@ -427,6 +427,8 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 {
 	struct device *dev = &spi->dev;
 	struct mectl_chip *chip;
+	unsigned int n;
+	u8 sr;
 	int ret;
 
 	chip = mectl_chip_alloc(spi, req);
@@ -461,6 +463,10 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 		goto put_controller;
 	}
 
+	/* Fills the status register cache that unprivileged GET_INFO reads. */
+	for (n = 1; n <= ARRAY_SIZE(chip->sr_cache); n++)
+		mectl_read_sr(chip, n, &sr);
+
 	chip->prev_override = req->prev_override;
 	req->prev_override = NULL;
 	mutex_lock(&mectl_list_lock);
@@ -474,7 +480,6 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 		 chip->nor.mtd.index, chip->nor.mtd.erasesize >> 10,
 		 chip->block_erase_opcode ? " (64 KiB blocks)" : "",
 		 chip->writeable ? "armed" : "refused");
-	mectl_netlink_event(chip, MECTL_EVENT_ATTACHED);
 	return 0;
 
 put_controller:

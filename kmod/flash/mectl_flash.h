@@ -92,6 +92,9 @@ struct mectl_nor_hooks {
  * @wp_gpio:	legacy GPIO number held high for WP#, or -1.
  * @hold_gpio:	legacy GPIO number held high for HOLD#, or -1.
  * @id:		RDID bytes read before spi-nor's scan.
+ * @sr_cache:	status registers 1..3 as last read (at attach, then by every
+ *		live read); served to callers without CAP_NET_ADMIN.
+ * @sr_cached:	bit n-1 set: @sr_cache[n-1] holds a value.
  * @name:	MTD name, "mectl-spiB.C".
  * @writeable:	erase/write allowed (armed).
  * @in_4byte:	the chip was put into 4-byte address mode (EN4B seen).
@@ -128,6 +131,8 @@ struct mectl_chip {
 	int wp_gpio;
 	int hold_gpio;
 	u8 id[MECTL_JEDEC_ID_MAX];
+	u8 sr_cache[3];
+	u8 sr_cached;
 	char name[24];
 	bool writeable;
 	bool in_4byte;
@@ -196,6 +201,7 @@ const char *mectl_part_family(const u8 *id);
 /* vendor.c */
 const struct mectl_vendor *mectl_vendor_find(u8 id);
 int mectl_read_sr(struct mectl_chip *chip, unsigned int n, u8 *val);
+bool mectl_cached_sr(struct mectl_chip *chip, unsigned int n, u8 *val);
 int mectl_leave_4byte(struct mectl_chip *chip);
 
 /* gpio.c */
