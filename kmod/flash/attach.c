@@ -6,9 +6,10 @@
  * There is no exported way to reach a SPI controller by bus number in 6.1, but
  * the spi_device "spiB.C" is on spi_bus_type under that name. We point its
  * driver_override at ours, unbind spidev and attach: the driver core then
- * probes only us. A device that another driver holds is left alone. On detach the previous driver_override (flashsim binds
- * spidev through one) is put back and the device probed again, so flashrom
- * on /dev/spidevB.C works without a reboot.
+ * probes only us. A device that another driver holds is left alone. On
+ * detach the previous driver_override (flashsim binds spidev through one) is
+ * put back and the device probed again, so flashrom on /dev/spidevB.C works
+ * without a reboot.
  */
 #include <linux/device.h>
 #include <linux/err.h>
