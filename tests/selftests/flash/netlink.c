@@ -493,6 +493,73 @@ TEST_F(genl, unprivileged_refused)
 	EXPECT_EQ(0, transact(self->sk, request(self->family, MECTL_CMD_GET_INFO, 0), &ci));
 }
 
+/* How many times flashsim saw @opcode since its counters were reset. */
+static long sim_op_count(unsigned int opcode)
+{
+	FILE *f = fopen("/sys/kernel/debug/flashsim/stats", "r");
+	char line[128];
+	unsigned int op;
+	long n, total = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "op 0x%x %*s %ld", &op, &n) == 2 && op == opcode)
+			total += n;
+	fclose(f);
+	return total;
+}
+
+/* Child: as nobody, GET_INFO @n times; the exit status counts replies with SR1. */
+static int unprivileged_info_child(int n)
+{
+	struct nl_sock *sk;
+	struct chip_info ci;
+	int family, with_sr1 = 0;
+
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+		return 255;
+	sk = nl_socket_alloc();
+	if (genl_connect(sk))
+		return 255;
+	family = genl_ctrl_resolve(sk, MECTL_GENL_NAME);
+	if (family <= 0)
+		return 255;
+	while (n--)
+		if (!transact(sk, request(family, MECTL_CMD_GET_INFO, 0), &ci) && ci.sr1 >= 0)
+			with_sr1++;
+	nl_socket_free(sk);
+	return with_sr1;
+}
+
+/*
+ * A GET_INFO from a user without CAP_NET_ADMIN is served from the values the
+ * last live read found: the chip sees no RDSR, so such a loop cannot hold the
+ * chip (and the list lock) against a write, attach or detach. Root's GET_INFO
+ * reads live, which shows the counter would catch it.
+ */
+TEST_F(genl, unprivileged_info_cached)
+{
+	struct chip_info ci;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, attach(self->sk, self->family, &ci));
+	ASSERT_EQ(0, write_file("/sys/kernel/debug/flashsim/stats", "0"));
+	ASSERT_EQ(0, sim_op_count(0x05));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(unprivileged_info_child(50));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(50, WEXITSTATUS(status));	/* every reply carried SR1 */
+	EXPECT_EQ(0, sim_op_count(0x05));	/* none of them read it */
+	EXPECT_EQ(0, transact(self->sk, request(self->family, MECTL_CMD_GET_INFO, 0), &ci));
+	EXPECT_LE(1, sim_op_count(0x05));
+	EXPECT_LE(0, ci.sr1);
+}
+
 TEST_F(genl, detach_busy_while_open)
 {
 	struct chip_info ci;
