@@ -47,11 +47,6 @@ struct img_ctx {
 
 	uint32_t strap_value;		/* PCHSTRP0 or PCHSTRP10 as read in §10 */
 	bool strap_read;
-
-	/* cse.c may redirect -S/-s (HAP) to another strap word (absolute offset) */
-	bool hap_override;
-	uint32_t hap_offset;
-	unsigned hap_bit;
 };
 
 /* Logging (log.c) */

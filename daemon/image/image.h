@@ -333,8 +333,8 @@ const struct img_key *img_key_lookup(const char *md5);
  *   0 to let the me_cleaner error happen; -errno on failure.
  * img_cse_after_manifest(): called after the version/key lines for gen 3 images
  *   (me_cleaner treats ME 12+ as gen 3). Return 1 to stop the run (e.g. clean
- *   refused without --force; set exit_code and log), 0 to go on; may set
- *   ctx->hap_offset to redirect -S/-s to the strap this PCH really uses.
+ *   refused without --force, or finished: cse.c sets the HAP strap of CSME 12+
+ *   itself; set exit_code and log), 0 to go on.
  * img_bootguard_probe(): called once per full image right after the descriptor is
  *   decoded, before anything is changed. Fills ctx->r->report.bootguard; may log a
  *   warning (-S). Return 1 to stop the run, 0 to go on.
