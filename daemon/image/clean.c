@@ -268,7 +268,7 @@ static int clean_me(struct img_ctx *c)
 						(long long)kept_end,
 						(long long)(c->me.end - c->me.start));
 			if (!r)
-				r = img_set_len(c, (size_t)end);
+				r = img_set_len(c, (uint64_t)end);
 			c->rep->truncated = true;
 		}
 		if (r)
