@@ -217,6 +217,7 @@ struct img_report {
 	uint32_t flmstr[3];		/* FLMSTR1..3 (host, ME, GbE master access) before -d */
 	bool ifd_sane;			/* the descriptor sanity checks below passed */
 	char ifd_problem[128];		/* the first one that failed, "" when sane */
+	char ifd_warning[192];		/* sane but unusual (a BIOS region over others), or "" */
 	bool me_disabled;		/* "The ME region in this image has already been disabled" */
 	bool fpt_found;
 	uint64_t fpt_offset;		/* absolute */
