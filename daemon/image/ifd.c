@@ -100,19 +100,17 @@ static bool contains(const struct img_region *outer, const struct img_region *in
 /*
  * Two used regions that overlap: a BIOS region holding the other one whole is a layout
  * real boards ship (vendor descriptors whose BIOS region spans the chip, FLREG1 =
- * 0x07ff0000 on 8 MiB, ifdtool and me_cleaner accept them): 0, and its name goes on
- * @covered. Any other overlap is corruption: -EINVAL with the reason in @why.
+ * 0x07ff0000 on 8 MiB, ifdtool and me_cleaner accept them): 0, and its bit is set
+ * in @covered. Any other overlap is corruption: -EINVAL with the reason in @why.
  */
 static int check_pair(const struct img_report *rep, int i, int j, char *why, size_t n,
-		      char *covered, size_t cn)
+		      unsigned *covered)
 {
 	const struct img_region *a = &rep->regions[i], *b = &rep->regions[j];
 	int other = i == IMG_REGION_BIOS ? j : j == IMG_REGION_BIOS ? i : -1;
 
 	if (other >= 0 && contains(&rep->regions[IMG_REGION_BIOS], &rep->regions[other])) {
-		size_t len = strlen(covered);
-
-		snprintf(covered + len, cn - len, "%s%s", len ? ", " : "", region_names[other]);
+		*covered |= 1u << other;
 		return 0;
 	}
 	if (i == IMG_REGION_FD || j == IMG_REGION_FD) {
@@ -130,13 +128,30 @@ static int check_pair(const struct img_report *rep, int i, int j, char *why, siz
 	return -EINVAL;
 }
 
+/* "the descriptor, ME and GbE regions" for the regions in @mask */
+static void region_list(unsigned mask, char *out, size_t n)
+{
+	size_t len = 0;
+	int i, left = __builtin_popcount(mask);
+
+	out[0] = 0;
+	for (i = 0; i < IMG_REGION__MAX && len < n; i++) {
+		if (!(mask & 1u << i))
+			continue;
+		left--;
+		len += (size_t)snprintf(out + len, n - len, "%s%s", region_names[i],
+					left > 1 ? ", " : left == 1 ? " and " : "");
+	}
+}
+
 void img_ifd_sanity(struct img_ctx *c)
 {
 	struct img_report *rep = c->rep;
 	const struct img_region *fd = &rep->regions[IMG_REGION_FD];
 	const struct img_region *bios = &rep->regions[IMG_REGION_BIOS];
-	char *why = rep->ifd_problem, covered[32] = "";
+	char *why = rep->ifd_problem, names[40];
 	size_t n = sizeof(rep->ifd_problem);
+	unsigned covered = 0;
 	int i, j;
 
 	rep->ifd_sane = false;
@@ -162,7 +177,7 @@ void img_ifd_sanity(struct img_ctx *c)
 		for (j = i + 1; j < IMG_REGION__MAX; j++)
 			if (region_used(&rep->regions[i]) && region_used(&rep->regions[j]) &&
 			    overlap(&rep->regions[i], &rep->regions[j]) &&
-			    check_pair(rep, i, j, why, n, covered, sizeof(covered)))
+			    check_pair(rep, i, j, why, n, &covered))
 				return;
 	if (!bios->enabled) {
 		snprintf(why, n, "no BIOS region");
@@ -180,11 +195,13 @@ void img_ifd_sanity(struct img_ctx *c)
 			return;
 		}
 	}
-	if (covered[0])
+	if (covered) {
+		region_list(covered, names, sizeof(names));
 		snprintf(rep->ifd_warning, sizeof(rep->ifd_warning),
 			 "the BIOS region (0x%x-0x%x) also covers the %s region%s (a vendor layout, "
-			 "not corruption)", (unsigned)bios->start, (unsigned)bios->end, covered,
-			 strchr(covered, ',') ? "s" : "");
+			 "not corruption)", (unsigned)bios->start, (unsigned)bios->end, names,
+			 covered & (covered - 1) ? "s" : "");
+	}
 	why[0] = 0;
 	rep->ifd_sane = true;
 }

@@ -802,8 +802,8 @@ TEST(descriptor_bios_spanning_chip_is_a_warning)
 	EXPECT_EQ(0x07ff0000, le32(t.l.img + 0x44));		/* BIOS 0-8 MiB */
 	EXPECT_EQ(0x00020001, le32(t.l.img + 0x4C));		/* GbE 0x1000-0x3000 */
 	EXPECT_TRUE(t.r.report.ifd_sane) TH_LOG("%s", t.r.report.ifd_problem);
-	EXPECT_STREQ("the BIOS region (0x0-0x800000) also covers the descriptor, ME, GbE regions "
-		     "(a vendor layout, not corruption)", t.r.report.ifd_warning);
+	EXPECT_STREQ("the BIOS region (0x0-0x800000) also covers the descriptor, ME and GbE "
+		     "regions (a vendor layout, not corruption)", t.r.report.ifd_warning);
 	ASSERT_EQ(0, img_report_json(&t.r.report, &json));
 	EXPECT_NE(NULL, strstr(json, "\"warning\":\"the BIOS region (0x0-0x800000) also covers"));
 	free(json);
