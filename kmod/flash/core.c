@@ -33,13 +33,13 @@ static uint speed_hz;
 module_param(speed_hz, uint, 0444);
 MODULE_PARM_DESC(speed_hz, "SPI clock in Hz (default 0: the spi device's max_speed_hz)");
 
-static int wp_gpio = -1;
-module_param(wp_gpio, int, 0444);
-MODULE_PARM_DESC(wp_gpio, "Legacy GPIO number driven high for WP# while attached (default -1: none)");
+static char *wp_gpio;
+module_param(wp_gpio, charp, 0444);
+MODULE_PARM_DESC(wp_gpio, "GPIO line driven high for WP# while attached, by name as gpioinfo lists it (GPIO23 on a Pi) or legacy number (default: none)");
 
-static int hold_gpio = -1;
-module_param(hold_gpio, int, 0444);
-MODULE_PARM_DESC(hold_gpio, "Legacy GPIO number driven high for HOLD# while attached (default -1: none)");
+static char *hold_gpio;
+module_param(hold_gpio, charp, 0444);
+MODULE_PARM_DESC(hold_gpio, "GPIO line driven high for HOLD# while attached, as wp_gpio (GPIO24 on a Pi; default: none)");
 
 static bool writeable;
 module_param(writeable, bool, 0444);
@@ -84,7 +84,7 @@ static int mectl_mtd_read(struct mtd_info *mtd, loff_t from, size_t len,
 	int ret = mectl_io_enter(chip, false);
 
 	if (!ret) {
-		ret = chip->mtd_read(mtd, from, len, retlen, buf);
+		ret = chip->hooks._read(mtd, from, len, retlen, buf);
 		mectl_io_exit(chip);
 	}
 	return ret;
@@ -97,7 +97,7 @@ static int mectl_mtd_write(struct mtd_info *mtd, loff_t to, size_t len,
 	int ret = mectl_io_enter(chip, true);
 
 	if (!ret) {
-		ret = chip->mtd_write(mtd, to, len, retlen, buf);
+		ret = chip->hooks._write(mtd, to, len, retlen, buf);
 		mectl_io_exit(chip);
 	}
 	return ret;
@@ -121,7 +121,7 @@ static int mectl_mtd_lock(struct mtd_info *mtd, loff_t ofs, uint64_t len)
 	int ret = mectl_io_enter(chip, true);
 
 	if (!ret) {
-		ret = chip->mtd_lock(mtd, ofs, len);
+		ret = chip->hooks._lock(mtd, ofs, len);
 		mectl_io_exit(chip);
 	}
 	return ret;
@@ -133,10 +133,97 @@ static int mectl_mtd_unlock(struct mtd_info *mtd, loff_t ofs, uint64_t len)
 	int ret = mectl_io_enter(chip, true);
 
 	if (!ret) {
-		ret = chip->mtd_unlock(mtd, ofs, len);
+		ret = chip->hooks._unlock(mtd, ofs, len);
 		mectl_io_exit(chip);
 	}
 	return ret;
+}
+
+static int mectl_mtd_is_locked(struct mtd_info *mtd, loff_t ofs, uint64_t len)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = mectl_io_enter(chip, false);
+
+	if (!ret) {
+		ret = chip->hooks._is_locked(mtd, ofs, len);
+		mectl_io_exit(chip);
+	}
+	return ret;
+}
+
+static int mectl_mtd_get_fact_prot_info(struct mtd_info *mtd, size_t len,
+					size_t *retlen, struct otp_info *buf)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = mectl_io_enter(chip, false);
+
+	if (!ret) {
+		ret = chip->hooks._get_fact_prot_info(mtd, len, retlen, buf);
+		mectl_io_exit(chip);
+	}
+	return ret;
+}
+
+static int mectl_mtd_read_fact_prot_reg(struct mtd_info *mtd, loff_t from,
+					size_t len, size_t *retlen, u_char *buf)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = mectl_io_enter(chip, false);
+
+	if (!ret) {
+		ret = chip->hooks._read_fact_prot_reg(mtd, from, len, retlen, buf);
+		mectl_io_exit(chip);
+	}
+	return ret;
+}
+
+static int mectl_mtd_get_user_prot_info(struct mtd_info *mtd, size_t len,
+					size_t *retlen, struct otp_info *buf)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = mectl_io_enter(chip, false);
+
+	if (!ret) {
+		ret = chip->hooks._get_user_prot_info(mtd, len, retlen, buf);
+		mectl_io_exit(chip);
+	}
+	return ret;
+}
+
+static int mectl_mtd_read_user_prot_reg(struct mtd_info *mtd, loff_t from,
+					size_t len, size_t *retlen, u_char *buf)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = mectl_io_enter(chip, false);
+
+	if (!ret) {
+		ret = chip->hooks._read_user_prot_reg(mtd, from, len, retlen, buf);
+		mectl_io_exit(chip);
+	}
+	return ret;
+}
+
+/* System sleep: a chip that is gone has nothing to suspend or resume. */
+static int mectl_mtd_suspend(struct mtd_info *mtd)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = mectl_io_enter(chip, false);
+
+	if (ret)
+		return 0;
+	ret = chip->hooks._suspend(mtd);
+	mectl_io_exit(chip);
+	return ret;
+}
+
+static void mectl_mtd_resume(struct mtd_info *mtd)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+
+	if (mectl_io_enter(chip, false))
+		return;
+	chip->hooks._resume(mtd);
+	mectl_io_exit(chip);
 }
 
 /*
@@ -159,34 +246,55 @@ static int mectl_mtd_get_device(struct mtd_info *mtd)
 	return ret;
 }
 
+static void mectl_chip_free(struct mectl_chip *chip)
+{
+	put_device(&chip->spi->dev);
+	kfree(chip->prev_override);
+	kfree(chip);
+}
+
+/*
+ * The MTD core calls this last on a close (the chip may be freed here):
+ * the last user of a chip whose controller went away frees it.
+ */
 static void mectl_mtd_put_device(struct mtd_info *mtd)
 {
 	struct mectl_chip *chip = mtd_to_chip(mtd);
+	bool last;
 
 	mutex_lock(&chip->open_lock);
-	chip->opens--;
+	last = !--chip->opens && chip->orphaned;
 	mutex_unlock(&chip->open_lock);
+	if (last)
+		mectl_chip_free(chip);
 	module_put(THIS_MODULE);
 }
+
+/* Route spi-nor's @hook, if it set one, through our gated wrapper. */
+#define mectl_wrap(chip, hook)						\
+	do {								\
+		if ((chip)->nor.mtd.hook) {				\
+			(chip)->hooks.hook = (chip)->nor.mtd.hook;	\
+			(chip)->nor.mtd.hook = mectl_mtd##hook;		\
+		}							\
+	} while (0)
 
 static void mectl_wrap_mtd_ops(struct mectl_chip *chip)
 {
 	struct mtd_info *mtd = &chip->nor.mtd;
 
-	chip->mtd_read = mtd->_read;
-	mtd->_read = mectl_mtd_read;
-	chip->mtd_write = mtd->_write;
-	mtd->_write = mectl_mtd_write;
-	chip->mtd_erase = mtd->_erase;
-	mtd->_erase = mectl_mtd_erase;
-	if (mtd->_lock) {
-		chip->mtd_lock = mtd->_lock;
-		mtd->_lock = mectl_mtd_lock;
-	}
-	if (mtd->_unlock) {
-		chip->mtd_unlock = mtd->_unlock;
-		mtd->_unlock = mectl_mtd_unlock;
-	}
+	mectl_wrap(chip, _read);
+	mectl_wrap(chip, _write);
+	mectl_wrap(chip, _erase);
+	mectl_wrap(chip, _lock);
+	mectl_wrap(chip, _unlock);
+	mectl_wrap(chip, _is_locked);
+	mectl_wrap(chip, _get_fact_prot_info);
+	mectl_wrap(chip, _read_fact_prot_reg);
+	mectl_wrap(chip, _get_user_prot_info);
+	mectl_wrap(chip, _read_user_prot_reg);
+	mectl_wrap(chip, _suspend);
+	mectl_wrap(chip, _resume);
 	/*
 	 * Programming or locking the one-time-programmable area cannot be
 	 * undone; a BIOS flash tool has no business there. Reading it stays.
@@ -242,12 +350,6 @@ static bool mectl_id_is_blank(const u8 *id, size_t len)
 	return !memchr_inv(id, 0xff, len) || !memchr_inv(id, 0x00, len);
 }
 
-static void mectl_chip_free(struct mectl_chip *chip)
-{
-	kfree(chip->prev_override);
-	kfree(chip);
-}
-
 static struct mectl_chip *mectl_chip_alloc(struct spi_device *spi,
 					   struct mectl_attach_req *req)
 {
@@ -260,11 +362,12 @@ static struct mectl_chip *mectl_chip_alloc(struct spi_device *spi,
 	mutex_init(&chip->open_lock);
 	init_rwsem(&chip->io_sem);
 	chip->spi = spi;
+	get_device(&spi->dev);
 	chip->bus = req->bus;
 	chip->cs = req->cs;
 	chip->speed_hz = req->speed_hz ?: spi->max_speed_hz;
-	chip->wp_gpio = req->wp_gpio;
-	chip->hold_gpio = req->hold_gpio;
+	strscpy(chip->wp_gpio, req->wp_gpio ?: "", sizeof(chip->wp_gpio));
+	strscpy(chip->hold_gpio, req->hold_gpio ?: "", sizeof(chip->hold_gpio));
 	chip->writeable = req->writeable;
 	snprintf(chip->name, sizeof(chip->name), "mectl-spi%u.%u", req->bus,
 		 req->cs);
@@ -324,6 +427,8 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 {
 	struct device *dev = &spi->dev;
 	struct mectl_chip *chip;
+	unsigned int n;
+	u8 sr;
 	int ret;
 
 	chip = mectl_chip_alloc(spi, req);
@@ -331,10 +436,7 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 		return -ENOMEM;
 
 	/* WP# and HOLD# must be high before the chip is spoken to. */
-	ret = mectl_gpio_hold_high(dev, req->wp_gpio, "mectl WP#");
-	if (ret)
-		goto free_chip;
-	ret = mectl_gpio_hold_high(dev, req->hold_gpio, "mectl HOLD#");
+	ret = mectl_gpio_hold_high(dev, req->wp_gpio, req->hold_gpio);
 	if (ret)
 		goto free_chip;
 
@@ -358,6 +460,10 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 		goto put_controller;
 	}
 
+	/* Fills the status register cache that unprivileged GET_INFO reads. */
+	for (n = 1; n <= ARRAY_SIZE(chip->sr_cache); n++)
+		mectl_read_sr(chip, n, &sr);
+
 	chip->prev_override = req->prev_override;
 	req->prev_override = NULL;
 	mutex_lock(&mectl_list_lock);
@@ -371,7 +477,6 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 		 chip->nor.mtd.index, chip->nor.mtd.erasesize >> 10,
 		 chip->block_erase_opcode ? " (64 KiB blocks)" : "",
 		 chip->writeable ? "armed" : "refused");
-	mectl_netlink_event(chip, MECTL_EVENT_ATTACHED);
 	return 0;
 
 put_controller:
@@ -428,30 +533,36 @@ static void mectl_remove(struct spi_device *spi)
 		dev_err(&spi->dev, "%s: unregistering the MTD device failed: %d\n",
 			chip->name, ret);
 
-	if (busy) {
-		/*
-		 * Only reachable when the SPI controller itself goes away
-		 * (detach refuses with -EBUSY): the MTD device lives on until
-		 * its last user closes it, so the chip stays allocated and
-		 * its I/O fails from now on.
-		 */
-		down_write(&chip->io_sem);
-		chip->gone = true;
-		up_write(&chip->io_sem);
+	/*
+	 * Not spi_nor_restore(): in 6.1 it sends the soft reset of SFDP parts
+	 * (W25Q256JV) through spi-mem unconditionally, which oopses on the
+	 * controller_ops path. With users left (only when the SPI controller
+	 * itself goes away: detach refuses with -EBUSY) the chip is not
+	 * spoken to any more.
+	 */
+	if (!busy)
+		mectl_leave_4byte(chip);
+
+	/*
+	 * spi-nor's state lives in devres of the spi_device and goes with this
+	 * unbinding: from here on every MTD op of a remaining user fails.
+	 */
+	down_write(&chip->io_sem);
+	chip->gone = true;
+	up_write(&chip->io_sem);
+	if (busy)
 		dev_err(&spi->dev, "%s: removed while in use, I/O now fails with -ENODEV\n",
 			chip->name);
-	} else {
-		/*
-		 * Not spi_nor_restore(): in 6.1 it sends the soft reset of
-		 * SFDP parts (W25Q256JV) through spi-mem unconditionally,
-		 * which oopses on the controller_ops path.
-		 */
-		mectl_leave_4byte(chip);
-	}
 
 	mectl_netlink_event(chip, MECTL_EVENT_DETACHED);
 	module_put(chip->ctlr_owner);
 	dev_info(&spi->dev, "%s: detached\n", chip->name);
+
+	/* Freed here, or by the last user's close (mectl_mtd_put_device()). */
+	mutex_lock(&chip->open_lock);
+	busy = chip->opens;
+	chip->orphaned = busy;
+	mutex_unlock(&chip->open_lock);
 	if (!busy)
 		mectl_chip_free(chip);
 }
@@ -470,21 +581,17 @@ struct spi_driver mectl_spi_driver = {
 static int __init mectl_check_params(void)
 {
 	if (bus < -1 || bus > S16_MAX || cs < -1 || cs > U8_MAX ||
-	    speed_hz > MECTL_SPEED_MAX || wp_gpio < -1 || hold_gpio < -1) {
-		pr_err("mectl_flash: parameter out of range (bus %d cs %d speed_hz %u wp_gpio %d hold_gpio %d)\n",
-		       bus, cs, speed_hz, wp_gpio, hold_gpio);
+	    speed_hz > MECTL_SPEED_MAX) {
+		pr_err("mectl_flash: parameter out of range (bus %d cs %d speed_hz %u)\n",
+		       bus, cs, speed_hz);
 		return -EINVAL;
 	}
-	if (bus < 0 && (cs >= 0 || speed_hz || wp_gpio >= 0 ||
-			hold_gpio >= 0 || writeable)) {
+	if (bus < 0 && (cs >= 0 || speed_hz || wp_gpio || hold_gpio ||
+			writeable)) {
 		pr_err("mectl_flash: cs/speed_hz/wp_gpio/hold_gpio/writeable need bus=\n");
 		return -EINVAL;
 	}
-	if (wp_gpio >= 0 && wp_gpio == hold_gpio) {
-		pr_err("mectl_flash: wp_gpio and hold_gpio are both %d\n", wp_gpio);
-		return -EINVAL;
-	}
-	return 0;
+	return mectl_gpio_check(wp_gpio, hold_gpio, NULL);
 }
 
 static int __init mectl_init(void)

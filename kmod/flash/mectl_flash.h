@@ -29,16 +29,17 @@
 /* Bytes of a command frame: opcode, up to 4 address bytes, up to 4 dummy bytes. */
 #define MECTL_SPI_CMD_MAX		16
 
-struct gpio_desc;
 struct mectl_vendor;
+struct netlink_ext_ack;
 
 /**
  * struct mectl_attach_req - what to attach, and how: one request at a time.
  * @bus:	SPI bus number (the B of spiB.C).
  * @cs:		chip select (the C of spiB.C).
  * @speed_hz:	SPI clock for the chip; 0 keeps the spi_device's max_speed_hz.
- * @wp_gpio:	legacy GPIO number driven high for WP#, or -1.
- * @hold_gpio:	legacy GPIO number driven high for HOLD#, or -1.
+ * @wp_gpio:	GPIO line driven high for WP#: its name, or a legacy GPIO
+ *		number in decimal; NULL for none.
+ * @hold_gpio:	GPIO line driven high for HOLD#, as @wp_gpio.
  * @writeable:	arm erase/write from the start.
  * @prev_override: driver_override found on the spi_device; probe moves it
  *		into the chip, which restores it on detach.
@@ -48,26 +49,54 @@ struct mectl_attach_req {
 	u32 bus;
 	u32 cs;
 	u32 speed_hz;
-	int wp_gpio;
-	int hold_gpio;
+	const char *wp_gpio;
+	const char *hold_gpio;
 	bool writeable;
 	const char *prev_override;
 	int err;
 };
 
+#define MECTL_MTD_HOOK(name) typeof(((struct mtd_info *)NULL)->name) name
+
+/**
+ * struct mectl_nor_hooks - the MTD ops spi-nor's scan installed.
+ *
+ * core.c replaces each one it finds set with a wrapper that passes the gate
+ * (armed? still there?) first; a hook spi-nor left NULL stays NULL.
+ */
+struct mectl_nor_hooks {
+	MECTL_MTD_HOOK(_read);
+	MECTL_MTD_HOOK(_write);
+	MECTL_MTD_HOOK(_erase);
+	MECTL_MTD_HOOK(_lock);
+	MECTL_MTD_HOOK(_unlock);
+	MECTL_MTD_HOOK(_is_locked);
+	MECTL_MTD_HOOK(_get_fact_prot_info);
+	MECTL_MTD_HOOK(_read_fact_prot_reg);
+	MECTL_MTD_HOOK(_get_user_prot_info);
+	MECTL_MTD_HOOK(_read_user_prot_reg);
+	MECTL_MTD_HOOK(_suspend);
+	MECTL_MTD_HOOK(_resume);
+};
+
 /**
  * struct mectl_chip - one attached chip.
  * @node:	entry in the list of attached chips (mectl_list_lock).
- * @spi:	the spi_device bound to our driver; nor.dev points at its dev.
+ * @spi:	the spi_device bound to our driver (referenced for the life of
+ *		the chip); nor.dev points at its dev.
  * @nor:	the spi-nor object; nor.mtd is the registered MTD device.
  * @vendor:	manufacturer (and its quirks) by the first JEDEC id byte.
  * @part:	part family from the id (parts.c), NULL when not known.
  * @bus:	bus number, cached for lookups.
  * @cs:		chip select, cached for lookups.
  * @speed_hz:	clock used for every transfer (never 0 once probed).
- * @wp_gpio:	legacy GPIO number held high for WP#, or -1.
- * @hold_gpio:	legacy GPIO number held high for HOLD#, or -1.
+ * @wp_gpio:	GPIO line held high for WP#, as the request gave it; "" for
+ *		none.
+ * @hold_gpio:	GPIO line held high for HOLD#, as @wp_gpio.
  * @id:		RDID bytes read before spi-nor's scan.
+ * @sr_cache:	status registers 1..3 as last read (at attach, then by every
+ *		live read); served to callers without CAP_NET_ADMIN.
+ * @sr_cached:	bit n-1 set: @sr_cache[n-1] holds a value.
  * @name:	MTD name, "mectl-spiB.C".
  * @writeable:	erase/write allowed (armed).
  * @in_4byte:	the chip was put into 4-byte address mode (EN4B seen).
@@ -79,11 +108,9 @@ struct mectl_attach_req {
  * @io_sem:	held for reading around every call into spi-nor from the MTD
  *		ops, for writing when the chip goes away under an open user.
  * @gone:	the spi_device was unbound while the MTD was open: I/O fails.
- * @mtd_read:	spi-nor's read.
- * @mtd_erase:	spi-nor's erase, called once armed.
- * @mtd_write:	spi-nor's write, called once armed.
- * @mtd_lock:	spi-nor's lock, if the part has one.
- * @mtd_unlock:	spi-nor's unlock, if the part has one.
+ * @orphaned:	remove() found users and left freeing the chip to the last
+ *		of them (mectl_mtd_put_device()).
+ * @hooks:	the MTD ops spi-nor installed, called through the gate.
  * @prev_override: driver_override of the spi_device before we took it over,
  *		restored on detach (spidev binds through it on flashsim).
  * @ctlr_owner:	module of the SPI controller's driver, pinned while attached.
@@ -103,9 +130,11 @@ struct mectl_chip {
 	u32 bus;
 	u32 cs;
 	u32 speed_hz;
-	int wp_gpio;
-	int hold_gpio;
+	char wp_gpio[MECTL_GPIO_NAME_MAX];
+	char hold_gpio[MECTL_GPIO_NAME_MAX];
 	u8 id[MECTL_JEDEC_ID_MAX];
+	u8 sr_cache[3];
+	u8 sr_cached;
 	char name[24];
 	bool writeable;
 	bool in_4byte;
@@ -115,13 +144,8 @@ struct mectl_chip {
 	bool closing;
 	struct rw_semaphore io_sem;
 	bool gone;
-	int (*mtd_read)(struct mtd_info *mtd, loff_t from, size_t len,
-			size_t *retlen, u_char *buf);
-	int (*mtd_erase)(struct mtd_info *mtd, struct erase_info *instr);
-	int (*mtd_write)(struct mtd_info *mtd, loff_t to, size_t len,
-			 size_t *retlen, const u_char *buf);
-	int (*mtd_lock)(struct mtd_info *mtd, loff_t ofs, uint64_t len);
-	int (*mtd_unlock)(struct mtd_info *mtd, loff_t ofs, uint64_t len);
+	bool orphaned;
+	struct mectl_nor_hooks hooks;
 	const char *prev_override;
 	struct module *ctlr_owner;
 	u8 txbuf[MECTL_SPI_CMD_MAX] __aligned(ARCH_KMALLOC_MINALIGN);
@@ -179,10 +203,14 @@ const char *mectl_part_family(const u8 *id);
 /* vendor.c */
 const struct mectl_vendor *mectl_vendor_find(u8 id);
 int mectl_read_sr(struct mectl_chip *chip, unsigned int n, u8 *val);
+bool mectl_cached_sr(struct mectl_chip *chip, unsigned int n, u8 *val);
 int mectl_leave_4byte(struct mectl_chip *chip);
 
 /* gpio.c */
-int mectl_gpio_hold_high(struct device *dev, int gpio, const char *label);
+int mectl_gpio_check(const char *wp, const char *hold,
+		     struct netlink_ext_ack *extack);
+int mectl_gpio_hold_high(struct device *dev, const char *wp, const char *hold);
+bool mectl_gpio_number(const char *spec, u32 *num);
 
 /* sysfs.c */
 extern const struct attribute_group *mectl_sysfs_groups[];

@@ -30,16 +30,40 @@ static const struct nla_policy mectl_policy[MECTL_A_MAX + 1] = {
 	[MECTL_A_WP_GPIO] = NLA_POLICY_FULL_RANGE(NLA_U32, &mectl_gpio_range),
 	[MECTL_A_HOLD_GPIO] = NLA_POLICY_FULL_RANGE(NLA_U32, &mectl_gpio_range),
 	[MECTL_A_WRITEABLE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MECTL_A_WP_GPIO_NAME] = { .type = NLA_NUL_STRING,
+				   .len = MECTL_GPIO_NAME_MAX - 1 },
+	[MECTL_A_HOLD_GPIO_NAME] = { .type = NLA_NUL_STRING,
+				     .len = MECTL_GPIO_NAME_MAX - 1 },
 };
 
 static struct genl_family mectl_genl_family;
 
+/*
+ * How fresh the status registers in a reply are. A live read waits for the
+ * chip (an erase may hold it for seconds) under mectl_list_lock, so only
+ * callers with CAP_NET_ADMIN get one; everyone else, and the events, get the
+ * values of the last live read.
+ */
+enum mectl_sr_source {
+	MECTL_SR_NONE,		/* no status registers (DETACHED) */
+	MECTL_SR_CACHED,
+	MECTL_SR_LIVE,
+};
+
 static int mectl_put_sr(struct sk_buff *skb, struct mectl_chip *chip,
-			unsigned int n, int attr)
+			unsigned int n, int attr, enum mectl_sr_source src)
 {
 	u8 val;
 	int ret;
 
+	switch (src) {
+	case MECTL_SR_NONE:
+		return 0;
+	case MECTL_SR_CACHED:
+		return mectl_cached_sr(chip, n, &val) ? nla_put_u8(skb, attr, val) : 0;
+	case MECTL_SR_LIVE:
+		break;
+	}
 	ret = mectl_read_sr(chip, n, &val);
 	if (ret == -EOPNOTSUPP)
 		return 0;
@@ -48,10 +72,55 @@ static int mectl_put_sr(struct sk_buff *skb, struct mectl_chip *chip,
 	return nla_put_u8(skb, attr, val);
 }
 
-/* The GET_INFO attributes of @chip; only BUS, CS and MTD_INDEX if @brief. */
-static int mectl_fill_info(struct sk_buff *skb, struct mectl_chip *chip,
-			   bool brief)
+/* A WP#/HOLD# line as the attach request gave it: number or name. */
+static int mectl_put_gpio(struct sk_buff *skb, const char *spec, int num_attr,
+			  int name_attr)
 {
+	u32 num;
+
+	if (!*spec)
+		return 0;
+	if (mectl_gpio_number(spec, &num))
+		return nla_put_u32(skb, num_attr, num);
+	return nla_put_string(skb, name_attr, spec);
+}
+
+/*
+ * The WP# or HOLD# line of an ATTACH: its name, or its legacy number written
+ * out in @buf; NULL for none, ERR_PTR(-EINVAL) for both at once.
+ */
+static const char *mectl_request_gpio(struct genl_info *info, int num_attr,
+				      int name_attr, char *buf, size_t len)
+{
+	struct nlattr *num = info->attrs[num_attr];
+	struct nlattr *name = info->attrs[name_attr];
+
+	if (num && name) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name,
+				    "a GPIO line goes by name or by number, not both");
+		return ERR_PTR(-EINVAL);
+	}
+	if (name)
+		return nla_data(name);
+	if (!num)
+		return NULL;
+	snprintf(buf, len, "%u", nla_get_u32(num));
+	return buf;
+}
+
+static enum mectl_sr_source mectl_sr_source_for(struct sk_buff *skb)
+{
+	return netlink_capable(skb, CAP_NET_ADMIN) ? MECTL_SR_LIVE : MECTL_SR_CACHED;
+}
+
+/*
+ * The GET_INFO attributes of @chip, with status registers from @src; only
+ * BUS, CS and MTD_INDEX for MECTL_SR_NONE.
+ */
+static int mectl_fill_info(struct sk_buff *skb, struct mectl_chip *chip,
+			   enum mectl_sr_source src)
+{
+	bool brief = src == MECTL_SR_NONE;
 	struct mtd_info *mtd = &chip->nor.mtd;
 	int ret;
 
@@ -74,22 +143,22 @@ static int mectl_fill_info(struct sk_buff *skb, struct mectl_chip *chip,
 	    nla_put_u8(skb, MECTL_A_WRITEABLE, READ_ONCE(chip->writeable)) ||
 	    nla_put_string(skb, MECTL_A_MTD_NAME, mtd->name))
 		return -EMSGSIZE;
-	if (chip->wp_gpio >= 0 &&
-	    nla_put_u32(skb, MECTL_A_WP_GPIO, chip->wp_gpio))
-		return -EMSGSIZE;
-	if (chip->hold_gpio >= 0 &&
-	    nla_put_u32(skb, MECTL_A_HOLD_GPIO, chip->hold_gpio))
+	if (mectl_put_gpio(skb, chip->wp_gpio, MECTL_A_WP_GPIO,
+			   MECTL_A_WP_GPIO_NAME) ||
+	    mectl_put_gpio(skb, chip->hold_gpio, MECTL_A_HOLD_GPIO,
+			   MECTL_A_HOLD_GPIO_NAME))
 		return -EMSGSIZE;
 
-	ret = mectl_put_sr(skb, chip, 1, MECTL_A_SR1);
+	ret = mectl_put_sr(skb, chip, 1, MECTL_A_SR1, src);
 	if (!ret)
-		ret = mectl_put_sr(skb, chip, 2, MECTL_A_SR2);
+		ret = mectl_put_sr(skb, chip, 2, MECTL_A_SR2, src);
 	if (!ret)
-		ret = mectl_put_sr(skb, chip, 3, MECTL_A_SR3);
+		ret = mectl_put_sr(skb, chip, 3, MECTL_A_SR3, src);
 	return ret;
 }
 
-static int mectl_reply_info(struct genl_info *info, struct mectl_chip *chip)
+static int mectl_reply_info(struct genl_info *info, struct mectl_chip *chip,
+			    enum mectl_sr_source src)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -104,7 +173,7 @@ static int mectl_reply_info(struct genl_info *info, struct mectl_chip *chip)
 		ret = -EMSGSIZE;
 		goto free_msg;
 	}
-	ret = mectl_fill_info(msg, chip, false);
+	ret = mectl_fill_info(msg, chip, src);
 	if (ret)
 		goto free_msg;
 	genlmsg_end(msg, hdr);
@@ -143,10 +212,8 @@ static struct mectl_chip *mectl_request_chip(struct genl_info *info)
 static int mectl_nl_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
-	struct mectl_attach_req req = {
-		.wp_gpio = -1,
-		.hold_gpio = -1,
-	};
+	char wp_num[12], hold_num[12];
+	struct mectl_attach_req req = {};
 	struct mectl_chip *chip;
 	int ret;
 
@@ -157,23 +224,26 @@ static int mectl_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	req.cs = nla_get_u32(a[MECTL_A_CS]);
 	if (a[MECTL_A_SPEED_HZ])
 		req.speed_hz = nla_get_u32(a[MECTL_A_SPEED_HZ]);
-	if (a[MECTL_A_WP_GPIO])
-		req.wp_gpio = nla_get_u32(a[MECTL_A_WP_GPIO]);
-	if (a[MECTL_A_HOLD_GPIO])
-		req.hold_gpio = nla_get_u32(a[MECTL_A_HOLD_GPIO]);
 	if (a[MECTL_A_WRITEABLE])
 		req.writeable = nla_get_u8(a[MECTL_A_WRITEABLE]);
-	if (req.wp_gpio >= 0 && req.wp_gpio == req.hold_gpio) {
-		GENL_SET_ERR_MSG(info, "WP_GPIO and HOLD_GPIO are the same GPIO");
+	req.wp_gpio = mectl_request_gpio(info, MECTL_A_WP_GPIO,
+					 MECTL_A_WP_GPIO_NAME, wp_num,
+					 sizeof(wp_num));
+	req.hold_gpio = mectl_request_gpio(info, MECTL_A_HOLD_GPIO,
+					   MECTL_A_HOLD_GPIO_NAME, hold_num,
+					   sizeof(hold_num));
+	if (IS_ERR(req.wp_gpio) || IS_ERR(req.hold_gpio))
 		return -EINVAL;
-	}
+	ret = mectl_gpio_check(req.wp_gpio, req.hold_gpio, info->extack);
+	if (ret)
+		return ret;
 
 	ret = mectl_attach(&req);
 	if (ret)
 		return ret;
 	mutex_lock(&mectl_list_lock);
 	chip = __mectl_find_chip(false, req.bus, req.cs);
-	ret = chip ? mectl_reply_info(info, chip) : -ENODEV;
+	ret = chip ? mectl_reply_info(info, chip, MECTL_SR_CACHED) : -ENODEV;
 	mutex_unlock(&mectl_list_lock);
 	return ret;
 }
@@ -203,13 +273,15 @@ static int mectl_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&mectl_list_lock);
 	chip = mectl_request_chip(info);
-	ret = IS_ERR(chip) ? PTR_ERR(chip) : mectl_reply_info(info, chip);
+	ret = IS_ERR(chip) ? PTR_ERR(chip) :
+	      mectl_reply_info(info, chip, mectl_sr_source_for(skb));
 	mutex_unlock(&mectl_list_lock);
 	return ret;
 }
 
 static int mectl_nl_dump_info(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	enum mectl_sr_source src = mectl_sr_source_for(cb->skb);
 	struct mectl_chip *chip;
 	long idx = 0;
 	void *hdr;
@@ -226,7 +298,7 @@ static int mectl_nl_dump_info(struct sk_buff *skb, struct netlink_callback *cb)
 			ret = -EMSGSIZE;
 			break;
 		}
-		ret = mectl_fill_info(skb, chip, false);
+		ret = mectl_fill_info(skb, chip, src);
 		if (ret) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -307,7 +379,8 @@ static struct genl_family mectl_genl_family __ro_after_init = {
  * @event: MECTL_EVENT_ATTACHED, MECTL_EVENT_DETACHED or MECTL_EVENT_ARMED.
  *
  * DETACHED carries BUS, CS and MTD_INDEX only; the others the GET_INFO
- * attributes. Nobody listening is not an error.
+ * attributes, with the status registers of the last live read. Nobody
+ * listening is not an error.
  */
 void mectl_netlink_event(struct mectl_chip *chip, u8 event)
 {
@@ -323,7 +396,8 @@ void mectl_netlink_event(struct mectl_chip *chip, u8 event)
 	hdr = genlmsg_put(msg, 0, 0, &mectl_genl_family, 0, event);
 	if (!hdr)
 		goto free_msg;
-	if (mectl_fill_info(msg, chip, event == MECTL_EVENT_DETACHED))
+	if (mectl_fill_info(msg, chip, event == MECTL_EVENT_DETACHED ?
+				       MECTL_SR_NONE : MECTL_SR_CACHED))
 		goto free_msg;
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&mectl_genl_family, msg, 0, MECTL_MCGRP_EVENTS,

@@ -132,8 +132,32 @@ int mectl_read_sr(struct mectl_chip *chip, unsigned int n, u8 *val)
 	if (ret)
 		return ret;
 	ret = mectl_spi_read_reg(chip, opcode, val, 1);
+	if (!ret) {
+		WRITE_ONCE(chip->sr_cache[n - 1], *val);
+		chip->sr_cached |= BIT(n - 1);
+	}
 	mutex_unlock(&chip->nor.lock);
 	return ret;
+}
+
+/**
+ * mectl_cached_sr() - status register @n as the last live read found it.
+ * @chip: an attached chip.
+ * @n: 1, 2 or 3.
+ * @val: the register value.
+ *
+ * Touches no hardware and takes no lock, so any caller may ask as often as
+ * it likes without delaying the chip's users.
+ *
+ * Return: true when a value was read since attach.
+ */
+bool mectl_cached_sr(struct mectl_chip *chip, unsigned int n, u8 *val)
+{
+	if (n < 1 || n > ARRAY_SIZE(chip->sr_cache) ||
+	    !(READ_ONCE(chip->sr_cached) & BIT(n - 1)))
+		return false;
+	*val = READ_ONCE(chip->sr_cache[n - 1]);
+	return true;
 }
 
 /**
