@@ -5,7 +5,7 @@
 # maintainer script runs, nothing arm64 executes on this machine.
 #
 # usage: rootfs.sh KVER DIR   (KVER: a Debian arm64 kernel, e.g. 6.12.117+deb12-arm64)
-# DIR is replaced; DIR/.packages lists what it holds (the cache key: the caller
+# DIR is replaced once the new root is complete; DIR/.packages lists what it holds (the cache key: the caller
 # rebuilds only when this script or KVER changes).
 set -eu
 kver=$1
@@ -16,7 +16,7 @@ packages=(
 	busybox-static						# the initramfs, poweroff
 	libc-bin dash bash coreutils util-linux mount sed grep mawk diffutils findutils procps
 	kmod							# modprobe, modinfo
-	flashrom mtd-utils python3				# the peers and helpers of the tests
+	flashrom mtd-utils python3 gpiod			# the peers and helpers of the tests
 	libnl-3-200 libnl-genl-3-200				# the netlink test's libraries
 	libc6-dev libnl-3-dev libnl-genl-3-dev			# sysroot: cross-linking the tests
 )
@@ -25,7 +25,6 @@ packages=(
 links=(bin/poweroff:busybox usr/bin/awk:mawk)
 
 command -v mmdebstrap >/dev/null || { echo "rootfs: mmdebstrap missing (make deps)" >&2; exit 1; }
-rm -rf "$dir"
 mkdir -p "$(dirname "$dir")"
 tmp=$dir.tmp
 rm -rf "$tmp"
@@ -42,4 +41,5 @@ done
 # mount points of the VM (tests/vm/initramfs-init.sh, guest-init.sh)
 mkdir -p "$tmp/mnt/vmout" "$tmp/sys/kernel/debug" "$tmp/dev/pts" "$tmp/dev/shm" "$tmp/run"
 printf '%s\n' "${packages[@]}" > "$tmp/.packages"
+rm -rf "$dir"
 mv "$tmp" "$dir"
