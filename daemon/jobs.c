@@ -5,6 +5,7 @@
  * State dir layout (every file replaced atomically: tmp + fsync + rename + fsync dir):
  *   jobs/N        one job: parameters, state, phase, message, result (key=value lines)
  *   jobs/N.in     the image a job was given (write, restore, check, clean), until it ends
+ *   jobs/rejected/N   a damaged job file, moved aside at start (never loaded)
  *   backups/ID-SHA256.bin   every verified chip read, never overwritten
  *
  * Finished jobs beyond the newest KeepJobs= (config.h) are forgotten (file and bus

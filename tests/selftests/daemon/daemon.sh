@@ -7,7 +7,9 @@
 # me_cleaner -S; kill -9 in the middle of a write; injected read flips and program
 # failures; unprivileged callers; cancel; persistence across restarts; the
 # PropertiesChanged signals of a job (dbus-monitor), the client's progress with and
-# without a TTY, and an image job running beside a chip job.
+# without a TTY, and an image job running beside a chip job; an output fd on debugfs;
+# a restore onto another board with the same part (its content is kept first); a
+# queued job whose chip was swapped while mectld was down (not run).
 set -u
 cd "$(dirname "$0")/../../.."
 SRC=$(pwd)
@@ -290,6 +292,32 @@ check "after kill -9 the queued probe resumed and succeeded" test "$(job_field "
 check "the backup is intact and restore brings the chip back" \
 	sh -c "test \"\$(sha256sum '$T/read1.bin' | cut -d' ' -f1)\" = '$ORIG_SHA' && '$MECTL' restore --mtd '$MTD' --bus='$BUS' '$T/read1.bin' >/dev/null 2>>'$T/client.log' && test \"\$(sha256sum '$SIM/data' | cut -d' ' -f1)\" = '$ORIG_SHA'"
 
+# --- an output fd on a kernel file system ---------------------------------------------------
+# flashsim's chip is a regular file on debugfs: a clean job must not write its output there.
+out=$("$SUBMIT" "$BUS" clean "$T/orig.bin" "=$SIM/data" -S 2>&1); rc=$?
+check "an output fd on debugfs is refused with one InvalidArgs line, the chip untouched" \
+	test "$rc" = 1 -a "$(echo "$out" | wc -l)" = 1 -a -n "$(echo "$out" | grep 'InvalidArgs.*not on debugfs')" \
+	-a "$(chip_sha)" = "$ORIG_SHA"
+
+# --- restore onto another board with the same part -----------------------------------------
+# Board B: the same W25Q64, its own content (one 4 KiB block differs from board A's).
+cp "$T/orig.bin" "$T/boardB.bin"
+head -c 4096 /dev/urandom | dd of="$T/boardB.bin" bs=4096 seek=$((0x600)) conv=notrunc status=none
+dd if="$T/boardB.bin" of="$SIM/data" bs=1M conv=notrunc status=none
+B_SHA=$(chip_sha)
+out=$("$MECTL" restore --mtd "$MTD" --json --bus="$BUS" "$T/read1.bin"); rc=$?
+KEPT=$(ls "$STATE"/backups/*-"$B_SHA".bin 2>/dev/null)
+note "board B kept as: ${KEPT:-nothing}"
+check "restoring board A's backup onto board B first keeps B's content as a new backup" \
+	test "$rc" = 0 -a "$(chip_sha)" = "$ORIG_SHA" -a -n "$KEPT" -a "$(sha "$KEPT" 2>/dev/null)" = "$B_SHA" \
+	-a -n "$(echo "$out" | grep "\"kept_backup\":\"$KEPT\"")"
+"$MECTL" restore --mtd "$MTD" --bus="$BUS" "$KEPT" >/dev/null 2>>"$T/client.log"; rc=$?
+check "... and that backup puts board B back" test "$rc" = 0 -a "$(chip_sha)" = "$B_SHA"
+out=$("$MECTL" restore --mtd "$MTD" --json --bus="$BUS" "$T/read1.bin"); rc=$?
+check "a restore over content a backup holds keeps nothing new" \
+	test "$rc" = 0 -a "$(chip_sha)" = "$ORIG_SHA" -a -n "$(echo "$out" | grep '"kept_backup":null')" \
+	-a "$(ls "$STATE"/backups/*-"$B_SHA".bin | wc -l)" = 1
+
 # --- the configured group may run chip jobs ------------------------------------------------
 stop_daemon
 GRP=$(getent group users | cut -d: -f1,3)
@@ -298,6 +326,29 @@ out=$(setpriv --reuid=65534 --regid=65534 --groups="${GRP##*:}" "$MECTL" probe -
 out2=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$MECTL" probe --mtd "$MTD" --bus="$BUS" 2>&1); rc2=$?
 check "a member of --group=${GRP%%:*} may probe, a non-member may not" \
 	test -n "$GRP" -a "$rc" = 0 -a "$rc2" = 1 -a -n "$(echo "$out2" | grep AccessDenied)"
+
+# --- a queued job whose chip was swapped while mectld was down -------------------------------
+# A slow read holds the chip, a probe waits behind it; kill -9; the W25Q64 gives way to
+# a W25Q128 on the same bus; the probe must not run on it.
+echo 1000000 > /sys/module/flashsim/parameters/clock_hz
+"$MECTL" read --mtd "$MTD" --passes 1 --bus="$BUS" "$T/slow.bin" > /dev/null 2>&1 &
+SPID=$!
+for _ in $(seq 100); do
+	"$MECTL" jobs --bus="$BUS" | awk '$2 == "read" && $3 == "running"' | grep -q . && break
+	sleep 0.1
+done
+QID=$("$MECTL" probe --mtd "$MTD" --no-block --bus="$BUS" | sed 's#.*/job/##')
+qstate=$(job_field "$QID" "['state']")
+kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=
+wait "$SPID" 2>/dev/null
+rmmod mectl_flash; rmmod flashsim
+modprobe flashsim bus_num=0 chip=w25q128fv && modprobe mectl_flash bus=0 cs=0
+note "job $QID was $qstate at kill -9; now: $(ls /sys/class/mtd | tr '\n' ' ')"
+start_daemon
+qjob=$("$MECTL" job "$QID" --json --bus="$BUS" | python3 -c "import json,sys; j=json.load(sys.stdin); print(j['state'], '|', j['message'])")
+note "job $QID: $qjob"
+check "a queued probe whose chip changed across a kill -9 is not run: failed, naming both chips" \
+	sh -c "test '$qstate' = queued && echo '$qjob' | grep -q '^failed | not run: .*jedec-ef4017-8388608, now '"
 
 echo "1..$n"	# the plan at the end, as TAP allows: no count to keep by hand
 if [ "$fails" -ne 0 ]; then
