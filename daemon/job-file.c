@@ -98,6 +98,19 @@ int job_file_name_to_id(const char *name, uint32_t *ret)
 	return 0;
 }
 
+void job_fields_free(Job *j)
+{
+	for (char **a = j->args; a && *a; a++)
+		free(*a);
+	free(j->args);
+	free(j->chip_id);
+	free(j->phase);
+	free(j->message);
+	free(j->result);
+	j->args = NULL;
+	j->chip_id = j->phase = j->message = j->result = NULL;
+}
+
 /* ---------------------------------------------------------------------------------
  * Writing
  */
@@ -289,25 +302,25 @@ static const struct job_key {
 	size_t offset;
 	bool optional_repeated;	/* "arg": zero or more lines */
 } job_keys[] = {
-	[JOB_KEY_ID] = { "id", value_u32, offsetof(Job, id) },
-	[JOB_KEY_TYPE] = { "type", value_type, offsetof(Job, type) },
-	[JOB_KEY_STATE] = { "state", value_state, offsetof(Job, state) },
-	[JOB_KEY_OWNER] = { "owner", value_uid, offsetof(Job, owner) },
-	[JOB_KEY_MTD] = { "mtd", value_mtd, offsetof(Job, mtd) },
-	[JOB_KEY_CHIP] = { "chip", value_text, offsetof(Job, chip_id) },
-	[JOB_KEY_ATTACH] = { "attach", value_bool, offsetof(Job, attach) },
-	[JOB_KEY_BUS] = { "bus", value_u32, offsetof(Job, bus) },
-	[JOB_KEY_CS] = { "cs", value_u32, offsetof(Job, cs) },
-	[JOB_KEY_SPEED] = { "speed_hz", value_u32, offsetof(Job, speed_hz) },
-	[JOB_KEY_PASSES] = { "passes", value_u32, offsetof(Job, passes) },
-	[JOB_KEY_FORCE] = { "force", value_bool, offsetof(Job, force) },
-	[JOB_KEY_HAS_INPUT] = { "has_input", value_bool, offsetof(Job, has_input) },
-	[JOB_KEY_HAS_OUTPUT] = { "has_output", value_bool, offsetof(Job, has_output) },
-	[JOB_KEY_PROGRESS] = { "progress", value_progress, offsetof(Job, progress) },
+	[JOB_KEY_ID] = { "id", value_u32, offsetof(Job, id), false },
+	[JOB_KEY_TYPE] = { "type", value_type, offsetof(Job, type), false },
+	[JOB_KEY_STATE] = { "state", value_state, offsetof(Job, state), false },
+	[JOB_KEY_OWNER] = { "owner", value_uid, offsetof(Job, owner), false },
+	[JOB_KEY_MTD] = { "mtd", value_mtd, offsetof(Job, mtd), false },
+	[JOB_KEY_CHIP] = { "chip", value_text, offsetof(Job, chip_id), false },
+	[JOB_KEY_ATTACH] = { "attach", value_bool, offsetof(Job, attach), false },
+	[JOB_KEY_BUS] = { "bus", value_u32, offsetof(Job, bus), false },
+	[JOB_KEY_CS] = { "cs", value_u32, offsetof(Job, cs), false },
+	[JOB_KEY_SPEED] = { "speed_hz", value_u32, offsetof(Job, speed_hz), false },
+	[JOB_KEY_PASSES] = { "passes", value_u32, offsetof(Job, passes), false },
+	[JOB_KEY_FORCE] = { "force", value_bool, offsetof(Job, force), false },
+	[JOB_KEY_HAS_INPUT] = { "has_input", value_bool, offsetof(Job, has_input), false },
+	[JOB_KEY_HAS_OUTPUT] = { "has_output", value_bool, offsetof(Job, has_output), false },
+	[JOB_KEY_PROGRESS] = { "progress", value_progress, offsetof(Job, progress), false },
 	[JOB_KEY_ARG] = { "arg", value_arg, offsetof(Job, args), true },
-	[JOB_KEY_PHASE] = { "phase", value_text, offsetof(Job, phase) },
-	[JOB_KEY_MESSAGE] = { "message", value_text, offsetof(Job, message) },
-	[JOB_KEY_RESULT] = { "result", value_text, offsetof(Job, result) },
+	[JOB_KEY_PHASE] = { "phase", value_text, offsetof(Job, phase), false },
+	[JOB_KEY_MESSAGE] = { "message", value_text, offsetof(Job, message), false },
+	[JOB_KEY_RESULT] = { "result", value_text, offsetof(Job, result), false },
 };
 
 _Static_assert(ELEMENTSOF(job_keys) == _JOB_KEY_MAX, "one row per key");

@@ -50,24 +50,13 @@ Job *job_new(Context *c, JobType type, uid_t owner)
 	return j;
 }
 
-static void strv_free(char **v)
-{
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
-}
-
 Job *job_free(Job *j)
 {
 	if (!j)
 		return NULL;
 	if (j->out_fd >= 0)
 		close(j->out_fd);
-	strv_free(j->args);
-	free(j->chip_id);
-	free(j->phase);
-	free(j->message);
-	free(j->result);
+	job_fields_free(j);
 	strbuf_done(&j->phase_times);
 	free(j);
 	return NULL;

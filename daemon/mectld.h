@@ -172,6 +172,8 @@ enum {
 /* The id a job file's name stands for: canonical decimal, 1..UINT32_MAX; -EINVAL else. */
 int job_file_name_to_id(const char *name, uint32_t *ret);
 char *job_serialize(const Job *j);
+/* Free what the file's text fields hold (args, chip, phase, message, result). */
+void job_fields_free(Job *j);
 /*
  * Parse the job file called name (len bytes of text) into j (from job_new()).
  * -EBADMSG with a one-line reason in *ret_why (caller frees) when the file is

@@ -13,13 +13,7 @@ static const char *const names[] = { "7", "1", "4294967295", "12" };
 
 static void job_release(Job *j)
 {
-	for (char **a = j->args; a && *a; a++)
-		free(*a);
-	free(j->args);
-	free(j->chip_id);
-	free(j->phase);
-	free(j->message);
-	free(j->result);
+	job_fields_free(j);
 	*j = (Job) { .mtd = -1, .out_fd = -1 };
 }
 

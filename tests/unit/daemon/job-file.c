@@ -28,13 +28,7 @@ static Job *job_blank(void)
 
 static void job_release(Job *j)
 {
-	for (char **a = j->args; a && *a; a++)
-		free(*a);
-	free(j->args);
-	free(j->chip_id);
-	free(j->phase);
-	free(j->message);
-	free(j->result);
+	job_fields_free(j);
 	free(j);
 }
 
