@@ -318,6 +318,27 @@ check "a restore over content a backup holds keeps nothing new" \
 	test "$rc" = 0 -a "$(chip_sha)" = "$ORIG_SHA" -a -n "$(echo "$out" | grep '"kept_backup":null')" \
 	-a "$(ls "$STATE"/backups/*-"$B_SHA".bin | wc -l)" = 1
 
+# --- a cut-short record of a running write ---------------------------------------------------
+# kill -9 while the chip is armed and written, then the job file loses its end: the job
+# is still interrupted (not lost, not run) and the chip is disarmed.
+echo 1 > /sys/module/flashsim/parameters/timing
+TID=$("$MECTL" write --mtd "$MTD" --no-block --json --bus="$BUS" "$T/clean-S.bin" | sed 's#.*/job/\([0-9]*\).*#\1#')
+for _ in $(seq 600); do
+	st=$("$MECTL" job "$TID" --bus="$BUS" | awk '$1 == "Phase:" { p = $2 } $1 == "Progress:" { print p, $2 + 0 }')
+	case "$st" in "write "*) [ "${st#write }" -ge 5 ] && break ;; esac
+done
+kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=
+echo 0 > /sys/module/flashsim/parameters/timing
+armed=$(cat /sys/bus/spi/devices/spi0.0/writeable)
+head -c 60 "$STATE/jobs/$TID" > "$T/cut" && cat "$T/cut" > "$STATE/jobs/$TID"
+start_daemon
+tjob=$("$MECTL" job "$TID" --json --bus="$BUS" | python3 -c "import json,sys; j=json.load(sys.stdin); print(j['state'], '|', j['message'])")
+note "job $TID: $tjob"
+check "a cut-short running write record: interrupted, kept in jobs/rejected/, the chip disarmed (was $armed)" \
+	sh -c "test '$armed' = 1 -a \"\$(cat /sys/bus/spi/devices/spi0.0/writeable)\" = 0 -a -e '$STATE/jobs/rejected/$TID' && echo '$tjob' | grep -q '^interrupted | .*partly written.*damaged'"
+"$MECTL" restore --mtd "$MTD" --bus="$BUS" "$T/read1.bin" >/dev/null 2>>"$T/client.log"
+[ "$(chip_sha)" = "$ORIG_SHA" ] || note "could not put the chip back"
+
 # --- the configured group may run chip jobs ------------------------------------------------
 stop_daemon
 GRP=$(getent group users | cut -d: -f1,3)
