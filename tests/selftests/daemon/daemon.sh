@@ -295,8 +295,9 @@ check "the backup is intact and restore brings the chip back" \
 # --- an output fd on a kernel file system ---------------------------------------------------
 # flashsim's chip is a regular file on debugfs: a clean job must not write its output there.
 out=$("$SUBMIT" "$BUS" clean "$T/orig.bin" "=$SIM/data" -S 2>&1); rc=$?
+note "$out"
 check "an output fd on debugfs is refused with one InvalidArgs line, the chip untouched" \
-	test "$rc" = 1 -a "$(echo "$out" | wc -l)" = 1 -a -n "$(echo "$out" | grep 'InvalidArgs.*not on debugfs')" \
+	test "$rc" = 1 -a "$(echo "$out" | wc -l)" = 1 -a -n "$(echo "$out" | grep 'not on debugfs (org.mectl1.Error.InvalidArgs)')" \
 	-a "$(chip_sha)" = "$ORIG_SHA"
 
 # --- restore onto another board with the same part -----------------------------------------
