@@ -773,8 +773,14 @@ static const sd_bus_vtable job_vtable[] = {
 	SD_BUS_PROPERTY("State", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_PROPERTY("Phase", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_PROPERTY("Progress", "d", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	SD_BUS_PROPERTY("Message", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	SD_BUS_PROPERTY("Result", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	/*
+	 * PropertiesChanged goes to every listener: it names a changed Message or Result
+	 * without its text (paths, hashes, the chip), which only job_object_find() hands out.
+	 */
+	SD_BUS_PROPERTY("Message", "s", property_get_live, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	SD_BUS_PROPERTY("Result", "s", property_get_live, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
 	SD_BUS_VTABLE_END
 };
 

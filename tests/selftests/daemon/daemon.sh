@@ -263,6 +263,8 @@ tty_bar() {
 }
 check "PropertiesChanged follows the read: running>succeeded, progress rising in each phase" signals_ok
 check "without a TTY the client prints plain progress lines" plain_lines
+check "PropertiesChanged names a changed Message and Result without their text" \
+	sh -c "grep -q 'string \"Message\"' '$T/monitor.log' && grep -q 'string \"Result\"' '$T/monitor.log' && ! grep -q 'identical reads' '$T/monitor.log'"
 script -qec "'$MECTL' read --mtd $MTD --passes 1 --bus=$BUS '$T/tty.bin'" /dev/null \
 	< /dev/null > "$T/tty.out" 2>&1
 echo 0 > /sys/module/flashsim/parameters/clock_hz
