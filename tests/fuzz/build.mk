@@ -1,13 +1,15 @@
 # tests/fuzz/: libFuzzer targets (clang, ASan + UBSan) for every parser entry point of
-# the image engine, their seed corpora (made by mkimage at build time) and a bounded
+# the image engine and for mectld's job file and configuration parsers, their seed
+# corpora (made by mkimage at build time; text seeds in tests/fuzz/seeds/) and a bounded
 # run for `make check` (run.sh: TAP "ok N - fuzz <target> <runs> runs").
 FUZZ_CC      ?= clang
-FUZZ_TARGETS := clean ifd fpt gen2 gen3 cse bootguard args
+FUZZ_TARGETS := clean ifd fpt gen2 gen3 cse bootguard args jobfile config
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -g -O1 -std=gnu17 -D_GNU_SOURCE -Iinclude -Idaemon/image $(FUZZ_SAN) \
 		$(if $(wildcard daemon/image/cse.c),,-DIMG_NO_CSE) \
 		$(if $(wildcard daemon/image/bootguard.c),,-DIMG_NO_BOOTGUARD) \
 		$(if $(wildcard daemon/image/json.c),,-DIMG_NO_JSON)
+FUZZ_DAEMON_CFLAGS := -Idaemon -Iinclude/uapi
 # Two builds of the library and the targets: build/fuzz (64-bit) and build/fuzz32
 # (i386, -m32: a 32-bit size_t, as on armhf Raspberry Pi OS; IMG_I386 in
 # daemon/image/build.mk). $(1): the folder, $(2): extra compiler flags.
@@ -22,12 +24,23 @@ $(B)/$(1)/obj/%.o: daemon/image/%.c $$(wildcard daemon/image/*.h) | $(B)
 $(B)/$(1)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $$($(1)_OBJS)
 	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$< $$($(1)_OBJS) -lcrypto -lm
 
+# mectld's own parsers: their daemon/ objects built the same way.
+$(B)/$(1)/dobj/%.o: daemon/%.c $$(wildcard daemon/*.h) | $(B)
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) $$(FUZZ_DAEMON_CFLAGS) -fsanitize=fuzzer-no-link -c -o $$@ $$<
+
+$(B)/$(1)/fuzz-jobfile: tests/fuzz/fuzz-jobfile.c $(B)/$(1)/dobj/job-file.o $(B)/$(1)/dobj/util.o
+	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) $$(FUZZ_DAEMON_CFLAGS) -fsanitize=fuzzer -o $$@ $$< $$(filter %.o,$$^) -lcrypto -lm
+
+$(B)/$(1)/fuzz-config: tests/fuzz/fuzz-config.c $(B)/$(1)/dobj/config.o $(B)/$(1)/dobj/util.o
+	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) $$(FUZZ_DAEMON_CFLAGS) -fsanitize=fuzzer -o $$@ $$< $$(filter %.o,$$^) -lcrypto -lm
+
 # gen2 and gen3 are one harness; their corpora differ (see fuzz-ftpr.c).
 $(B)/$(1)/fuzz-gen2 $(B)/$(1)/fuzz-gen3: tests/fuzz/fuzz-ftpr.c tests/fuzz/fuzz-common.h $$($(1)_OBJS)
 	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$< $$($(1)_OBJS) -lcrypto -lm
 
 # Built by a pattern rule for another pattern rule: keep them (not intermediate).
-.SECONDARY: $$($(1)_OBJS)
+.SECONDARY: $$($(1)_OBJS) $(B)/$(1)/dobj/job-file.o $(B)/$(1)/dobj/config.o $(B)/$(1)/dobj/util.o
 CLEAN_FILES += $(B)/$(1)
 endef
 $(eval $(call FUZZ_BUILD,fuzz,))
@@ -36,12 +49,15 @@ $(eval $(call FUZZ_BUILD,fuzz32,-m32))
 $(B)/fuzz/mkcorpus: tests/fuzz/mkcorpus.c $(B)/libmkimage.a
 	$(CC) $(CFLAGS) -o $@ $^ -lcrypto
 
-# Past findings (tests/fuzz/regress/<target>-*.bin, tiny) join their target's corpus.
-$(B)/fuzz/corpus/.stamp: $(B)/fuzz/mkcorpus $(wildcard tests/fuzz/regress/*)
+# Past findings (tests/fuzz/regress/<target>-*.bin, tiny) join their target's corpus;
+# text seeds (tests/fuzz/seeds/<target>/) start the corpora mkimage cannot make.
+$(B)/fuzz/corpus/.stamp: $(B)/fuzz/mkcorpus $(wildcard tests/fuzz/regress/* tests/fuzz/seeds/*/*)
 	rm -rf $(B)/fuzz/corpus
 	$(B)/fuzz/mkcorpus $(B)/fuzz/corpus
+	for d in $(wildcard tests/fuzz/seeds/*); do \
+		mkdir -p $(B)/fuzz/corpus/$$(basename $$d); cp $$d/* $(B)/fuzz/corpus/$$(basename $$d)/; done
 	for f in $(wildcard tests/fuzz/regress/*); do \
-		t=$$(basename $$f); cp $$f $(B)/fuzz/corpus/$${t%%-*}/; done
+		t=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$${t%%-*}; cp $$f $(B)/fuzz/corpus/$${t%%-*}/; done
 	touch $@
 
 # The check entries: the runner next to its binaries and the (one) corpus. Without

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Run every libFuzzer target of the image engine for a bounded time from its seed
+# Run every libFuzzer target (the image engine, mectld's job file and config) for a bounded time from its seed
 # corpus; print TAP ("ok N - fuzz <target> <runs> runs", "fuzz32" for the i386 build:
 # the name of the folder it is installed in); any crash, leak, sanitizer report or
 # timeout is "not ok" with the reproducer's path.
@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 label=$(basename "$here")
 t=${FUZZ_TIME:-10}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(clean ifd fpt gen2 gen3 cse bootguard args)
+[ ${#targets[@]} -gt 0 ] || targets=(clean ifd fpt gen2 gen3 cse bootguard args jobfile config)
 echo "1..${#targets[@]}"
 n=0 failed=0
 for tg in "${targets[@]}"; do
