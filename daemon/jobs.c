@@ -112,13 +112,6 @@ Job *job_new(Context *c, JobType type, uid_t owner)
 	return j;
 }
 
-static void strv_free(char **v)
-{
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
-}
-
 Job *job_free(Job *j)
 {
 	if (!j)
@@ -225,22 +218,6 @@ static int job_save(Job *j)
 	text = job_serialize(j);
 	pthread_mutex_unlock(&j->ctx->lock);
 	return job_write_file(j->ctx, j->id, text);
-}
-
-static int strv_push(char ***v, char *s)
-{
-	size_t n = 0;
-	char **nv;
-
-	while (*v && (*v)[n])
-		n++;
-	nv = realloc(*v, (n + 2) * sizeof(char *));
-	if (!nv)
-		return -ENOMEM;
-	nv[n] = s;
-	nv[n + 1] = NULL;
-	*v = nv;
-	return 0;
 }
 
 static int job_parse(Context *c, char *text, Job **ret)

@@ -39,6 +39,10 @@ int write_file_staged(int dirfd, const char *tmp, const void *buf, size_t len);
 int commit_staged(int dirfd, const char *tmp, const char *name, bool replace);
 int read_file_at(int dirfd, const char *name, size_t max, uint8_t **ret, size_t *ret_len);
 
+/* NULL-terminated string lists: free every string and the list; append s (taken). */
+void strv_free(char **v);
+int strv_push(char ***v, char *s);
+
 /* Lower-case hex of a byte string into out (2 * len + 1 bytes). */
 void hex_encode(const uint8_t *p, size_t len, char *out);
 /* SHA-256 as 64 hex characters + NUL. */
