@@ -121,6 +121,7 @@ static void context_destroy(Context *c)
 	for (size_t i = 0; i < c->n_jobs; i++)
 		job_free(c->jobs[i]);
 	free(c->jobs);
+	authz_done(c);
 	sd_event_source_unref(c->wake_source);
 	sd_event_source_unref(c->kevents_source);
 	kernel_events_free(c->kevents);
