@@ -102,7 +102,6 @@ note "$(echo "$out" | grep 'implicit any')"
 check "polkitd runs (D-Bus activated) and has the shipped actions: flash auth_admin_keep, image yes" \
 	test "$(systemctl show -P ActiveState polkit.service)" = active -a \
 	"$(echo "$out" | awk '$1 == "implicit" && $2 == "any:" { printf "%s ", $3 }')" = "auth_admin_keep yes "
-note "$out"
 out=$(setpriv --reuid=mectl-member --regid=nogroup --init-groups mectl probe --mtd "$MTD" 2>&1); rc=$?
 check "a member of group mectl may probe (the shipped rule, with the group mectld names)" \
 	test "$rc" = 0
