@@ -2,7 +2,8 @@
 # Install every Debian package mectl's build, tests, demo and benchmarks need.
 # Idempotent: does nothing (and needs no network) when everything is there.
 # The arm64 architecture is added only so the arm64 kernel headers can be downloaded
-# for the cross-build check; nothing arm64 is installed.
+# for the cross-build check; nothing arm64 is installed. i386 is added for the 32-bit
+# build of the image engine's tests (libcrypto and kernel headers for -m32).
 set -eu
 packages=(
 	build-essential pkg-config xz-utils cpio kmod python3 man-db file bc	# build + test tools
@@ -14,8 +15,12 @@ packages=(
 							# systemd as PID 1 in the VM; systemd-analyze
 	polkitd							# mectld's authorization (org.mectl1.policy)
 	flashrom mtd-utils coreboot-utils			# independent peers
+	gpiod							# gpioinfo/gpiofind/gpioset: WP#/HOLD# lines
 	clang libclang-rt-14-dev				# libFuzzer (the runtime is only a Recommends)
 	gcc-aarch64-linux-gnu					# arm64 module build check
+	libc6-dev-i386 lib32gcc-12-dev lib32stdc++-12-dev	# i386 (-m32) engine tests and fuzzers: what
+	linux-libc-dev:i386 libssl-dev:i386			# gcc-multilib brings, without gcc-multilib itself
+							# (it conflicts with gcc-aarch64-linux-gnu)
 )
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -27,10 +32,12 @@ for p in "${packages[@]}"; do
 		missing+=("$p")
 done
 update=
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-	$sudo dpkg --add-architecture arm64
-	update=1
-fi
+for arch in arm64 i386; do
+	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+		$sudo dpkg --add-architecture "$arch"
+		update=1
+	fi
+done
 if [ ${#missing[@]} -eq 0 ] && [ -z "$update" ]; then
 	echo "deps: all installed"
 	exit 0
