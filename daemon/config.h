@@ -17,7 +17,7 @@
 #define MECTLD_MTD_NAME_MAX 127u
 
 struct mectld_config {
-	char *group;		/* members may run chip jobs; "" = root only */
+	char *group;		/* members may run chip jobs; "" = no group */
 	unsigned keep_jobs;	/* finished jobs kept, 1..MECTLD_KEEP_JOBS_MAX */
 	char **allow_mtd;	/* MTD devices not attached by mectl_flash that jobs may
 				 * use: "/dev/mtdN" or an MTD name; NULL-terminated */

@@ -33,7 +33,7 @@ static void help(void)
 	       "     --state-dir=DIR     jobs and backups (default $STATE_DIRECTORY or /var/lib/mectl)\n"
 	       "     --config=FILE       configuration file (default " MECTLD_CONFIG_FILE ")\n"
 	       "     --group=NAME        members may run chip jobs (Group=; default mectl;\n"
-	       "                         \"\" = root only)\n"
+	       "                         \"\" = no group)\n"
 	       "     --keep-jobs=N       finished jobs kept on record (KeepJobs=; default %u)\n",
 	       MECTLD_KEEP_JOBS_DEFAULT);
 }
@@ -271,7 +271,7 @@ static int run(int argc, char **argv)
 			c->chip_gid = g->gr_gid;
 			c->chip_group = c->config.group;
 		} else if (strcmp(c->config.group, "mectl")) {
-			fprintf(stderr, "mectld: no group '%s': chip jobs are root only\n",
+			fprintf(stderr, "mectld: no group '%s': no group may run chip jobs\n",
 				c->config.group);
 		}
 	}

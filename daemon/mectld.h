@@ -129,7 +129,7 @@ struct Context {
 	int state_fd;			/* state dir */
 	int jobs_fd;			/* state dir/jobs */
 	int backups_fd;			/* state dir/backups */
-	gid_t chip_gid;			/* members may run chip jobs; (gid_t)-1: root only */
+	gid_t chip_gid;			/* members may run chip jobs; (gid_t)-1: none */
 	struct mectld_config config;	/* as read at start (config.h) */
 	const char *chip_group;		/* its name, for messages and polkit */
 	AuthzQuery *authz_queries;	/* asked polkit, answer pending or not yet taken */
