@@ -1,6 +1,6 @@
 # daemon/: mectld (the D-Bus job daemon) and the D-Bus half of the mectl client.
 # The image engine (daemon/image/) has its own fragment and archive.
-MECTLD_SRCS := main.c bus.c jobs.c job-file.c job-probe.c job-read.c job-write.c job-neutralize.c \
+MECTLD_SRCS := main.c bus.c authz.c jobs.c job-file.c job-probe.c job-read.c job-write.c job-neutralize.c \
 	       job-image.c chip.c config.c flash.c kernel.c util.c
 MECTLD_OBJS := $(addprefix $(B)/daemon/,$(MECTLD_SRCS:.c=.o))
 MECTLD_CFLAGS := -Idaemon -Idaemon/image $(shell pkg-config --cflags libnl-genl-3.0 libsystemd 2>/dev/null)
@@ -44,6 +44,10 @@ UNIT_TESTS += tests/unit/daemon/state.sh
 SELFTESTS += $(B)/selftests/daemon/submit-image
 $(B)/selftests/daemon/submit-image: $(B)/client/bus-client.o
 LDLIBS_submit-image := -lsystemd
+# ... and the PID-reuse attack on the authorization (daemon.sh, systemd.sh).
+SELFTESTS += $(B)/selftests/daemon/pid-reuse
+$(B)/selftests/daemon/pid-reuse: $(B)/client/bus-client.o
+LDLIBS_pid-reuse := -lsystemd
 VM_TESTS += tests/selftests/daemon/daemon.sh
 # neutralize on a descriptor whose BIOS region spans the chip (a vendor layout).
 VM_TESTS += tests/selftests/daemon/bios-spans.sh
@@ -52,7 +56,8 @@ VM_TESTS += tests/selftests/daemon/bios-spans.sh
 VM_SYSTEMD_TESTS += tests/selftests/daemon/systemd.sh
 SELFTESTS += $(B)/sysroot.stamp
 $(B)/sysroot.stamp: $(B)/mectld $(B)/mectl daemon/mectld.service daemon/org.mectl1.conf \
-		daemon/org.mectl1.service daemon/mectld.conf daemon/build.mk
+		daemon/org.mectl1.service daemon/org.mectl1.policy daemon/org.mectl1.rules \
+		daemon/mectld.conf daemon/build.mk
 	rm -rf $(B)/sysroot
 	$(MAKE) --no-print-directory install-daemon DESTDIR=$(abspath $(B)/sysroot)
 	touch $@
@@ -66,6 +71,8 @@ BINDIR      ?= $(PREFIX)/bin
 UNITDIR     ?= /lib/systemd/system
 DBUSSYSDIR  ?= $(PREFIX)/share/dbus-1/system.d
 DBUSSVCDIR  ?= $(PREFIX)/share/dbus-1/system-services
+POLKITACTIONDIR ?= $(PREFIX)/share/polkit-1/actions
+POLKITRULESDIR  ?= $(PREFIX)/share/polkit-1/rules.d
 SYSCONFDIR  ?= /etc
 
 .PHONY: install-daemon
@@ -75,6 +82,8 @@ install-daemon: $(B)/mectld $(B)/mectl
 	install -D -m 0644 daemon/mectld.service $(DESTDIR)$(UNITDIR)/mectld.service
 	install -D -m 0644 daemon/org.mectl1.conf $(DESTDIR)$(DBUSSYSDIR)/org.mectl1.conf
 	install -D -m 0644 daemon/org.mectl1.service $(DESTDIR)$(DBUSSVCDIR)/org.mectl1.service
+	install -D -m 0644 daemon/org.mectl1.policy $(DESTDIR)$(POLKITACTIONDIR)/org.mectl1.policy
+	install -D -m 0644 daemon/org.mectl1.rules $(DESTDIR)$(POLKITRULESDIR)/org.mectl1.rules
 	@# an administrator's configuration is never replaced
 	[ -e $(DESTDIR)$(SYSCONFDIR)/mectl/mectld.conf ] || \
 		install -D -m 0644 daemon/mectld.conf $(DESTDIR)$(SYSCONFDIR)/mectl/mectld.conf

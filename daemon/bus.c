@@ -9,11 +9,12 @@
  * (a queued job survives a restart); an output fd must be writable. The chip is
  * named by MTD index ("mtd" option), never by a path.
  *
- * Authorization uses the sender's credentials: chip jobs need uid 0 or membership
- * of the configured group (--group); check and clean are open to everyone.
+ * Authorization (authz.c) rests on what the bus vouches for: chip jobs are polkit's
+ * org.mectl1.flash (without polkit: uid 0 or the configured group), check and clean
+ * org.mectl1.image (without polkit: everyone). A chip job names a chip mectl_flash
+ * attached, or one AllowMTD= names (chip.c).
  */
 #include <fcntl.h>
-#include <grp.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -98,56 +99,11 @@ static int read_options(sd_bus_message *m, SubmitOptions *o, sd_bus_error *error
 	return 0;
 }
 
-static int check_chip_access(Context *c, sd_bus_message *m, uid_t *ret_uid, sd_bus_error *error)
-{
-	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
-	const gid_t *gids = NULL;
-	gid_t egid;
-	uid_t uid;
-	int n, r;
-
-	r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_UID | SD_BUS_CREDS_EUID | SD_BUS_CREDS_EGID |
-				      SD_BUS_CREDS_SUPPLEMENTARY_GIDS | SD_BUS_CREDS_PID |
-				      SD_BUS_CREDS_AUGMENT, &creds);
-	if (r < 0)
-		return r;
-	r = sd_bus_creds_get_euid(creds, &uid);
-	if (r < 0)
-		r = sd_bus_creds_get_uid(creds, &uid);
-	if (r < 0)
-		return sd_bus_error_set(error, MECTL_ERROR_ACCESS_DENIED,
-					"cannot tell who is asking; chip jobs refused");
-	*ret_uid = uid;
-	if (uid == 0)
-		return 0;
-	if (c->chip_gid != (gid_t)-1) {
-		if (sd_bus_creds_get_egid(creds, &egid) >= 0 && egid == c->chip_gid)
-			return 0;
-		n = sd_bus_creds_get_supplementary_gids(creds, &gids);
-		for (int i = 0; i < n; i++)
-			if (gids[i] == c->chip_gid)
-				return 0;
-	}
-	return sd_bus_error_setf(error, MECTL_ERROR_ACCESS_DENIED,
-				 "chip jobs need root%s%s (uid %u refused)",
-				 c->chip_group ? " or group " : "", c->chip_group ? c->chip_group : "",
-				 (unsigned)uid);
-}
-
-static int sender_uid(sd_bus_message *m, uid_t *ret)
-{
-	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
-	int r;
-
-	r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_UID | SD_BUS_CREDS_EUID | SD_BUS_CREDS_AUGMENT,
-				      &creds);
-	if (r < 0)
-		return r;
-	r = sd_bus_creds_get_euid(creds, ret);
-	if (r < 0)
-		r = sd_bus_creds_get_uid(creds, ret);
-	return r;
-}
+/*
+ * What a method handler returns while polkit is being asked: "handled, the reply comes
+ * later". sd-bus dispatches the call to the handler again with polkit's answer.
+ */
+#define AUTHZ_PENDING 1
 
 /* Copy an image fd's content: regular files only, from offset 0. */
 static int read_image_fd(int fd, uint8_t **ret, size_t *ret_len, sd_bus_error *error)
@@ -202,18 +158,26 @@ static int take_output_fd(int fd, int *ret, sd_bus_error *error)
 	return 0;
 }
 
-/* The chip of a job: the given MTD index, else the only mectl_flash chip. */
-static int pick_chip(const SubmitOptions *o, int *ret, sd_bus_error *error)
+/*
+ * The chip of a job: the given MTD index, else the only mectl_flash chip. Only chips
+ * mectl_flash attached, or those AllowMTD= names: never the host's own flash unasked.
+ */
+static int pick_chip(Context *c, const SubmitOptions *o, int *ret, sd_bus_error *error)
 {
-	char path[64];
 	int r;
 
 	if (o->has_mtd) {
 		if (o->mtd < 0)
 			return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, "bad mtd index");
-		snprintf(path, sizeof(path), "/sys/class/mtd/mtd%d", o->mtd);
-		if (access(path, F_OK) < 0)
+		r = chip_allowed(&c->config, o->mtd);
+		if (r == -ENODEV)
 			return sd_bus_error_setf(error, MECTL_ERROR_NO_CHIP, "no /dev/mtd%d", o->mtd);
+		if (r == 0)
+			return sd_bus_error_setf(error, MECTL_ERROR_CHIP_NOT_ALLOWED,
+						 "/dev/mtd%d is not a chip mectl_flash attached, and "
+						 "AllowMTD= in mectld.conf does not name it", o->mtd);
+		if (r < 0)
+			return r;
 		*ret = o->mtd;
 		return 0;
 	}
@@ -294,21 +258,21 @@ static void job_freep(Job **j)
 	job_free(*j);
 }
 
-/* Every chip job: the sender may run it, its options, the job. */
+/* Every chip job: the sender may run it (0: being asked), its options, the job (1). */
 static int chip_job_new(Context *c, sd_bus_message *m, JobType type, SubmitOptions *o, Job **ret,
 			sd_bus_error *error)
 {
 	uid_t uid;
 	int r;
 
-	r = check_chip_access(c, m, &uid, error);
-	if (r < 0)
+	r = authz_check(c, m, AUTHZ_FLASH, &uid, error);
+	if (r <= 0)
 		return r;
 	r = read_options(m, o, error);
 	if (r < 0)
 		return r;
 	*ret = job_new(c, type, uid);
-	return *ret ? 0 : -ENOMEM;
+	return *ret ? 1 : -ENOMEM;
 }
 
 static int method_submit_probe(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -319,8 +283,8 @@ static int method_submit_probe(sd_bus_message *m, void *userdata, sd_bus_error *
 	int r;
 
 	r = chip_job_new(c, m, JOB_PROBE, &o, &j, error);
-	if (r < 0)
-		return r;
+	if (r <= 0)
+		return r ? r : AUTHZ_PENDING;
 	if (o.has_bus || o.has_cs) {
 		if (!o.has_bus || !o.has_cs)
 			return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, "give both bus and cs");
@@ -329,7 +293,7 @@ static int method_submit_probe(sd_bus_message *m, void *userdata, sd_bus_error *
 		j->cs = o.cs;
 		j->speed_hz = o.speed_hz;
 	} else {
-		r = pick_chip(&o, &j->mtd, error);
+		r = pick_chip(c, &o, &j->mtd, error);
 		if (r < 0)
 			return r;
 	}
@@ -344,9 +308,9 @@ static int method_submit_read(sd_bus_message *m, void *userdata, sd_bus_error *e
 	int r;
 
 	r = chip_job_new(c, m, JOB_READ, &o, &j, error);
-	if (r < 0)
-		return r;
-	r = pick_chip(&o, &j->mtd, error);
+	if (r <= 0)
+		return r ? r : AUTHZ_PENDING;
+	r = pick_chip(c, &o, &j->mtd, error);
 	if (r < 0)
 		return r;
 	j->passes = o.passes;
@@ -369,9 +333,9 @@ static int submit_image_to_chip(sd_bus_message *m, Context *c, JobType type, sd_
 	uid_t uid;
 	int fd, r;
 
-	r = check_chip_access(c, m, &uid, error);
-	if (r < 0)
-		return r;
+	r = authz_check(c, m, AUTHZ_FLASH, &uid, error);
+	if (r <= 0)
+		return r ? r : AUTHZ_PENDING;
 	r = sd_bus_message_read(m, "h", &fd);
 	if (r < 0)
 		return r;
@@ -384,7 +348,7 @@ static int submit_image_to_chip(sd_bus_message *m, Context *c, JobType type, sd_
 	j = job_new(c, type, uid);
 	if (!j)
 		return -ENOMEM;
-	r = pick_chip(&o, &j->mtd, error);
+	r = pick_chip(c, &o, &j->mtd, error);
 	if (r < 0)
 		return r;
 	j->force = o.force;
@@ -424,9 +388,9 @@ static int method_submit_neutralize(sd_bus_message *m, void *userdata, sd_bus_er
 	uid_t uid;
 	int fd, r;
 
-	r = check_chip_access(c, m, &uid, error);
-	if (r < 0)
-		return r;
+	r = authz_check(c, m, AUTHZ_FLASH, &uid, error);
+	if (r <= 0)
+		return r ? r : AUTHZ_PENDING;
 	j = job_new(c, JOB_NEUTRALIZE, uid);
 	if (!j)
 		return -ENOMEM;
@@ -446,7 +410,7 @@ static int method_submit_neutralize(sd_bus_message *m, void *userdata, sd_bus_er
 	if (r < 0)
 		return r;
 	j->has_output = true;
-	r = pick_chip(&o, &j->mtd, error);
+	r = pick_chip(c, &o, &j->mtd, error);
 	if (r < 0)
 		return r;
 	j->passes = o.passes;
@@ -462,9 +426,9 @@ static int submit_image_job(sd_bus_message *m, Context *c, JobType type, sd_bus_
 	uid_t uid;
 	int in, out = -1, r;
 
-	r = sender_uid(m, &uid);
-	if (r < 0)
-		return r;
+	r = authz_check(c, m, AUTHZ_IMAGE, &uid, error);
+	if (r <= 0)
+		return r ? r : AUTHZ_PENDING;
 	j = job_new(c, type, uid);
 	if (!j)
 		return -ENOMEM;
@@ -594,7 +558,7 @@ static int method_cancel_job(sd_bus_message *m, void *userdata, sd_bus_error *er
 	j = job_find(c, id);
 	if (!j)
 		return sd_bus_error_setf(error, MECTL_ERROR_NO_SUCH_JOB, "no job %u", id);
-	r = sender_uid(m, &uid);
+	r = authz_sender_uid(m, &uid);
 	if (r < 0)
 		return r;
 	if (uid != 0 && uid != j->owner)

@@ -6,7 +6,8 @@
  * the daemon builds "/dev/mtdN" itself. A chip attached by mectl_flash is known to
  * the netlink family: its identity is its JEDEC id and size, and it is armed for writes. Any
  * other MTD device (mtdram while developing) is used as it is, identified by MTD
- * name and size, with nothing to arm.
+ * name and size, with nothing to arm. Jobs use such a device only when AllowMTD= in
+ * mectld.conf names it (chip_allowed): the host's own flash is an MTD device too.
  */
 #include <ctype.h>
 #include <string.h>
@@ -14,10 +15,49 @@
 #include "flash.h"
 #include "mectld.h"
 
+/* /sys/class/mtd/mtdN/ATTR's first line, into buf; -ENODEV without the device. */
+static int mtd_sysfs_read(int mtd, const char *attr, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/mtd/mtd%d/%s", mtd, attr);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENODEV;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = 0;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+int chip_allowed(const struct mectld_config *cfg, int mtd)
+{
+	struct chip_info info;
+	char name[MECTLD_MTD_NAME_MAX + 2] = "", dev[32];
+	int r;
+
+	if (mtd < 0)
+		return -ENODEV;
+	r = kernel_find_mtd((uint32_t)mtd, &info);
+	if (r >= 0)
+		return 1;
+	if (r != -ENOENT && r != -ENODEV)
+		return r;
+	r = mtd_sysfs_read(mtd, "name", name, sizeof(name));
+	if (r < 0)
+		return r;
+	snprintf(dev, sizeof(dev), "/dev/mtd%d", mtd);
+	for (char **a = cfg->allow_mtd; a && *a; a++)
+		if (!strcmp(*a, dev) || !strcmp(*a, name))
+			return 1;
+	return 0;
+}
+
 int chip_identify(int mtd, Chip *ret)
 {
-	char path[64], name[64] = "", size[32] = "0";
-	FILE *f;
+	char name[64] = "", size[32] = "0";
 	int r;
 
 	if (mtd < 0)
@@ -35,22 +75,11 @@ int chip_identify(int mtd, Chip *ret)
 	if (r != -ENOENT && r != -ENODEV)
 		return r;
 
-	snprintf(path, sizeof(path), "/sys/class/mtd/mtd%d/name", mtd);
-	f = fopen(path, "re");
-	if (!f)
-		return -ENODEV;
-	if (!fgets(name, sizeof(name), f))
-		name[0] = 0;
-	fclose(f);
-	snprintf(path, sizeof(path), "/sys/class/mtd/mtd%d/size", mtd);
-	f = fopen(path, "re");
-	if (f) {
-		if (!fgets(size, sizeof(size), f))
-			strcpy(size, "0");
-		fclose(f);
-	}
-	name[strcspn(name, "\n")] = 0;
-	size[strcspn(size, "\n")] = 0;
+	r = mtd_sysfs_read(mtd, "name", name, sizeof(name));
+	if (r < 0)
+		return r;
+	if (mtd_sysfs_read(mtd, "size", size, sizeof(size)) < 0 || !*size)
+		strcpy(size, "0");
 	for (char *p = name; *p; p++)
 		if (!isalnum((unsigned char)*p))
 			*p = '_';
@@ -124,6 +153,10 @@ int job_open_chip(Job *j, bool rw, Chip *chip, struct flash *f)
 	int r;
 
 	job_set_phase(j, "probe");
+	/* checked at submission; again here, in case the index names another device now */
+	r = chip_allowed(&j->ctx->config, j->mtd);
+	if (r <= 0)
+		return r ? r : -EPERM;
 	r = chip_identify(j->mtd, chip);
 	if (r < 0)
 		return r;

@@ -38,6 +38,34 @@ static int parse_keep_jobs(const char *value, void *dest)
 	return 0;
 }
 
+/* One device per AllowMTD= line (an MTD name may hold spaces); an empty value clears. */
+static int parse_allow_mtd(const char *value, void *dest)
+{
+	char ***list = dest, *v;
+	int r;
+
+	if (!*value) {
+		strv_free(*list);
+		*list = NULL;
+		return 0;
+	}
+	if (strlen(value) > MECTLD_MTD_NAME_MAX)
+		return -EINVAL;
+	if (!strncmp(value, "/dev/", 5)) {
+		const char *d = value + strlen("/dev/mtd");
+
+		if (strncmp(value, "/dev/mtd", 8) || !*d || strspn(d, "0123456789") != strlen(d))
+			return -EINVAL;
+	}
+	v = strdup(value);
+	if (!v)
+		return -ENOMEM;
+	r = strv_push(list, v);
+	if (r < 0)
+		free(v);
+	return r;
+}
+
 static const struct config_key {
 	const char *name;
 	config_parse_fn parse;
@@ -47,6 +75,8 @@ static const struct config_key {
 	{ "Group", parse_string, offsetof(struct mectld_config, group), "a group name" },
 	{ "KeepJobs", parse_keep_jobs, offsetof(struct mectld_config, keep_jobs),
 	  "a number of jobs, 1 to 100000" },
+	{ "AllowMTD", parse_allow_mtd, offsetof(struct mectld_config, allow_mtd),
+	  "/dev/mtdN or an MTD name (at most 127 characters)" },
 };
 
 int config_init(struct mectld_config *cfg)
@@ -60,6 +90,8 @@ void config_done(struct mectld_config *cfg)
 {
 	free(cfg->group);
 	cfg->group = NULL;
+	strv_free(cfg->allow_mtd);
+	cfg->allow_mtd = NULL;
 }
 
 static const struct config_key *config_key_find(const char *name)

@@ -13,13 +13,17 @@
 #define MECTLD_CONFIG_FILE "/etc/mectl/mectld.conf"
 #define MECTLD_KEEP_JOBS_DEFAULT 100u
 #define MECTLD_KEEP_JOBS_MAX 100000u
+/* The longest MTD name AllowMTD= can hold; the kernel's are far shorter. */
+#define MECTLD_MTD_NAME_MAX 127u
 
 struct mectld_config {
-	char *group;		/* members may run chip jobs; "" = root only */
+	char *group;		/* members may run chip jobs; "" = no group */
 	unsigned keep_jobs;	/* finished jobs kept, 1..MECTLD_KEEP_JOBS_MAX */
+	char **allow_mtd;	/* MTD devices not attached by mectl_flash that jobs may
+				 * use: "/dev/mtdN" or an MTD name; NULL-terminated */
 };
 
-/* The built-in defaults (group "mectl", 100 jobs); -ENOMEM only. */
+/* The built-in defaults (group "mectl", 100 jobs, no other MTD); -ENOMEM only. */
 int config_init(struct mectld_config *cfg);
 void config_done(struct mectld_config *cfg);
 

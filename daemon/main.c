@@ -33,7 +33,7 @@ static void help(void)
 	       "     --state-dir=DIR     jobs and backups (default $STATE_DIRECTORY or /var/lib/mectl)\n"
 	       "     --config=FILE       configuration file (default " MECTLD_CONFIG_FILE ")\n"
 	       "     --group=NAME        members may run chip jobs (Group=; default mectl;\n"
-	       "                         \"\" = root only)\n"
+	       "                         \"\" = no group)\n"
 	       "     --keep-jobs=N       finished jobs kept on record (KeepJobs=; default %u)\n",
 	       MECTLD_KEEP_JOBS_DEFAULT);
 }
@@ -121,6 +121,7 @@ static void context_destroy(Context *c)
 	for (size_t i = 0; i < c->n_jobs; i++)
 		job_free(c->jobs[i]);
 	free(c->jobs);
+	authz_done(c);
 	sd_event_source_unref(c->wake_source);
 	sd_event_source_unref(c->kevents_source);
 	kernel_events_free(c->kevents);
@@ -270,7 +271,7 @@ static int run(int argc, char **argv)
 			c->chip_gid = g->gr_gid;
 			c->chip_group = c->config.group;
 		} else if (strcmp(c->config.group, "mectl")) {
-			fprintf(stderr, "mectld: no group '%s': chip jobs are root only\n",
+			fprintf(stderr, "mectld: no group '%s': no group may run chip jobs\n",
 				c->config.group);
 		}
 	}

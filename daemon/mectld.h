@@ -24,6 +24,7 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "authz.h"
 #include "config.h"
 #include "kernel.h"
 #include "util.h"
@@ -41,6 +42,7 @@
 #define MECTL_ERROR_NO_CHIP		"org.mectl1.Error.NoChip"
 #define MECTL_ERROR_NOT_CANCELLABLE	"org.mectl1.Error.NotCancellable"
 #define MECTL_ERROR_IO			"org.mectl1.Error.IO"
+#define MECTL_ERROR_CHIP_NOT_ALLOWED	"org.mectl1.Error.ChipNotAllowed"
 
 /* Largest image accepted through an fd. */
 #define MECTL_IMAGE_MAX (256u << 20)
@@ -50,6 +52,7 @@
 typedef struct Context Context;
 typedef struct Job Job;
 typedef struct Chip Chip;
+typedef struct AuthzQuery AuthzQuery;
 
 typedef enum JobType {
 	JOB_PROBE,
@@ -127,9 +130,10 @@ struct Context {
 	int state_fd;			/* state dir */
 	int jobs_fd;			/* state dir/jobs */
 	int backups_fd;			/* state dir/backups */
-	gid_t chip_gid;			/* members may run chip jobs; (gid_t)-1: root only */
+	gid_t chip_gid;			/* members may run chip jobs; (gid_t)-1: none */
 	struct mectld_config config;	/* as read at start (config.h) */
-	const char *chip_group;		/* its name, for messages */
+	const char *chip_group;		/* its name, for messages and polkit */
+	AuthzQuery *authz_queries;	/* asked polkit, answer pending or not yet taken */
 
 	pthread_mutex_t lock;
 	int wake_fd;			/* eventfd: a worker changed something */
@@ -260,6 +264,11 @@ struct Chip {
 };
 
 int chip_identify(int mtd, Chip *ret);
+/*
+ * May jobs use /dev/mtdN? 1: a chip mectl_flash attached, or a device AllowMTD= names
+ * (by path or MTD name); 0: no; -ENODEV: no such device.
+ */
+int chip_allowed(const struct mectld_config *cfg, int mtd);
 int chip_arm(Chip *chip, bool on);
 void chip_to_json(const Chip *chip, uint64_t size, uint32_t erasesize, struct strbuf *b);
 int resolve_default_mtd(int *ret_mtd);

@@ -46,6 +46,10 @@ int read_file_at(int dirfd, const char *name, size_t max, uint8_t **ret, size_t 
  */
 int fd_check_storage(int fd, const char **ret_fs);
 
+/* NULL-terminated string lists: free every string and the list; append s (taken). */
+void strv_free(char **v);
+int strv_push(char ***v, char *s);
+
 /* Lower-case hex of a byte string into out (2 * len + 1 bytes). */
 void hex_encode(const uint8_t *p, size_t len, char *out);
 /* SHA-256 as 64 hex characters + NUL. */

@@ -14,6 +14,7 @@ packages=(
 	libnl-3-dev libnl-genl-3-dev libsystemd-dev libssl-dev liblzma-dev
 	dbus-daemon dbus systemd				# real bus + dbus-monitor for the daemon tests; the system bus and
 							# systemd as PID 1 in the VM; systemd-analyze
+	polkitd							# mectld's authorization (org.mectl1.policy)
 	flashrom mtd-utils coreboot-utils			# independent peers
 	gpiod							# gpioinfo/gpiofind/gpioset: WP#/HOLD# lines
 	clang libclang-rt-14-dev				# libFuzzer (the runtime is only a Recommends)

@@ -17,6 +17,7 @@ SHARED=${MECTL_SHARED:-$SRC/../shared}
 MECTL=$SRC/build/mectl
 MECTLD=$SRC/build/mectld
 SUBMIT=$SRC/build/selftests/daemon/submit-image
+PIDREUSE=$SRC/build/selftests/daemon/pid-reuse
 T=$(mktemp -d /tmp/mectld-test.XXXXXX)
 SIM=/sys/kernel/debug/flashsim
 BUS=unix:path=$T/bus.sock
@@ -30,12 +31,14 @@ cleanup() {
 	echo 0 > /sys/module/flashsim/parameters/clock_hz 2>/dev/null
 	rmmod mectl_flash 2>/dev/null
 	rmmod flashsim 2>/dev/null
+	rmmod mtdram 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
 
 [ "$(id -u)" = 0 ] || skip_all "needs root"
-[ -x "$MECTL" ] && [ -x "$MECTLD" ] && [ -x "$SUBMIT" ] || skip_all "build first (make)"
+[ -x "$MECTL" ] && [ -x "$MECTLD" ] && [ -x "$SUBMIT" ] && [ -x "$PIDREUSE" ] ||
+	skip_all "build first (make)"
 command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
 rmmod mectl_flash flashsim 2>/dev/null
 
@@ -343,13 +346,52 @@ check "a cut-short running write record: interrupted, kept in jobs/rejected/, th
 [ "$(chip_sha)" = "$ORIG_SHA" ] || note "could not put the chip back"
 
 # --- the configured group may run chip jobs ------------------------------------------------
+# No polkit on this bus: membership as the user database has it (getgrouplist of the
+# uid the bus reports). A member: a user of the VM's scratch root whose group is users.
 stop_daemon
 GRP=$(getent group users | cut -d: -f1,3)
+id mectl-member >/dev/null 2>&1 ||
+	useradd --system --no-create-home --gid nogroup --groups users mectl-member
 start_daemon --group="${GRP%%:*}"
-out=$(setpriv --reuid=65534 --regid=65534 --groups="${GRP##*:}" "$MECTL" probe --mtd "$MTD" --bus="$BUS" 2>&1); rc=$?
+out=$(setpriv --reuid=mectl-member --regid=nogroup --init-groups "$MECTL" probe --mtd "$MTD" --bus="$BUS" 2>&1); rc=$?
 out2=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$MECTL" probe --mtd "$MTD" --bus="$BUS" 2>&1); rc2=$?
 check "a member of --group=${GRP%%:*} may probe, a non-member may not" \
 	test -n "$GRP" -a "$rc" = 0 -a "$rc2" = 1 -a -n "$(echo "$out2" | grep AccessDenied)"
+out=$(setpriv --reuid=65534 --regid=65534 --groups="${GRP##*:}" "$MECTL" probe --mtd "$MTD" --bus="$BUS" 2>&1); rc=$?
+check "a non-member holding the group in its own process (setpriv --groups) is refused" \
+	test "$rc" = 1 -a -n "$(echo "$out" | grep AccessDenied)"
+# The PID-reuse attack: nobody's call waits while a root process in the group takes
+# the caller's PID (tests/selftests/daemon/pid-reuse.c); up to 3 tries for the PID.
+for _ in 1 2 3; do out=$("$PIDREUSE" "$BUS" "$DPID" "${GRP##*:}" 2>&1); rc=$?; [ "$rc" = 2 ] || break; done
+note "pid-reuse: $out"
+check "PID reuse: nobody's call, its PID now a root process in group ${GRP%%:*}, is refused" \
+	test "$rc" = 0 -a "$out" = org.mectl1.Error.AccessDenied
+check "mectld serves on after the attack" sh -c "'$MECTL' jobs --bus='$BUS' >/dev/null"
+
+# --- only chips mectl_flash attached, unless AllowMTD= names them ------------------------
+# mtdram stands for the host's own flash: an MTD device this tree did not attach.
+if modprobe mtdram total_size=256 erase_size=64 2>/dev/null; then
+	RAM=$(grep -lx 'mtdram test device' /sys/class/mtd/mtd*/name | head -n 1 | sed 's#.*/mtd\([0-9]*\)/name#\1#')
+	dd if="$T/orig.bin" of="/dev/mtd$RAM" bs=64k count=4 status=none
+	RAM_SHA=$(sha "/dev/mtd$RAM")
+	head -c 262144 "$T/orig.bin" > "$T/ram-image.bin"
+	out=$("$MECTL" read --mtd "$RAM" --bus="$BUS" "$T/ram.bin" 2>&1); rc=$?
+	out2=$("$MECTL" write --mtd "$RAM" --force --bus="$BUS" "$T/ram-image.bin" 2>&1); rc2=$?
+	out3=$("$MECTL" neutralize --mtd "$RAM" --backup "$T/ram-nb.bin" --bus="$BUS" 2>&1); rc3=$?
+	note "$out2"
+	check "an MTD device mectl_flash did not attach: read, write, neutralize refused (ChipNotAllowed)" \
+		test "$rc" = 1 -a "$rc2" = 1 -a "$rc3" = 1 -a "$(echo "$out $out2 $out3" | grep -o ChipNotAllowed | wc -l)" = 3 \
+		-a "$(sha "/dev/mtd$RAM")" = "$RAM_SHA"
+	stop_daemon
+	printf 'Group=%s\nAllowMTD=mtdram test device\n' "${GRP%%:*}" > "$T/allow.conf"
+	start_daemon --config="$T/allow.conf"
+	out=$("$MECTL" read --mtd "$RAM" --passes 1 --bus="$BUS" "$T/ram.bin" 2>&1); rc=$?
+	check "named by AllowMTD= in mectld.conf, the device can be read" \
+		test "$rc" = 0 -a "$(sha "$T/ram.bin" 2>/dev/null)" = "$RAM_SHA"
+	rmmod mtdram
+else
+	ok "# SKIP mtdram not available"
+fi
 
 # --- a queued job whose chip was swapped while mectld was down -------------------------------
 # A slow read holds the chip, a probe waits behind it; kill -9; the W25Q64 gives way to

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Host tests of mectld's configuration file (daemon/config.c): defaults, comments and
- * spacing, every key, and each kind of bad content failing with -EINVAL.
+ * spacing, every key (AllowMTD= as a list), and each kind of bad content failing with -EINVAL.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +47,7 @@ TEST_F(conf, defaults)
 {
 	EXPECT_STREQ("mectl", self->cfg.group);
 	EXPECT_EQ(100u, self->cfg.keep_jobs);
+	EXPECT_EQ(NULL, self->cfg.allow_mtd);
 }
 
 TEST_F(conf, keys_comments_and_spaces)
@@ -62,6 +63,19 @@ TEST_F(conf, empty_group_means_root_only)
 {
 	ASSERT_EQ(0, load_text(self->path, &self->cfg, "Group=\n"));
 	EXPECT_STREQ("", self->cfg.group);
+}
+
+TEST_F(conf, allow_mtd_adds_one_device_per_line_and_empty_clears)
+{
+	ASSERT_EQ(0, load_text(self->path, &self->cfg,
+			       "AllowMTD=/dev/mtd0\nAllowMTD = BIOS \nAllowMTD=mtdram test device\n"));
+	ASSERT_NE(NULL, self->cfg.allow_mtd);
+	EXPECT_STREQ("/dev/mtd0", self->cfg.allow_mtd[0]);
+	EXPECT_STREQ("BIOS", self->cfg.allow_mtd[1]);
+	EXPECT_STREQ("mtdram test device", self->cfg.allow_mtd[2]);
+	EXPECT_EQ(NULL, self->cfg.allow_mtd[3]);
+	ASSERT_EQ(0, config_set(&self->cfg, "AllowMTD", ""));
+	EXPECT_EQ(NULL, self->cfg.allow_mtd);
 }
 
 TEST_F(conf, the_last_value_wins_and_the_command_line_overrides)
@@ -85,6 +99,10 @@ TEST_F(conf, bad_content_fails_and_keeps_other_values)
 		"KeepJobs=12x\n",
 		"KeepJobs=\n",
 		"KeepJobs= 4 2\n",
+		"AllowMTD=/dev/sda\n",	/* a path, but not an MTD device */
+		"AllowMTD=/dev/mtd\n",
+		"AllowMTD=/dev/mtd1x\n",
+		"AllowMTD=/dev/mtdblock0\n",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
