@@ -58,6 +58,7 @@ static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunk **out, uint
 	int64_t *sorted, stream_end;
 	size_t nsorted = 0, i, j;
 	struct chunk *ch;
+	const int64_t part_end = (int64_t)c->ftpr_offset + c->ftpr_length;
 	uint32_t n;
 	int r;
 
@@ -68,6 +69,16 @@ static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunk **out, uint
 	*base = (int64_t)img_le32(p + 8) + 0x10000000;
 	*chunk_size = img_le32(p + 0x30);
 	stream_end = (int64_t)img_le32(p + 0x10) + img_le32(p + 0x14);
+	/*
+	 * The LLUT is part of the FTPR partition: a chunk table that runs past the
+	 * partition is malformed, and refused before anything is allocated for it.
+	 * With the table inside the partition, what follows costs O(region size).
+	 */
+	if (llut + 0x40 + (int64_t)n * 4 > part_end)
+		return img_fail(c, "Error: the LLUT lists %u chunks (0x%llx-0x%llx), past the end "
+				"of the FTPR partition (0x%llx): the image is malformed\n", n,
+				(long long)(llut + 0x40), (long long)(llut + 0x40 + (int64_t)n * 4),
+				(long long)part_end);
 	r = img_read_array(c, &c->me, llut + 0x40, n, 4, &p, NULL);
 	if (r)
 		return r;
