@@ -13,10 +13,13 @@
 #define MECTLD_CONFIG_FILE "/etc/mectl/mectld.conf"
 #define MECTLD_KEEP_JOBS_DEFAULT 100u
 #define MECTLD_KEEP_JOBS_MAX 100000u
+#define MECTLD_IMAGE_JOBS_DEFAULT 1u
+#define MECTLD_IMAGE_JOBS_MAX 8u
 
 struct mectld_config {
 	char *group;		/* members may run chip jobs; "" = root only */
 	unsigned keep_jobs;	/* finished jobs kept, 1..MECTLD_KEEP_JOBS_MAX */
+	unsigned image_jobs;	/* check/clean jobs run at once, 1..MECTLD_IMAGE_JOBS_MAX */
 };
 
 /* The built-in defaults (group "mectl", 100 jobs); -ENOMEM only. */

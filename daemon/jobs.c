@@ -107,6 +107,7 @@ Job *job_new(Context *c, JobType type, uid_t owner)
 	j->mtd = -1;
 	j->passes = MECTL_PASSES_DEFAULT;
 	j->out_fd = -1;
+	j->in_fd = -1;
 	j->state = JOB_QUEUED;
 	j->cancellable = true;
 	return j;
@@ -125,6 +126,8 @@ Job *job_free(Job *j)
 		return NULL;
 	if (j->out_fd >= 0)
 		close(j->out_fd);
+	if (j->in_fd >= 0)
+		close(j->in_fd);
 	strv_free(j->args);
 	free(j->phase);
 	free(j->message);
@@ -498,6 +501,8 @@ static void job_drop_input(Job *j)
 {
 	char name[24];
 
+	if (j->in_fd >= 0)
+		j->in_fd = (close(j->in_fd), -1);
 	if (!j->has_input)
 		return;
 	snprintf(name, sizeof(name), "%u.in", j->id);
@@ -760,8 +765,35 @@ static bool chip_busy(Context *c, int mtd)
 	return false;
 }
 
+static bool is_image_job(const Job *j)
+{
+	return !job_type_uses_chip(j->type);
+}
+
+/* check/clean jobs of uid (any uid: (uid_t)-1) queued or running. */
+static unsigned image_jobs_active(Context *c, JobState state, uid_t uid)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		const Job *j = c->jobs[i];
+
+		if (is_image_job(j) && j->state == state && (uid == (uid_t)-1 || j->owner == uid))
+			n++;
+	}
+	return n;
+}
+
+int jobs_admit_image(Context *c, uid_t uid)
+{
+	return image_jobs_active(c, JOB_QUEUED, uid) + image_jobs_active(c, JOB_RUNNING, uid) >=
+	       MECTL_IMAGE_JOBS_PER_UID ? -EUSERS : 0;
+}
+
 int jobs_schedule(Context *c)
 {
+	unsigned image_running = image_jobs_active(c, JOB_RUNNING, (uid_t)-1);
+
 	for (size_t i = 0; i < c->n_jobs; i++) {
 		Job *j = c->jobs[i];
 		int r;
@@ -771,6 +803,10 @@ int jobs_schedule(Context *c)
 		/* One worker per chip, in submission order; image jobs run alongside. */
 		if (job_type_uses_chip(j->type) && j->mtd >= 0 && chip_busy(c, j->mtd))
 			continue;
+		/* At most ImageJobs= image jobs at once, the others wait in order. */
+		if (is_image_job(j) && image_running >= c->config.image_jobs)
+			continue;
+		image_running += is_image_job(j);
 		r = job_start(j);
 		if (r < 0)
 			fprintf(stderr, "mectld: job %u: cannot start: %s\n", j->id, strerror(-r));
