@@ -653,54 +653,54 @@ TEST_F(real, llut_past_the_partition_is_one_error)
 	free(img);
 }
 
-/* A $CPD directory longer than its partition (inside the region): one error line. */
-TEST(cpd_past_the_partition_is_one_error)
+/*
+ * A bare 8 KiB ME 11 region: $FPT with one FTPR entry at 0x1000 of part_len bytes, a
+ * $CPD directory there claiming count entries, FTPR.man first.
+ */
+static void cpd_region(uint8_t img[0x2000], uint32_t part_len, uint32_t count)
 {
-	struct img_result res;
-	uint8_t img[0x2000], *f = img + 0x1000;
+	uint8_t *f = img + 0x1000;
 
-	memset(img, 0xFF, sizeof(img));
+	memset(img, 0xFF, 0x2000);
 	memset(img, 0, 0x50);
 	memcpy(img + 0x10, "$FPT", 4);
 	put32(img + 0x14, 1);
 	memcpy(img + 0x30, "FTPR", 4);
 	put32(img + 0x38, 0x1000);
-	put32(img + 0x3C, 0x800);
+	put32(img + 0x3C, part_len);
 	memset(f, 0, 0x400);
 	memcpy(f, "$CPD", 4);
-	put32(f + 4, 0x60);			/* 0x10 + 0x60 * 0x18 = 0x910 > 0x800 */
+	put32(f + 4, count);
 	memcpy(f + 0x0C, "FTPR", 4);
 	memcpy(f + 0x10, "FTPR.man", 8);
 	put32(f + 0x1C, 0x100);
 	memcpy(f + 0x100 + 0x1C, "$MN2", 4);
 	f[0x100 + 0x24] = 11;			/* ME 11: generation 3, not CSME */
+}
+
+/* A $CPD directory longer than its partition (inside the region): one error line. */
+TEST(cpd_past_the_partition_is_one_error)
+{
+	struct img_result res;
+	uint8_t img[0x2000];
+
+	cpd_region(img, 0x800, 0x60);		/* 0x10 + 0x60 * 0x18 = 0x910 > 0x800 */
 	ASSERT_EQ(0, run_args(&res, img, sizeof(img), ""));
 	ASSERT_EQ(3, res.report.gen);
 	ASSERT_ONE_ERROR(&res, "more than the FTPR partition holds");
 	img_result_free(&res);
 }
 
-/* The same for the $CPD entry count of generation 3: 0x0AAAAAAB * 0x18 = 2^32 + 8. */
+/*
+ * As table_sizes_do_not_wrap_32bit, for the $CPD entry count of generation 3:
+ * 0x0AAAAAAB * 0x18 = 2^32 + 8.
+ */
 TEST(cpd_count_does_not_wrap_32bit)
 {
 	struct img_result res;
-	uint8_t img[0x2000], *f = img + 0x1000;
+	uint8_t img[0x2000];
 
-	memset(img, 0xFF, sizeof(img));
-	memset(img, 0, 0x50);
-	memcpy(img + 0x10, "$FPT", 4);
-	put32(img + 0x14, 1);
-	memcpy(img + 0x30, "FTPR", 4);
-	put32(img + 0x38, 0x1000);
-	put32(img + 0x3C, 0x1000);
-	memset(f, 0, 0x400);
-	memcpy(f, "$CPD", 4);
-	put32(f + 4, 0x0AAAAAAB);
-	memcpy(f + 0x0C, "FTPR", 4);
-	memcpy(f + 0x10, "FTPR.man", 8);
-	put32(f + 0x1C, 0x100);
-	memcpy(f + 0x100 + 0x1C, "$MN2", 4);
-	f[0x100 + 0x24] = 11;			/* ME 11: generation 3, not CSME */
+	cpd_region(img, 0x1000, 0x0AAAAAAB);
 	ASSERT_EQ(0, run_args(&res, img, sizeof(img), ""));
 	ASSERT_EQ(3, res.report.gen);
 	ASSERT_ONE_ERROR(&res, "outside the ME region");
