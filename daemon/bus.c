@@ -159,6 +159,27 @@ static int take_output_fd(int fd, int *ret, sd_bus_error *error)
 }
 
 /*
+ * An image fd for the worker to read: nothing here reads, stats or waits on it, so
+ * a pipe that never delivers or a stalled FUSE/NFS file holds that job only.
+ */
+static int take_input_fd(int fd, int *ret, sd_bus_error *error)
+{
+	int fl, nfd;
+
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	if ((fl & O_ACCMODE) == O_WRONLY)
+		return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS,
+					"the image fd must be open for reading");
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (nfd < 0)
+		return -errno;
+	*ret = nfd;
+	return 0;
+}
+
+/*
  * The chip of a job: the given MTD index, else the only mectl_flash chip. Only chips
  * mectl_flash attached, or those AllowMTD= names: never the host's own flash unasked.
  */
@@ -421,14 +442,16 @@ static int method_submit_neutralize(sd_bus_message *m, void *userdata, sd_bus_er
 static int submit_image_job(sd_bus_message *m, Context *c, JobType type, sd_bus_error *error)
 {
 	_cleanup_(job_freep) Job *j = NULL;
-	_cleanup_free_ uint8_t *image = NULL;
-	size_t len = 0;
 	uid_t uid;
 	int in, out = -1, r;
 
 	r = authz_check(c, m, AUTHZ_IMAGE, &uid, error);
 	if (r <= 0)
 		return r ? r : AUTHZ_PENDING;
+	if (jobs_admit_image(c, uid) < 0)
+		return sd_bus_error_setf(error, MECTL_ERROR_LIMITS_EXCEEDED,
+					 "uid %u has %u check/clean jobs queued or running already: "
+					 "wait for one to finish", (unsigned)uid, MECTL_IMAGE_JOBS_PER_UID);
 	j = job_new(c, type, uid);
 	if (!j)
 		return -ENOMEM;
@@ -446,7 +469,7 @@ static int submit_image_job(sd_bus_message *m, Context *c, JobType type, sd_bus_
 		if (r < 0)
 			return r;
 	}
-	r = read_image_fd(in, &image, &len, error);
+	r = take_input_fd(in, &j->in_fd, error);
 	if (r < 0)
 		return r;
 	if (out >= 0) {
@@ -455,7 +478,7 @@ static int submit_image_job(sd_bus_message *m, Context *c, JobType type, sd_bus_
 			return r;
 		j->has_output = true;
 	}
-	return submit(c, m, TAKE_PTR(j), image, len);
+	return submit(c, m, TAKE_PTR(j), NULL, 0);
 }
 
 static int method_submit_check(sd_bus_message *m, void *userdata, sd_bus_error *error)

@@ -23,7 +23,8 @@ static int parse_string(const char *value, void *dest)
 	return 0;
 }
 
-static int parse_keep_jobs(const char *value, void *dest)
+/* A decimal number 1..max into an unsigned. */
+static int parse_count(const char *value, unsigned long max, unsigned *dest)
 {
 	unsigned long v;
 	char *end;
@@ -32,9 +33,9 @@ static int parse_keep_jobs(const char *value, void *dest)
 		return -EINVAL;
 	errno = 0;
 	v = strtoul(value, &end, 10);
-	if (errno || *end || v < 1 || v > MECTLD_KEEP_JOBS_MAX)
+	if (errno || *end || v < 1 || v > max)
 		return -EINVAL;
-	*(unsigned *)dest = (unsigned)v;
+	*dest = (unsigned)v;
 	return 0;
 }
 
@@ -66,6 +67,16 @@ static int parse_allow_mtd(const char *value, void *dest)
 	return r;
 }
 
+static int parse_keep_jobs(const char *value, void *dest)
+{
+	return parse_count(value, MECTLD_KEEP_JOBS_MAX, dest);
+}
+
+static int parse_image_jobs(const char *value, void *dest)
+{
+	return parse_count(value, MECTLD_IMAGE_JOBS_MAX, dest);
+}
+
 static const struct config_key {
 	const char *name;
 	config_parse_fn parse;
@@ -77,11 +88,14 @@ static const struct config_key {
 	  "a number of jobs, 1 to 100000" },
 	{ "AllowMTD", parse_allow_mtd, offsetof(struct mectld_config, allow_mtd),
 	  "/dev/mtdN or an MTD name (at most 127 characters)" },
+	{ "ImageJobs", parse_image_jobs, offsetof(struct mectld_config, image_jobs),
+	  "a number of jobs, 1 to 8" },
 };
 
 int config_init(struct mectld_config *cfg)
 {
-	*cfg = (struct mectld_config) { .keep_jobs = MECTLD_KEEP_JOBS_DEFAULT };
+	*cfg = (struct mectld_config) { .keep_jobs = MECTLD_KEEP_JOBS_DEFAULT,
+					.image_jobs = MECTLD_IMAGE_JOBS_DEFAULT };
 	cfg->group = strdup("mectl");
 	return cfg->group ? 0 : -ENOMEM;
 }

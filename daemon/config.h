@@ -15,12 +15,15 @@
 #define MECTLD_KEEP_JOBS_MAX 100000u
 /* The longest MTD name AllowMTD= can hold; the kernel's are far shorter. */
 #define MECTLD_MTD_NAME_MAX 127u
+#define MECTLD_IMAGE_JOBS_DEFAULT 1u
+#define MECTLD_IMAGE_JOBS_MAX 8u
 
 struct mectld_config {
 	char *group;		/* members may run chip jobs; "" = no group */
 	unsigned keep_jobs;	/* finished jobs kept, 1..MECTLD_KEEP_JOBS_MAX */
 	char **allow_mtd;	/* MTD devices not attached by mectl_flash that jobs may
 				 * use: "/dev/mtdN" or an MTD name; NULL-terminated */
+	unsigned image_jobs;	/* check/clean jobs run at once, 1..MECTLD_IMAGE_JOBS_MAX */
 };
 
 /* The built-in defaults (group "mectl", 100 jobs, no other MTD); -ENOMEM only. */

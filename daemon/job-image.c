@@ -8,7 +8,12 @@
  * worker. Flags that name files (-O, -D, -M) make no sense here: the output of
  * clean goes to the passed fd; extracting pieces is `mectl clean` offline.
  */
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "image.h"
 #include "mectld.h"
@@ -103,6 +108,119 @@ int image_check(const uint8_t *in, size_t len, struct img_result *res)
 	return img_run(in, len, &o, res);
 }
 
+/* One read() per MiB: a cancel is seen between two. */
+#define INPUT_CHUNK (1u << 20)
+/* How often a worker waiting on a silent pipe looks for a cancel. */
+#define INPUT_POLL_MS 200
+
+static int input_fail(JobOutcome *o, int r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int input_fail(JobOutcome *o, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&o->message, fmt, ap) < 0)
+		o->message = NULL;
+	va_end(ap);
+	return r;
+}
+
+/* Until fd has data or its end, or the job is cancelled (SIGTERM cancels too). */
+static int wait_readable(Job *j, int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	for (;;) {
+		int r;
+
+		if (job_cancel_requested(j))
+			return -ECANCELED;
+		r = poll(&p, 1, INPUT_POLL_MS);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/*
+ * The client's image, copied here on the worker thread (never on the event loop):
+ * a regular file from offset 0, or a pipe up to its end. Either way no more than
+ * MECTL_IMAGE_MAX bytes are held.
+ */
+static int image_read_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *o)
+{
+	_cleanup_free_ uint8_t *buf = NULL;
+	size_t len = 0, cap;
+	struct stat st;
+	bool fifo;
+	int r;
+
+	if (fstat(j->in_fd, &st) < 0)
+		return -errno;
+	fifo = S_ISFIFO(st.st_mode);
+	if (!fifo && !S_ISREG(st.st_mode))
+		return input_fail(o, -EINVAL, "the image fd must be a regular file or a pipe");
+	if (!fifo && (st.st_size <= 0 || (uint64_t)st.st_size > MECTL_IMAGE_MAX))
+		return input_fail(o, -EFBIG, "the image has %lld bytes (1..%u accepted)",
+				  (long long)st.st_size, MECTL_IMAGE_MAX);
+	cap = fifo ? INPUT_CHUNK : (size_t)st.st_size;
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		size_t want;
+		ssize_t k;
+
+		if (len == cap) {
+			uint8_t *nb;
+
+			if (!fifo)
+				break;
+			if (cap > MECTL_IMAGE_MAX)
+				return input_fail(o, -EFBIG, "the image has more than %u bytes",
+						  MECTL_IMAGE_MAX);
+			cap = cap * 2 > MECTL_IMAGE_MAX ? MECTL_IMAGE_MAX + 1 : cap * 2;
+			nb = realloc(buf, cap);
+			if (!nb)
+				return -ENOMEM;
+			buf = nb;
+		}
+		r = fifo ? wait_readable(j, j->in_fd) : job_cancel_requested(j) ? -ECANCELED : 0;
+		if (r < 0)
+			return r;
+		want = cap - len < INPUT_CHUNK ? cap - len : INPUT_CHUNK;
+		k = fifo ? read(j->in_fd, buf + len, want) : pread(j->in_fd, buf + len, want, (off_t)len);
+		if (k < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (k < 0)
+			return input_fail(o, -errno, "cannot read the image fd: %s", strerror(errno));
+		if (k == 0)
+			break;
+		len += (size_t)k;
+		if (!fifo)
+			job_set_progress(j, (double)len / (double)cap);
+	}
+	if (!len || (!fifo && len < cap))
+		return input_fail(o, -EIO, "the image ended after %zu bytes", len);
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+/* The image of the job: from its fd, or spooled by an older mectld. */
+static int image_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *o)
+{
+	if (j->in_fd >= 0)
+		return image_read_input(j, ret, ret_len, o);
+	if (j->has_input)
+		return job_load_input(j, ret, ret_len);
+	return input_fail(o, -EBADF, "the image fd was lost in a restart of mectld: submit the "
+			  "job again");
+}
+
 int job_run_image(Job *j, JobOutcome *o)
 {
 	_cleanup_free_ uint8_t *in = NULL;
@@ -113,10 +231,11 @@ int job_run_image(Job *j, JobOutcome *o)
 	size_t len = 0;
 	int r;
 
-	job_set_phase(j, j->type == JOB_CHECK ? "check" : "clean");
-	r = job_load_input(j, &in, &len);
+	job_set_phase(j, "input");
+	r = image_input(j, &in, &len, o);
 	if (r < 0)
 		return r;
+	job_set_phase(j, j->type == JOB_CHECK ? "check" : "clean");
 	if (j->type == JOB_CHECK) {
 		r = image_check(in, len, &res);
 	} else {

@@ -45,6 +45,7 @@ Job *job_new(Context *c, JobType type, uid_t owner)
 	j->mtd = -1;
 	j->passes = MECTL_PASSES_DEFAULT;
 	j->out_fd = -1;
+	j->in_fd = -1;
 	j->state = JOB_QUEUED;
 	j->cancellable = true;
 	return j;
@@ -56,6 +57,8 @@ Job *job_free(Job *j)
 		return NULL;
 	if (j->out_fd >= 0)
 		close(j->out_fd);
+	if (j->in_fd >= 0)
+		close(j->in_fd);
 	job_fields_free(j);
 	strbuf_done(&j->phase_times);
 	free(j);
@@ -434,6 +437,8 @@ static void job_drop_input(Job *j)
 {
 	char name[24];
 
+	if (j->in_fd >= 0)
+		j->in_fd = (close(j->in_fd), -1);
 	if (!j->has_input)
 		return;
 	snprintf(name, sizeof(name), "%u.in", j->id);
@@ -723,8 +728,35 @@ static bool job_chip_unchanged(Job *j)
 	return false;
 }
 
+static bool is_image_job(const Job *j)
+{
+	return !job_type_uses_chip(j->type);
+}
+
+/* check/clean jobs of uid (any uid: (uid_t)-1) queued or running. */
+static unsigned image_jobs_active(Context *c, JobState state, uid_t uid)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		const Job *j = c->jobs[i];
+
+		if (is_image_job(j) && j->state == state && (uid == (uid_t)-1 || j->owner == uid))
+			n++;
+	}
+	return n;
+}
+
+int jobs_admit_image(Context *c, uid_t uid)
+{
+	return image_jobs_active(c, JOB_QUEUED, uid) + image_jobs_active(c, JOB_RUNNING, uid) >=
+	       MECTL_IMAGE_JOBS_PER_UID ? -EUSERS : 0;
+}
+
 int jobs_schedule(Context *c)
 {
+	unsigned image_running = image_jobs_active(c, JOB_RUNNING, (uid_t)-1);
+
 	for (size_t i = 0; i < c->n_jobs; i++) {
 		Job *j = c->jobs[i];
 		int r;
@@ -736,6 +768,10 @@ int jobs_schedule(Context *c)
 			continue;
 		if (!job_chip_unchanged(j))
 			continue;
+		/* At most ImageJobs= image jobs at once, the others wait in order. */
+		if (is_image_job(j) && image_running >= c->config.image_jobs)
+			continue;
+		image_running += is_image_job(j);
 		r = job_start(j);
 		if (r < 0)
 			fprintf(stderr, "mectld: job %u: cannot start: %s\n", j->id, strerror(-r));

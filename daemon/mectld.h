@@ -43,9 +43,12 @@
 #define MECTL_ERROR_NOT_CANCELLABLE	"org.mectl1.Error.NotCancellable"
 #define MECTL_ERROR_IO			"org.mectl1.Error.IO"
 #define MECTL_ERROR_CHIP_NOT_ALLOWED	"org.mectl1.Error.ChipNotAllowed"
+#define MECTL_ERROR_LIMITS_EXCEEDED	"org.mectl1.Error.LimitsExceeded"
 
-/* Largest image accepted through an fd. */
-#define MECTL_IMAGE_MAX (256u << 20)
+/* Largest image accepted through an fd: the largest SPI NOR BIOS chips (512 Mbit). */
+#define MECTL_IMAGE_MAX (64u << 20)
+/* check/clean jobs one uid may have queued or running at once. */
+#define MECTL_IMAGE_JOBS_PER_UID 4u
 #define MECTL_PASSES_DEFAULT 2
 #define MECTL_PASSES_MAX 16
 
@@ -102,6 +105,7 @@ struct Job {
 	bool force;
 	char **args;			/* me_cleaner flags (NULL-terminated) */
 	bool has_input;			/* jobs/N.in holds the image passed in */
+	int in_fd;			/* check/clean: the client's image, read by the worker */
 	bool has_output;		/* an output fd was passed */
 	int out_fd;			/* -1 after a restart */
 
@@ -202,6 +206,8 @@ int job_cancel(Job *j);
 int jobs_schedule(Context *c);
 int jobs_wake(Context *c);			/* eventfd handler body */
 int job_spool_input(Job *j, const uint8_t *data, size_t len);
+/* A check/clean job of uid may be queued: -EUSERS when it has its share already. */
+int jobs_admit_image(Context *c, uid_t uid);
 char *job_object_path(const Job *j);
 void jobs_stop(Context *c);
 /* Forget finished jobs beyond the newest KeepJobs= (files and bus objects). */

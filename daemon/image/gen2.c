@@ -9,9 +9,32 @@
 
 #include "image-internal.h"
 
+/*
+ * One LLUT chunk's compressed bytes, 8 bytes each (a table may list millions): start
+ * is 24 bits, end is another chunk's start or the Huffman stream's end (up to 33
+ * bits), which CHUNK_STREAM_END stands for.
+ */
 struct chunk {
-	int64_t start, end;
+	uint32_t start, end;
 };
+
+#define CHUNK_STREAM_END UINT32_MAX
+
+struct chunks {
+	struct chunk *v;
+	uint32_t n;
+	int64_t stream_end;
+};
+
+static int64_t chunk_end(const struct chunks *cs, uint32_t end)
+{
+	return end == CHUNK_STREAM_END ? cs->stream_end : end;
+}
+
+static uint32_t chunk_end_code(const struct chunks *cs, int64_t end)
+{
+	return end == cs->stream_end ? CHUNK_STREAM_END : (uint32_t)end;
+}
 
 static int64_t floordiv(int64_t a, int64_t b)
 {
@@ -43,21 +66,28 @@ static void slice_bounds(int64_t len, int64_t start, int64_t stop, int64_t *a, i
 	*b = stop < start ? start : stop;
 }
 
-static int cmp_i64(const void *a, const void *b)
+static int cmp_u32(const void *a, const void *b)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
 }
 
-/* §13.4: every chunk runs up to the next chunk's start (or the stream end). */
-static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunk **out, uint32_t *count,
-		       int64_t *base, int64_t *chunk_size)
+/*
+ * §13.4: every chunk runs up to the next chunk's start (or the stream end): in the
+ * sorted list of all non-zero starts plus the stream end, the element right after the
+ * first occurrence of its start. The stream end is kept out of the list: that element
+ * is the smaller of the next start in the list and the stream end (when not below).
+ */
+static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunks *out, int64_t *base,
+		       int64_t *chunk_size)
 {
+	const int64_t part_end = (int64_t)c->ftpr_offset + c->ftpr_length;
 	const uint8_t *p = NULL;
-	int64_t *sorted, stream_end;
-	size_t nsorted = 0, i, j;
+	uint32_t *sorted;
+	size_t nsorted = 0, i;
 	struct chunk *ch;
+	int64_t stream_end;
 	uint32_t n;
 	int r;
 
@@ -71,6 +101,17 @@ static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunk **out, uint
 	r = img_read_array(c, &c->me, llut + 0x40, n, 4, &p, NULL);
 	if (r)
 		return r;
+	/*
+	 * The LLUT is part of the FTPR partition: a chunk table that runs past the
+	 * partition is malformed, and refused before anything is allocated for it.
+	 * With the table inside the partition, what follows costs 8 bytes per entry,
+	 * and 12 more while the modules are walked (remove_modules()).
+	 */
+	if (llut + 0x40 + (int64_t)n * 4 > part_end)
+		return img_fail(c, "Error: the LLUT lists %u chunks (0x%llx-0x%llx), past the end "
+				"of the FTPR partition (0x%llx): the image is malformed\n", n,
+				(long long)(llut + 0x40), (long long)(llut + 0x40 + (int64_t)n * 4),
+				(long long)part_end);
 	ch = calloc((size_t)n + 1, sizeof(*ch));
 	sorted = calloc((size_t)n + 1, sizeof(*sorted));
 	if (!ch || !sorted) {
@@ -78,6 +119,7 @@ static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunk **out, uint
 		free(sorted);
 		return -ENOMEM;
 	}
+	*out = (struct chunks) { .v = ch, .n = n, .stream_end = stream_end };
 	for (i = 0; i < n; i++) {
 		uint32_t v = img_le32(p + 4 * i);
 
@@ -87,14 +129,14 @@ static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunk **out, uint
 		if (ch[i].start)
 			sorted[nsorted++] = ch[i].start;
 	}
-	sorted[nsorted++] = stream_end;
-	qsort(sorted, nsorted, sizeof(*sorted), cmp_i64);
+	qsort(sorted, nsorted, sizeof(*sorted), cmp_u32);
 	for (i = 0; i < n; i++) {
+		/* the first occurrence of start (binary search), then the next element */
+		size_t lo = 0, hi = nsorted;
+		int64_t end = -1;
+
 		if (!ch[i].start)
 			continue;
-		/* the element right after the first occurrence of start (binary search) */
-		size_t lo = 0, hi = nsorted;
-
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
@@ -103,21 +145,23 @@ static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunk **out, uint
 			else
 				hi = mid;
 		}
-		j = lo;
-		if (j + 1 >= nsorted) {
+		if (lo + 1 < nsorted)
+			end = sorted[lo + 1];
+		if (stream_end >= ch[i].start && (end < 0 || stream_end < end))
+			end = stream_end;
+		if (end < 0) {
 			long long bad = (long long)ch[i].start;
 
 			free(ch);
 			free(sorted);
+			*out = (struct chunks) {};
 			return img_fail(c, "Error: LLUT chunk %zu starts at 0x%llx, past the end of "
 					"the Huffman stream (0x%llx): the image is malformed\n",
 					i, bad, (long long)stream_end);
 		}
-		ch[i].end = sorted[j + 1];
+		ch[i].end = chunk_end_code(out, end);
 	}
 	free(sorted);
-	*out = ch;
-	*count = n;
 	return 0;
 }
 
@@ -149,9 +193,9 @@ static struct img_module *report_module(struct img_ctx *c, uint32_t i, const cha
  * maximum of their ends, each test is one binary search.
  */
 struct prot_set {
-	struct chunk *v;	/* sorted by start */
-	int64_t *max_end;	/* max_end[i] = max(v[0..i].end) */
+	struct chunk *v;	/* sorted by start; v[i].end holds max(v[0..i].end) */
 	size_t n;
+	const struct chunks *cs;
 };
 
 static int cmp_chunk(const void *a, const void *b)
@@ -174,13 +218,15 @@ static int64_t max_end_before(const struct prot_set *ps, int64_t x, bool strict)
 		else
 			hi = mid;
 	}
-	return lo ? ps->max_end[lo - 1] : -1;
+	return lo ? chunk_end(ps->cs, ps->v[lo - 1].end) : -1;
 }
 
 static bool chunk_protected(const struct prot_set *ps, const struct chunk *c)
 {
+	int64_t end = chunk_end(ps->cs, c->end);
+
 	return max_end_before(ps, c->start, false) > c->start ||
-	       max_end_before(ps, c->end, true) >= c->end;
+	       max_end_before(ps, end, true) >= end;
 }
 
 /* §13.3: the single walk over the module headers. */
@@ -189,11 +235,10 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 {
 	static const char *const comp_name[] = { "uncomp.", "Huffman", "LZMA" };
 	int64_t ftpr = c->ftpr_offset, base = 0, chunk_size = 0, i, k;
-	struct chunk *chunks = NULL;
-	uint32_t nchunks = 0;
+	struct chunks cs = {};
 	int64_t *prefix = NULL;		/* prefix[k] = total length of chunks[0..k) */
-	int64_t *mark = NULL;		/* difference array: essential slices over chunks */
-	struct prot_set ps = { 0 };
+	int32_t *mark = NULL;		/* difference array: essential slices over chunks */
+	struct prot_set ps = { .cs = &cs };
 	int r = 0;
 
 	for (i = 0; i < n && !r; i++) {
@@ -247,7 +292,7 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 		}
 
 		/* Huffman: the LLUT is read while the chunk list is empty */
-		if (!nchunks) {
+		if (!cs.n) {
 			const uint8_t *p = NULL;
 
 			r = img_read(c, &c->me, offset, 4, &p);
@@ -257,21 +302,21 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 				r = img_fail(c, "Huffman modules found, but LLUT is not present\n");
 				break;
 			}
-			free(chunks);
-			chunks = NULL;
-			r = llut_chunks(c, offset, &chunks, &nchunks, &base, &chunk_size);
+			free(cs.v);
+			cs = (struct chunks) {};
+			r = llut_chunks(c, offset, &cs, &base, &chunk_size);
 			if (r)
 				break;
 			free(prefix);
 			free(mark);
-			prefix = calloc((size_t)nchunks + 1, sizeof(*prefix));
-			mark = calloc((size_t)nchunks + 1, sizeof(*mark));
+			prefix = calloc((size_t)cs.n + 1, sizeof(*prefix));
+			mark = calloc((size_t)cs.n + 1, sizeof(*mark));
 			if (!prefix || !mark) {
 				r = -ENOMEM;
 				break;
 			}
-			for (k = 0; k < nchunks; k++)
-				prefix[k + 1] = prefix[k] + chunks[k].end - chunks[k].start;
+			for (k = 0; k < cs.n; k++)
+				prefix[k + 1] = prefix[k] + chunk_end(&cs, cs.v[k].end) - cs.v[k].start;
 		}
 		if (!chunk_size) {
 			r = img_fail(c, "Error: the LLUT chunk size is 0: the image is malformed\n");
@@ -284,7 +329,7 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 			char kib[32];
 			double q;
 
-			slice_bounds(nchunks, first, last + 1, &a, &b);
+			slice_bounds(cs.n, first, last + 1, &a, &b);
 			huff = prefix[b] - prefix[a];
 			/* Python 3 round(): half to even */
 			q = (double)huff / 1024.0;
@@ -310,43 +355,48 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 		}
 	}
 
-	if (!r && nchunks) {
+	free(prefix);
+	if (!r && cs.n) {
 		int64_t depth = 0;
+		size_t np = 0;
 
 		/* the protected list: chunks under an essential slice, start != 0 */
-		ps.v = calloc(nchunks, sizeof(*ps.v));
-		ps.max_end = calloc(nchunks, sizeof(*ps.max_end));
-		if (!ps.v || !ps.max_end)
-			r = -ENOMEM;
-		for (k = 0; k < nchunks && !r; k++) {
+		for (k = 0; k < cs.n; k++) {
 			depth += mark[k];
-			if (depth > 0 && chunks[k].start)
-				ps.v[ps.n++] = chunks[k];
+			np += depth > 0 && cs.v[k].start;
 		}
-		if (!r && !ps.n)
+		if (!np)
 			r = img_fail(c, "Error: Huffman modules found, but none of them is essential "
 				     "(ROMP/BUP): the image is malformed\n");
+		ps.v = r ? NULL : calloc(np, sizeof(*ps.v));
+		if (!r && !ps.v)
+			r = -ENOMEM;
+		for (k = 0, depth = 0; k < cs.n && !r; k++) {
+			depth += mark[k];
+			if (depth > 0 && cs.v[k].start)
+				ps.v[ps.n++] = cs.v[k];
+		}
 		if (!r) {
 			qsort(ps.v, ps.n, sizeof(*ps.v), cmp_chunk);
-			for (k = 0; k < (int64_t)ps.n; k++)
-				ps.max_end[k] = k && ps.max_end[k - 1] > ps.v[k].end ?
-						ps.max_end[k - 1] : ps.v[k].end;
+			/* each end becomes the running maximum of the ends so far */
+			for (k = 1; k < (int64_t)ps.n; k++)
+				if (chunk_end(&cs, ps.v[k - 1].end) > chunk_end(&cs, ps.v[k].end))
+					ps.v[k].end = ps.v[k - 1].end;
 		}
-		for (k = 0; k < nchunks && !r; k++) {
-			const struct chunk *ck = &chunks[k];
+		for (k = 0; k < cs.n && !r; k++) {
+			const struct chunk *ck = &cs.v[k];
+			int64_t ck_end = chunk_end(&cs, ck->end);
 
-			if (ck->end > ck->start && !chunk_protected(&ps, ck))
+			if (ck_end > ck->start && !chunk_protected(&ps, ck))
 				r = img_fill(c, &c->me, ck->start,
-					     ck->end < c->me.end ? ck->end : c->me.end, 0xFF);
+					     ck_end < c->me.end ? ck_end : c->me.end, 0xFF);
 		}
-		if (!r && ps.max_end[ps.n - 1] > *end)
-			*end = ps.max_end[ps.n - 1];
+		if (!r && chunk_end(&cs, ps.v[ps.n - 1].end) > *end)
+			*end = chunk_end(&cs, ps.v[ps.n - 1].end);
 	}
-	free(chunks);
-	free(prefix);
+	free(cs.v);
 	free(mark);
 	free(ps.v);
-	free(ps.max_end);
 	return r;
 }
 

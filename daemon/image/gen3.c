@@ -106,6 +106,11 @@ int img_gen3_modules(struct img_ctx *c, int64_t *end)
 	r = img_read_array(c, &c->me, ftpr + 0x10, count, 0x18, &p, NULL);
 	if (r)
 		return r;
+	/* The $CPD directory opens the partition: its entries lie inside it. */
+	if (0x10 + (int64_t)count * 0x18 > (int64_t)c->ftpr_length)
+		return img_fail(c, "Error: the $CPD directory lists %u entries (0x%llx bytes), more "
+				"than the FTPR partition holds (0x%x): the image is malformed\n",
+				count, (long long)(0x10 + (int64_t)count * 0x18), c->ftpr_length);
 	mods = calloc((size_t)count + 1, sizeof(*mods));
 	if (!mods)
 		return -ENOMEM;

@@ -47,6 +47,12 @@ if command -v systemd-analyze > /dev/null && [ -s "$unit" ]; then
 		sed 's/^/# /' "$dest.log" | head -n 5
 		nok "systemd-analyze verify: mectld.service has no errors or warnings"
 	fi
+	# No local user can take mectld past its cgroup's bounds (a memory and a task limit).
+	if grep -q '^MemoryMax=[1-9]' "$unit" && grep -q '^TasksMax=[1-9]' "$unit"; then
+		ok "mectld.service sets MemoryMax= and TasksMax="
+	else
+		nok "mectld.service sets MemoryMax= and TasksMax="
+	fi
 	score=$(systemd-analyze security --offline=true --root="$dest" mectld.service 2>/dev/null |
 		sed -n 's/.*Overall exposure level for mectld.service: \([0-9.]*\).*/\1/p')
 	if [ -n "$score" ] && [ "$(echo "$score <= 3.5" | bc)" = 1 ]; then

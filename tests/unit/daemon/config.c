@@ -48,6 +48,22 @@ TEST_F(conf, defaults)
 	EXPECT_STREQ("mectl", self->cfg.group);
 	EXPECT_EQ(100u, self->cfg.keep_jobs);
 	EXPECT_EQ(NULL, self->cfg.allow_mtd);
+	EXPECT_EQ(1u, self->cfg.image_jobs);
+}
+
+TEST_F(conf, image_jobs_from_one_to_eight)
+{
+	static const char *const bad[] = { "ImageJobs=0\n", "ImageJobs=9\n", "ImageJobs=two\n" };
+
+	ASSERT_EQ(0, load_text(self->path, &self->cfg, "ImageJobs=2\n"));
+	EXPECT_EQ(2u, self->cfg.image_jobs);
+	ASSERT_EQ(0, config_set(&self->cfg, "ImageJobs", "8"));
+	EXPECT_EQ(8u, self->cfg.image_jobs);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		TH_LOG("content: %s", bad[i]);
+		EXPECT_EQ(-EINVAL, load_text(self->path, &self->cfg, bad[i]));
+		EXPECT_EQ(8u, self->cfg.image_jobs);
+	}
 }
 
 TEST_F(conf, keys_comments_and_spaces)

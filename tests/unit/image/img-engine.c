@@ -622,27 +622,85 @@ TEST_F(real, table_sizes_do_not_wrap_32bit)
 	free(img);
 }
 
-/* The same for the $CPD entry count of generation 3: 0x0AAAAAAB * 0x18 = 2^32 + 8. */
-TEST(cpd_count_does_not_wrap_32bit)
+/*
+ * An LLUT whose chunk table fills the ME region (it fits there, not in the FTPR
+ * partition it belongs to) is one error line: before, the engine allocated some
+ * 60 bytes per listed chunk (268 MB for a 32 MiB region) and walked them all.
+ */
+TEST_F(real, llut_past_the_partition_is_one_error)
 {
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
+	const uint32_t ftpr = 0x93000;
 	struct img_result res;
-	uint8_t img[0x2000], *f = img + 0x1000;
+	uint8_t *img = malloc(self->link_len);
+	uint32_t llut = 0, i;
 
-	memset(img, 0xFF, sizeof(img));
+	ASSERT_NE(NULL, img);
+	memcpy(img, self->link, self->link_len);
+	for (i = 0; i < le32(img + ftpr + 0x20) && !llut; i++) {
+		const uint8_t *h = img + ftpr + 0x290 + i * 0x60;
+
+		if ((le32(h + 0x50) >> 4 & 7) == 1)
+			llut = ftpr + le32(h + 0x38);
+	}
+	ASSERT_TRUE(llut != 0);
+	ASSERT_EQ(0, memcmp(img + llut, "LLUT", 4));
+	put32(img + llut + 4, (uint32_t)((self->link_len - llut - 0x40) / 4));
+	ASSERT_EQ(0, run_args(&res, img, self->link_len, ""));
+	ASSERT_ONE_ERROR(&res, "past the end of the FTPR partition");
+	img_result_free(&res);
+	free(img);
+}
+
+/*
+ * A bare 8 KiB ME 11 region: $FPT with one FTPR entry at 0x1000 of part_len bytes, a
+ * $CPD directory there claiming count entries, FTPR.man first.
+ */
+static void cpd_region(uint8_t img[0x2000], uint32_t part_len, uint32_t count)
+{
+	uint8_t *f = img + 0x1000;
+
+	memset(img, 0xFF, 0x2000);
 	memset(img, 0, 0x50);
 	memcpy(img + 0x10, "$FPT", 4);
 	put32(img + 0x14, 1);
 	memcpy(img + 0x30, "FTPR", 4);
 	put32(img + 0x38, 0x1000);
-	put32(img + 0x3C, 0x1000);
+	put32(img + 0x3C, part_len);
 	memset(f, 0, 0x400);
 	memcpy(f, "$CPD", 4);
-	put32(f + 4, 0x0AAAAAAB);
+	put32(f + 4, count);
 	memcpy(f + 0x0C, "FTPR", 4);
 	memcpy(f + 0x10, "FTPR.man", 8);
 	put32(f + 0x1C, 0x100);
 	memcpy(f + 0x100 + 0x1C, "$MN2", 4);
 	f[0x100 + 0x24] = 11;			/* ME 11: generation 3, not CSME */
+}
+
+/* A $CPD directory longer than its partition (inside the region): one error line. */
+TEST(cpd_past_the_partition_is_one_error)
+{
+	struct img_result res;
+	uint8_t img[0x2000];
+
+	cpd_region(img, 0x800, 0x60);		/* 0x10 + 0x60 * 0x18 = 0x910 > 0x800 */
+	ASSERT_EQ(0, run_args(&res, img, sizeof(img), ""));
+	ASSERT_EQ(3, res.report.gen);
+	ASSERT_ONE_ERROR(&res, "more than the FTPR partition holds");
+	img_result_free(&res);
+}
+
+/*
+ * As table_sizes_do_not_wrap_32bit, for the $CPD entry count of generation 3:
+ * 0x0AAAAAAB * 0x18 = 2^32 + 8.
+ */
+TEST(cpd_count_does_not_wrap_32bit)
+{
+	struct img_result res;
+	uint8_t img[0x2000];
+
+	cpd_region(img, 0x1000, 0x0AAAAAAB);
 	ASSERT_EQ(0, run_args(&res, img, sizeof(img), ""));
 	ASSERT_EQ(3, res.report.gen);
 	ASSERT_ONE_ERROR(&res, "outside the ME region");

@@ -1,0 +1,184 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# What one unprivileged local user can make mectld spend, in the VM, as root running
+# mectld on a private dbus-daemon (as daemon.sh) with ImageJobs=2, and uid 65534 as the
+# attacker:
+#  - a crafted 32 MiB image whose LLUT lists chunks up to the end of the region is one
+#    error line, not hundreds of MiB of tables;
+#  - six clean jobs from uid 65534, each on a pipe that never delivers: four are taken
+#    (two run, two queue), the next two are refused with LimitsExceeded; D-Bus calls
+#    are answered meanwhile, a stalled job can be cancelled (a queued one then starts),
+#    and a chip read beside them finishes with the chip's bytes;
+#  - the stalled jobs fed the crafted image fail with the error line, one fed a real
+#    image succeeds; mectld's VmHWM stays under a bound that the crafted image alone
+#    exceeded before (268 MB per job);
+#  - SIGTERM while a job waits on a silent pipe: mectld exits, the job is interrupted.
+set -u
+cd "$(dirname "$0")/../../.."
+SRC=$(pwd)
+SHARED=${MECTL_SHARED:-$SRC/../shared}
+MECTL=$SRC/build/mectl
+MECTLD=$SRC/build/mectld
+MKIMAGE=$SRC/build/mkimage
+SUBMIT=$SRC/build/selftests/daemon/submit-image
+T=$(mktemp -d /tmp/mectld-limits.XXXXXX)
+SIM=/sys/kernel/debug/flashsim
+BUS=unix:path=$T/bus.sock
+STATE=$T/state
+. "$SRC/tests/selftests/daemon/lib.sh"
+
+# mectld's high-water mark bound: two image jobs on 32 MiB images (image, copy and the
+# engine's tables, 3 x 32 MiB each), the 8 MiB chip's read, 32 MiB for the daemon.
+HWM_BOUND_KB=$(((2 * 3 * 32 + 8 + 32) * 1024))
+
+# This shell's write ends of the FIFOs; children must not inherit them (a pipe ends
+# when its last writer closes it).
+WRITERS=()
+close_writers() { for fd in "${WRITERS[@]}"; do eval "exec $fd>&-"; done; WRITERS=(); }
+cleanup() {
+	close_writers
+	stop_daemon
+	stop_bus
+	rmmod mectl_flash 2>/dev/null
+	rmmod flashsim 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+[ -x "$MECTL" ] && [ -x "$MECTLD" ] && [ -x "$SUBMIT" ] && [ -x "$MKIMAGE" ] ||
+	skip_all "build first (make)"
+command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
+command -v setpriv >/dev/null || skip_all "no setpriv"
+rmmod mectl_flash flashsim 2>/dev/null
+
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+jobs_in() { "$MECTL" jobs --bus="$BUS" | awk -v s="$1" '$2 == "clean" && $3 == s' | wc -l; }
+job_state() { "$MECTL" jobs --bus="$BUS" | awk -v id="$1" '$1 == id { print $3 }'; }
+hwm_kb() { awk '$1 == "VmHWM:" { print $2 }' "/proc/$DPID/status"; }
+# until_true TRIES CMD...: CMD, every 0.1 s, until it succeeds (liveness, not timing).
+until_true() {
+	local tries=$1
+	shift
+	for _ in $(seq "$tries"); do "$@" && return 0; sleep 0.1; done
+	return 1
+}
+count_is() { [ "$(jobs_in "$1")" = "$2" ]; }
+
+# --- fixtures ---------------------------------------------------------------------------
+lumpy_chip
+mkdir -m 1777 "$T/pub"
+chmod 755 "$T"
+"$MKIMAGE" -p me8-bare --me-size 0x2000000 -o "$T/pub/big.bin" -L "$T/big.txt" ||
+	skip_all "mkimage failed"
+python3 - "$T/pub/big.bin" "$(sed -n 's/^llut_off=//p' "$T/big.txt")" <<'EOF'
+import struct, sys
+path, llut = sys.argv[1], int(sys.argv[2], 0)
+b = bytearray(open(path, 'rb').read())
+struct.pack_into('<I', b, llut + 4, (len(b) - llut - 0x40) // 4)   # chunks up to the region end
+open(path, 'wb').write(b)
+EOF
+CRAFTED=$T/pub/big.bin
+chmod 644 "$CRAFTED" "$T/orig.bin"
+cp "$T/orig.bin" "$T/pub/good.bin"
+printf 'ImageJobs=2\n' > "$T/mectld.conf"
+
+start_bus
+check "mectld starts with ImageJobs=2" start_daemon --config="$T/mectld.conf"
+out=$("$MECTL" probe --attach 0.0 --json --bus="$BUS" 2>&1)
+MTD=$(echo "$out" | sed -n 's/.*"mtd":\([0-9]*\),.*/\1/p')
+[ -n "$MTD" ] || { note "$out"; nok "probe --attach 0.0"; echo "1..$n"; exit 1; }
+
+# --- the crafted image ----------------------------------------------------------------------
+out=$(nobody "$SUBMIT" "$BUS" clean "$CRAFTED" "$T/pub/crafted-out.bin" 2>"$T/crafted.err"); rc=$?
+msg=$(echo "$out" | python3 -c "import json,sys; print(json.load(sys.stdin)['message'])" 2>/dev/null)
+note "crafted: $(echo "$msg" | grep 'Error:')"
+note "mectld VmHWM after the crafted image: $(hwm_kb) kB"
+check "crafted 32 MiB image (LLUT to the region end): clean fails with one error line" \
+	test "$rc" = 1 -a "$(echo "$msg" | grep -c 'Error:')" = 1 \
+	-a -n "$(echo "$msg" | grep 'LLUT lists .* past the end of the FTPR partition')"
+
+# --- six submitters from uid 65534, on pipes that never deliver ---------------------------------
+# Each FIFO has a writer (this shell, read-write so that opening it does not block) that
+# writes nothing until told to.
+for i in 1 2 3 4 5 6; do
+	mkfifo -m 666 "$T/pub/fifo$i"
+	exec {fd}<>"$T/pub/fifo$i"
+	WRITERS+=("$fd")
+	FD[$i]=$fd
+done
+taken=0 refused=0
+for i in 1 2 3 4 5 6; do
+	before=$("$MECTL" jobs --bus="$BUS" | wc -l)
+	(close_writers; exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$SUBMIT" "$BUS" clean "$T/pub/fifo$i" "$T/pub/out$i.bin") > "$T/sub$i.out" 2>&1 &
+	SPID[$i]=$!
+	# taken (a new job) or refused (the submitter exits)
+	until_true 300 eval '[ "$("$MECTL" jobs --bus="$BUS" | wc -l)" -gt "$before" ] || ! kill -0 ${SPID[$i]} 2>/dev/null'
+	if kill -0 "${SPID[$i]}" 2>/dev/null; then
+		taken=$((taken + 1))
+		ID[$i]=$("$MECTL" jobs --bus="$BUS" | awk '$2 == "clean" { id = $1 } END { print id }')
+	else
+		wait "${SPID[$i]}"
+		grep -q 'org.mectl1.Error.LimitsExceeded' "$T/sub$i.out" && refused=$((refused + 1))
+		note "submitter $i: $(head -n1 "$T/sub$i.out")"
+	fi
+done
+running=$(jobs_in running) queued=$(jobs_in queued)
+note "taken $taken, refused $refused, running $running, queued $queued"
+check "uid 65534: four clean jobs taken, two refused with LimitsExceeded" \
+	test "$taken" = 4 -a "$refused" = 2
+check "at most ImageJobs=2 run at once, the other two are queued" \
+	test "$running" = 2 -a "$queued" = 2
+check "mectl jobs answers while two workers wait on silent pipes" \
+	test -n "$("$MECTL" jobs --bus="$BUS")"
+
+"$MECTL" read --mtd "$MTD" --passes 1 --bus="$BUS" "$T/beside.bin" > /dev/null 2> "$T/read.err"; rc=$?
+check "a chip read beside them finishes with the chip's bytes" \
+	test "$rc" = 0 -a "$(sha "$T/beside.bin")" = "$ORIG_SHA"
+
+"$MECTL" cancel --bus="$BUS" "${ID[1]}" > /dev/null 2>&1; crc=$?
+until_true 300 eval '[ "$(job_state ${ID[1]})" = cancelled ]'
+wait "${SPID[1]}"
+check "a job stalled on its pipe is cancelled; a queued one starts in its place" \
+	test "$crc" = 0 -a "$(job_state "${ID[1]}")" = cancelled -a "$(jobs_in running)" = 2 \
+	-a "$(jobs_in queued)" = 1
+
+# Job 2 gets the real image, jobs 3 and 4 the crafted one, each from a writer of its
+# own; the pipe ends when that writer and this shell's have closed it.
+feed() { (close_writers; exec cat "$1" > "$2") & }
+feed "$T/pub/good.bin" "$T/pub/fifo2"
+feed "$CRAFTED" "$T/pub/fifo3"
+feed "$CRAFTED" "$T/pub/fifo4"
+for i in 2 3 4; do eval "exec ${FD[$i]}>&-"; done
+for i in 2 3 4; do wait "${SPID[$i]}"; RC[$i]=$?; done
+note "job ${ID[2]}: $(job_state "${ID[2]}"), ${ID[3]}: $(job_state "${ID[3]}"), ${ID[4]}: $(job_state "${ID[4]}")"
+check "the real image through a pipe: clean succeeds, its output written" \
+	test "${RC[2]}" = 0 -a "$(job_state "${ID[2]}")" = succeeded -a -s "$T/pub/out2.bin"
+check "the crafted image through a pipe: both jobs fail with the error line" \
+	test "${RC[3]}" = 1 -a "${RC[4]}" = 1 \
+	-a -n "$("$MECTL" job "${ID[3]}" --bus="$BUS" | grep 'LLUT lists')" \
+	-a -n "$("$MECTL" job "${ID[4]}" --bus="$BUS" | grep 'LLUT lists')"
+hwm=$(hwm_kb)
+note "mectld VmHWM after all jobs: $hwm kB (bound $HWM_BOUND_KB kB)"
+check "mectld's VmHWM stays under $HWM_BOUND_KB kB" test "$hwm" -lt "$HWM_BOUND_KB"
+
+# --- SIGTERM with a job waiting on a silent pipe ----------------------------------------------------
+mkfifo -m 666 "$T/pub/fifo7"
+exec {fd}<>"$T/pub/fifo7"
+WRITERS+=("$fd")
+(close_writers; exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$SUBMIT" "$BUS" clean "$T/pub/fifo7" "$T/pub/out7.bin") > /dev/null 2>&1 &
+until_true 300 eval '[ "$(jobs_in running)" = 1 ]'
+SID=$("$MECTL" jobs --bus="$BUS" | awk '$2 == "clean" && $3 == "running" { print $1 }')
+kill -TERM "$DPID"
+until_true 600 eval '! kill -0 $DPID 2>/dev/null'
+wait "$DPID"; drc=$?
+DPID=
+start_daemon --config="$T/mectld.conf"
+check "SIGTERM while a job waits on a silent pipe: mectld exits (0), the job is interrupted" \
+	test "$drc" = 0 -a -n "$SID" -a "$(job_state "$SID")" = interrupted
+
+echo "1..$n"
+[ "$fails" = 0 ]
