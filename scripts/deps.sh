@@ -1,6 +1,9 @@
 #!/bin/bash
 # Install every Debian package mectl's build, tests, demo and benchmarks need.
 # Idempotent: does nothing (and needs no network) when everything is there.
+# Kernels: Debian 12's own 6.1 and its 6.12 (linux-6.12 in bookworm-security): the
+# newest 6.12.N+deb12 whose signed image and headers both have a candidate, unless one
+# such pair is installed already.
 # The arm64 architecture is added only so the arm64 kernel headers can be downloaded
 # for the cross-build check; nothing arm64 is installed.
 set -eu
@@ -15,26 +18,54 @@ packages=(
 	flashrom mtd-utils coreboot-utils			# independent peers
 	clang libclang-rt-14-dev				# libFuzzer (the runtime is only a Recommends)
 	gcc-aarch64-linux-gnu					# arm64 module build check
+	dkms							# make install-dkms and its test
 )
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 export DEBIAN_FRONTEND=noninteractive
 
+installed() {
+	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q '^install ok installed'
+}
+# The 6.12 kernels (KVER) installed with their headers.
+installed_612() {
+	dpkg-query -W -f='${Package} ${Status}\n' 'linux-image-6.12.*+deb12-amd64' 2>/dev/null |
+		sed -n 's/^linux-image-\(6\.12\.[0-9]*+deb12-amd64\) install ok installed$/\1/p' |
+		while read -r k; do installed "linux-headers-$k" && echo "$k"; done
+}
+# The newest 6.12 kernel (KVER) whose image and headers apt can install.
+candidate_612() {
+	apt-cache pkgnames linux-headers-6.12. 2>/dev/null |
+		sed -n 's/^linux-headers-\(6\.12\.[0-9]*+deb12-amd64\)$/\1/p' | sort -rV |
+		while read -r k; do
+			for p in linux-image-$k linux-headers-$k; do
+				apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]' || continue 2
+			done
+			echo "$k"
+			break
+		done
+}
+
 missing=()
 for p in "${packages[@]}"; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
-		missing+=("$p")
+	installed "$p" || missing+=("$p")
 done
 update=
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	$sudo dpkg --add-architecture arm64
 	update=1
 fi
-if [ ${#missing[@]} -eq 0 ] && [ -z "$update" ]; then
-	echo "deps: all installed"
+k612=$(installed_612 | sort -V | tail -n1)
+if [ ${#missing[@]} -eq 0 ] && [ -z "$update" ] && [ -n "$k612" ]; then
+	echo "deps: all installed (kernels $(ls /lib/modules | xargs))"
 	exit 0
 fi
 $sudo apt-get update -q
+if [ -z "$k612" ]; then
+	k612=$(candidate_612)
+	[ -n "$k612" ] || { echo "deps: no linux-image/linux-headers-6.12.*+deb12-amd64 pair in apt's sources" >&2; exit 1; }
+	missing+=("linux-image-$k612" "linux-headers-$k612")
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "deps: installing ${missing[*]}"
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

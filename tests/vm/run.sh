@@ -1,14 +1,18 @@
 #!/bin/bash
-# Boot Debian's 6.1 kernel in QEMU (TCG) with the host root over virtio-9p and run
-# selftests inside as root.
+# Boot an installed kernel (/boot/vmlinuz-KVER, /lib/modules/KVER) in QEMU (TCG) with
+# the host root over virtio-9p and run selftests inside as root. In the guest the tree
+# is at /mnt/src and the shared test data at /mnt/shared, wherever they are on the host
+# (the guest's /tmp is its own, as on a booted system).
 #
 # usage: run.sh [--systemd] OUTDIR TEST...  (each TEST is a command line run from the tree)
 #        --systemd: systemd is PID 1 and the system bus runs; the tests run as a service.
-# env:   VM_KVER (kernel version), VM_TIMEOUT (whole run, s), VM_TEST_TIMEOUT (per test, s),
-#        VM_MEM (MiB), VM_MODULES (.ko files made loadable by name in the guest)
+# env:   VM_KVER (kernel version, required), VM_TIMEOUT (whole run, s), VM_TEST_TIMEOUT
+#        (per test, s), VM_MEM (MiB), VM_CPUS, VM_MODULES (.ko files made loadable by
+#        name in the guest), SHARED (the test data folder; default ../shared)
 #
 # Exit 0 when the guest ran every test and its kernel log is clean; 1 otherwise. The
-# tests' own verdicts are in OUTDIR/*.tap and *.rc; this script only vouches for the VM.
+# tests' own verdicts are in OUTDIR/*.tap and *.rc, every result line prefixed with
+# the kernel's name ("ok 3 - KVER: ..."); this script only vouches for the VM.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -20,22 +24,31 @@ if [ "${1:-}" = --systemd ]; then
 fi
 out=$1
 shift
-kver=${VM_KVER:-$(cd /lib/modules && ls -d 6.1.*-amd64 2>/dev/null | sort -V | tail -n1)}
+kver=${VM_KVER:-}
 limit=${VM_TIMEOUT:-3000}
+shared=${SHARED:-$src/../shared}
 
 die() { echo "vm: $*" >&2; exit 1; }
-[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] || die "no Debian 6.1 kernel in /boot (make deps)"
+[ -n "$kver" ] || die "VM_KVER= names the kernel to boot (one of: $(cd /boot && ls vmlinuz-* 2>/dev/null | sed 's/^vmlinuz-//' | tr '\n' ' '))"
+[ -f "/boot/vmlinuz-$kver" ] && [ -d "/lib/modules/$kver/kernel" ] ||
+	die "kernel $kver is not installed (no /boot/vmlinuz-$kver or /lib/modules/$kver)"
+[ -d "$shared" ] && shared=$(cd "$shared" && pwd)
 
 rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 printf '%s\n' "$@" > "$out/tests.list"
+# The host paths are for guest-init.sh's bind mounts; the tests see the fixed ones.
 cat > "$out/env" <<ENV
-MECTL_SRC='$src'
+MECTL_HOST_SRC='$src'
+MECTL_HOST_SHARED='$shared'
+MECTL_SRC=/mnt/src
+MECTL_SHARED=/mnt/shared
 MECTL_TEST_TIMEOUT='${VM_TEST_TIMEOUT:-600}'
-MECTL_SHARED='${SHARED:-$src/../shared}'
 export MECTL_SRC MECTL_SHARED
 ENV
+# The guest's init from the results share: it must not depend on where the tree is.
+cp "$here/guest-init.sh" "$out/guest-init.sh"
 
 # Index this tree's modules on the host (depmod over 9p under TCG takes ~25 s): the
 # guest copies the resulting modules.* files and the .ko files into its overlay.
@@ -62,11 +75,18 @@ timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -cpu max -smp "${VM_CPUS:-2
 	-m "${VM_MEM:-2048}" -nodefaults -display none -no-reboot \
 	-serial "file:$out/console.log" \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
-	-append "console=ttyS0 log_buf_len=8M panic=-1 mectl.init=$here/guest-init.sh$init_args" \
+	-append "console=ttyS0 log_buf_len=8M panic=-1 mectl.init=/mnt/vmout/guest-init.sh$init_args" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$out,mount_tag=vmout,security_model=none,multidevs=remap"
 rc=$?
-echo "vm: guest ran $(( $(date +%s) - start )) s" >&2
+echo "vm: $kver guest ran $(( $(date +%s) - start )) s" >&2
+
+# Name the kernel in every result line: "ok 3 - desc" and kselftest's "ok 3 name"
+# become "ok 3 - KVER: desc" / "ok 3 - KVER: name".
+for tap in "$out"/*.tap; do
+	[ -e "$tap" ] || continue
+	sed -i -E "s/^((not )?ok [0-9]+)( -)? /\1 - $kver: /" "$tap"
+done
 
 # The test that was running when something went wrong: the last "begin" mark.
 last_test() {
