@@ -102,8 +102,10 @@ void chip_to_json(const Chip *chip, uint64_t size, uint32_t erasesize, struct st
 	strbuf_json_str(b, chip->info.mtd_name);
 	strbuf_printf(b, ",\"size\":%llu,\"erase_size\":%u", (unsigned long long)size, erasesize);
 	if (chip->managed) {
-		strbuf_printf(b, ",\"bus\":%u,\"cs\":%u,\"speed_hz\":%u,\"jedec_id\":\"%s\",\"part\":",
+		strbuf_printf(b, ",\"bus\":%u,\"cs\":%u,\"speed_hz\":%u,\"jedec_id\":\"%s\",\"manufacturer\":",
 			      chip->info.bus, chip->info.cs, chip->info.speed_hz, chip->jedec_hex);
+		strbuf_json_str(b, chip->info.manufacturer);
+		strbuf_printf(b, ",\"part\":");
 		strbuf_json_str(b, chip->info.part);
 		strbuf_printf(b, ",\"block_erase_size\":%u", chip->info.block_erase_size);
 		strbuf_printf(b, ",\"page_size\":%u,\"writeable\":%s", chip->info.page_size,

@@ -75,8 +75,8 @@ int job_run_probe(Job *j, JobOutcome *o)
 	strbuf_printf(&b, ",\"mtd_type\":\"%s\"}", f.type);
 	o->result = strbuf_steal(&b);
 	if (chip.managed)
-		r = asprintf(&o->message, "/dev/mtd%d: %s (JEDEC %s) on spi%u.%u, %llu bytes, erase block %u",
-			     mtd, chip.info.part, chip.jedec_hex, chip.info.bus, chip.info.cs,
+		r = asprintf(&o->message, "/dev/mtd%d: %s %s (JEDEC id %s) on spi%u.%u, %llu bytes, erase block %u",
+			     mtd, chip.info.manufacturer, chip.info.part, chip.jedec_hex, chip.info.bus, chip.info.cs,
 			     (unsigned long long)f.size, f.erasesize);
 	else
 		r = asprintf(&o->message, "/dev/mtd%d: %s (%s, not a mectl_flash chip), %llu bytes, erase block %u",

@@ -73,6 +73,7 @@ static struct nla_policy chip_policy[MECTL_A_MAX + 1] = {
 	[MECTL_A_WRITEABLE] = { .type = NLA_U8 },
 	[MECTL_A_JEDEC_ID] = { .type = NLA_UNSPEC, .maxlen = MECTL_JEDEC_ID_MAX },
 	[MECTL_A_PART] = { .type = NLA_STRING, .maxlen = MECTL_PART_MAX },
+	[MECTL_A_MANUFACTURER] = { .type = NLA_STRING, .maxlen = MECTL_PART_MAX },
 	[MECTL_A_SIZE] = { .type = NLA_U64 },
 	[MECTL_A_ERASE_SIZE] = { .type = NLA_U32 },
 	[MECTL_A_BLOCK_ERASE_SIZE] = { .type = NLA_U32 },
@@ -109,6 +110,8 @@ static int parse_chip(struct nl_msg *msg, struct chip_info *c, uint8_t *ret_cmd)
 			c->jedec_len = sizeof(c->jedec);
 		memcpy(c->jedec, nla_data(tb[MECTL_A_JEDEC_ID]), c->jedec_len);
 	}
+	if (tb[MECTL_A_MANUFACTURER])
+		nla_strlcpy(c->manufacturer, tb[MECTL_A_MANUFACTURER], sizeof(c->manufacturer));
 	if (tb[MECTL_A_PART])
 		nla_strlcpy(c->part, tb[MECTL_A_PART], sizeof(c->part));
 	if (tb[MECTL_A_SIZE])

@@ -21,6 +21,7 @@ struct chip_info {
 	uint32_t speed_hz;
 	uint8_t jedec[MECTL_JEDEC_ID_MAX];
 	size_t jedec_len;
+	char manufacturer[MECTL_PART_MAX];
 	char part[MECTL_PART_MAX];
 	uint64_t size;
 	uint32_t erase_size;

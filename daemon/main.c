@@ -181,8 +181,8 @@ static void on_kernel_event(enum mectl_cmd event, const struct chip_info *chip, 
 	(void)userdata;
 	/* Jobs look chips up when they start; the events are only logged. */
 	if (event == MECTL_EVENT_ATTACHED)
-		fprintf(stderr, "mectld: chip attached: spi%u.%u %s -> mtd%u\n", chip->bus, chip->cs,
-			chip->part, chip->mtd_index);
+		fprintf(stderr, "mectld: chip attached: spi%u.%u %s %s -> mtd%u\n", chip->bus, chip->cs,
+			chip->manufacturer, chip->part, chip->mtd_index);
 	else if (event == MECTL_EVENT_DETACHED)
 		fprintf(stderr, "mectld: chip detached: spi%u.%u\n", chip->bus, chip->cs);
 }

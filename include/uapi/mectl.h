@@ -55,7 +55,7 @@
 
 /* Longest JEDEC id the kernel reads (SPI_NOR_MAX_ID_LEN). */
 #define MECTL_JEDEC_ID_MAX	6
-/* Longest part name, including the terminating NUL. */
+/* Longest part or manufacturer name, including the terminating NUL. */
 #define MECTL_PART_MAX		32
 
 enum mectl_cmd {
@@ -80,10 +80,11 @@ enum mectl_attr {
 	MECTL_A_WP_GPIO,	/* u32: GPIO driven high for WP# while attached */
 	MECTL_A_HOLD_GPIO,	/* u32: GPIO driven high for HOLD# while attached */
 	MECTL_A_WRITEABLE,	/* u8: 0 = erase/write refused, 1 = armed */
-	MECTL_A_JEDEC_ID,	/* binary: the RDID bytes that identify the part
-				 * (spi-nor's id_len, usually 3), at most
-				 * MECTL_JEDEC_ID_MAX */
-	MECTL_A_PART,		/* string: part name from spi-nor's table */
+	MECTL_A_JEDEC_ID,	/* binary: the JEDEC id, the first 3 RDID bytes
+				 * (manufacturer, memory type, capacity); at
+				 * most MECTL_JEDEC_ID_MAX */
+	MECTL_A_PART,		/* string: part family as marked on the chip,
+				 * e.g. "W25Q64", or "unknown" */
 	MECTL_A_SIZE,		/* u64: bytes */
 	MECTL_A_ERASE_SIZE,	/* u32: MTD erase block, bytes */
 	MECTL_A_PAGE_SIZE,	/* u32: program page, bytes */
@@ -97,6 +98,8 @@ enum mectl_attr {
 				 * blocks of this size take one command each
 				 * (64 KiB block erase), the rest goes by
 				 * ERASE_SIZE; 0 = no such blocks */
+	MECTL_A_MANUFACTURER,	/* string: manufacturer by the JEDEC id's first
+				 * byte, e.g. "Winbond", or "unknown" */
 
 	__MECTL_A_MAX
 };

@@ -4,17 +4,19 @@
  * it back.
  *
  * There is no exported way to reach a SPI controller by bus number in 6.1, but
- * the spi_device "spiB.C" is on spi_bus_type under that name. We unbind its
- * driver (spidev), point driver_override at ours and attach: the driver core
- * then probes only us. On detach the previous driver_override (flashsim binds
- * spidev through one) is put back and the device probed again, so flashrom
- * on /dev/spidevB.C works without a reboot.
+ * the spi_device "spiB.C" is on spi_bus_type under that name. We point its
+ * driver_override at ours, unbind spidev and attach: the driver core then
+ * probes only us. A device that another driver holds is left alone. On
+ * detach the previous driver_override (flashsim binds spidev through one) is
+ * put back and the device probed again, so flashrom on /dev/spidevB.C works
+ * without a reboot.
  */
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "mectl_flash.h"
 
 /* Serialises attach and detach; probe/remove run inside, under the device lock. */
@@ -36,28 +38,11 @@ static bool mectl_is_ours(struct spi_device *spi)
 	return spi->dev.driver == &mectl_spi_driver.driver;
 }
 
-/* A copy of the spi_device's driver_override, NULL when none was set. */
-static int mectl_save_override(struct spi_device *spi, const char **saved)
-{
-	int ret = 0;
-
-	*saved = NULL;
-	device_lock(&spi->dev);
-	if (spi->driver_override) {
-		*saved = kstrdup(spi->driver_override, GFP_KERNEL);
-		if (!*saved)
-			ret = -ENOMEM;
-	}
-	device_unlock(&spi->dev);
-	return ret;
-}
-
 static void mectl_hand_back(struct spi_device *spi, const char *prev)
 {
 	int ret;
 
-	ret = driver_set_override(&spi->dev, &spi->driver_override,
-				  prev ?: "", prev ? strlen(prev) : 0);
+	ret = mectl_set_driver_override(spi, prev);
 	if (ret)
 		dev_err(&spi->dev, "restoring driver_override \"%s\" failed: %d\n",
 			prev ?: "", ret);
@@ -108,15 +93,38 @@ static bool mectl_is_attached(u32 bus, u32 cs)
 	return found;
 }
 
+/*
+ * A device is taken over only from spidev (the raw userspace interface
+ * flashrom uses) or when no driver holds it: anything else on spiB.C (a TPM,
+ * a CAN controller, a display) is a device of the machine, not a clip.
+ */
+static int mectl_check_holder(struct spi_device *spi)
+{
+	const char *holder = NULL;
+
+	device_lock(&spi->dev);
+	if (spi->dev.driver && strcmp(spi->dev.driver->name, "spidev"))
+		holder = spi->dev.driver->name;
+	device_unlock(&spi->dev);
+	if (!holder)
+		return 0;
+	dev_err(&spi->dev, "held by driver %s: mectl_flash takes a device over only from spidev or unbound\n",
+		holder);
+	return -EBUSY;
+}
+
 static int mectl_bind(struct spi_device *spi, struct mectl_attach_req *req)
 {
 	int ret;
 
-	device_release_driver(&spi->dev);
-	ret = driver_set_override(&spi->dev, &spi->driver_override,
-				  MECTL_DRV_NAME, strlen(MECTL_DRV_NAME));
+	/* From here on no other driver can bind; then see who holds it now. */
+	ret = mectl_set_driver_override(spi, MECTL_DRV_NAME);
 	if (ret)
 		return ret;
+	ret = mectl_check_holder(spi);
+	if (ret)
+		return ret;
+	device_release_driver(&spi->dev);
 
 	req->err = -ENODEV;
 	mutex_lock(&mectl_list_lock);
@@ -134,6 +142,21 @@ static int mectl_bind(struct spi_device *spi, struct mectl_attach_req *req)
 	return mectl_is_ours(spi) ? 0 : req->err ?: -ENODEV;
 }
 
+/*
+ * ATTACHED goes out once the driver core has finished the binding, so a
+ * listener that reacts finds the sysfs attributes (added after probe) there.
+ */
+static void mectl_announce_attached(u32 bus, u32 cs)
+{
+	struct mectl_chip *chip;
+
+	mutex_lock(&mectl_list_lock);
+	chip = __mectl_find_chip(false, bus, cs);
+	if (chip)
+		mectl_netlink_event(chip, MECTL_EVENT_ATTACHED);
+	mutex_unlock(&mectl_list_lock);
+}
+
 /**
  * mectl_attach() - take spiBUS.CS over and register its chip as MTD device.
  * @req: what to attach and how; @req->prev_override and @req->err are
@@ -142,8 +165,9 @@ static int mectl_bind(struct spi_device *spi, struct mectl_attach_req *req)
  * On failure spiBUS.CS is back with its previous driver and the cause was
  * logged once.
  *
- * Return: 0 on success, -EBUSY if that chip is attached already, -ENODEV if
- * there is no spiBUS.CS or no known chip answers on it, -errno otherwise.
+ * Return: 0 on success, -EBUSY if that chip is attached already or a driver
+ * other than spidev holds spiBUS.CS, -ENODEV if there is no spiBUS.CS or no
+ * known chip answers on it, -errno otherwise.
  */
 int mectl_attach(struct mectl_attach_req *req)
 {
@@ -167,12 +191,17 @@ int mectl_attach(struct mectl_attach_req *req)
 		goto unlock;
 	}
 
-	ret = mectl_save_override(spi, &req->prev_override);
-	if (ret)
+	req->prev_override = mectl_dup_driver_override(spi);
+	if (IS_ERR(req->prev_override)) {
+		ret = PTR_ERR(req->prev_override);
+		req->prev_override = NULL;
 		goto put_spi;
+	}
 	ret = mectl_bind(spi, req);
 	if (ret)
 		mectl_hand_back(spi, req->prev_override);
+	else
+		mectl_announce_attached(req->bus, req->cs);
 	kfree(req->prev_override);
 	req->prev_override = NULL;
 put_spi:

@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "mectl_flash.h"
 
 static int bus = -1;
@@ -55,57 +56,6 @@ static struct mectl_chip *mtd_to_chip(struct mtd_info *mtd)
 }
 
 /*
- * struct flash_info is private to spi-nor (drivers/mtd/spi-nor/core.h). In
- * 6.1 it starts with the part name, the id bytes and their count; this
- * mirror reads only that head, and mectl_chip_id_len() checks it against the
- * RDID bytes we read ourselves before trusting it.
- */
-struct mectl_spi_nor_info_head {
-	char *name;
-	u8 id[MECTL_JEDEC_ID_MAX];	/* SPI_NOR_MAX_ID_LEN, private too */
-	u8 id_len;
-};
-
-static const struct mectl_spi_nor_info_head *
-mectl_info_head(const struct mectl_chip *chip)
-{
-	return (const struct mectl_spi_nor_info_head *)chip->nor.info;
-}
-
-/**
- * mectl_chip_part() - name of the part as spi-nor's flash table knows it.
- * @chip: an attached chip.
- *
- * Return: the part name, never NULL.
- */
-const char *mectl_chip_part(const struct mectl_chip *chip)
-{
-	const struct mectl_spi_nor_info_head *info = mectl_info_head(chip);
-
-	return info && info->name ? info->name : "unknown";
-}
-
-/**
- * mectl_chip_id_len() - how many JEDEC id bytes identify the part.
- * @chip: an attached chip.
- *
- * RDID is answered for as long as the clock runs, and many parts simply
- * repeat their 3 bytes; spi-nor matched only the first id_len of them.
- *
- * Return: spi-nor's id_len (3 for most parts, up to 6), or 3 if the table
- * entry does not look like the 6.1 layout.
- */
-unsigned int mectl_chip_id_len(const struct mectl_chip *chip)
-{
-	const struct mectl_spi_nor_info_head *info = mectl_info_head(chip);
-
-	if (info && info->id_len >= 1 && info->id_len <= sizeof(chip->id) &&
-	    !memcmp(info->id, chip->id, info->id_len))
-		return info->id_len;
-	return 3;
-}
-
-/*
  * The MTD ops spi-nor installed, wrapped: I/O stops once the chip is gone
  * (unbound under an open user), and anything that changes the chip waits for
  * the chip to be armed. mectl_io_enter() is the one place for both rules.
@@ -134,7 +84,7 @@ static int mectl_mtd_read(struct mtd_info *mtd, loff_t from, size_t len,
 	int ret = mectl_io_enter(chip, false);
 
 	if (!ret) {
-		ret = chip->mtd_read(mtd, from, len, retlen, buf);
+		ret = chip->hooks._read(mtd, from, len, retlen, buf);
 		mectl_io_exit(chip);
 	}
 	return ret;
@@ -147,7 +97,7 @@ static int mectl_mtd_write(struct mtd_info *mtd, loff_t to, size_t len,
 	int ret = mectl_io_enter(chip, true);
 
 	if (!ret) {
-		ret = chip->mtd_write(mtd, to, len, retlen, buf);
+		ret = chip->hooks._write(mtd, to, len, retlen, buf);
 		mectl_io_exit(chip);
 	}
 	return ret;
@@ -171,7 +121,7 @@ static int mectl_mtd_lock(struct mtd_info *mtd, loff_t ofs, uint64_t len)
 	int ret = mectl_io_enter(chip, true);
 
 	if (!ret) {
-		ret = chip->mtd_lock(mtd, ofs, len);
+		ret = chip->hooks._lock(mtd, ofs, len);
 		mectl_io_exit(chip);
 	}
 	return ret;
@@ -183,10 +133,97 @@ static int mectl_mtd_unlock(struct mtd_info *mtd, loff_t ofs, uint64_t len)
 	int ret = mectl_io_enter(chip, true);
 
 	if (!ret) {
-		ret = chip->mtd_unlock(mtd, ofs, len);
+		ret = chip->hooks._unlock(mtd, ofs, len);
 		mectl_io_exit(chip);
 	}
 	return ret;
+}
+
+static int mectl_mtd_is_locked(struct mtd_info *mtd, loff_t ofs, uint64_t len)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = mectl_io_enter(chip, false);
+
+	if (!ret) {
+		ret = chip->hooks._is_locked(mtd, ofs, len);
+		mectl_io_exit(chip);
+	}
+	return ret;
+}
+
+static int mectl_mtd_get_fact_prot_info(struct mtd_info *mtd, size_t len,
+					size_t *retlen, struct otp_info *buf)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = mectl_io_enter(chip, false);
+
+	if (!ret) {
+		ret = chip->hooks._get_fact_prot_info(mtd, len, retlen, buf);
+		mectl_io_exit(chip);
+	}
+	return ret;
+}
+
+static int mectl_mtd_read_fact_prot_reg(struct mtd_info *mtd, loff_t from,
+					size_t len, size_t *retlen, u_char *buf)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = mectl_io_enter(chip, false);
+
+	if (!ret) {
+		ret = chip->hooks._read_fact_prot_reg(mtd, from, len, retlen, buf);
+		mectl_io_exit(chip);
+	}
+	return ret;
+}
+
+static int mectl_mtd_get_user_prot_info(struct mtd_info *mtd, size_t len,
+					size_t *retlen, struct otp_info *buf)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = mectl_io_enter(chip, false);
+
+	if (!ret) {
+		ret = chip->hooks._get_user_prot_info(mtd, len, retlen, buf);
+		mectl_io_exit(chip);
+	}
+	return ret;
+}
+
+static int mectl_mtd_read_user_prot_reg(struct mtd_info *mtd, loff_t from,
+					size_t len, size_t *retlen, u_char *buf)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = mectl_io_enter(chip, false);
+
+	if (!ret) {
+		ret = chip->hooks._read_user_prot_reg(mtd, from, len, retlen, buf);
+		mectl_io_exit(chip);
+	}
+	return ret;
+}
+
+/* System sleep: a chip that is gone has nothing to suspend or resume. */
+static int mectl_mtd_suspend(struct mtd_info *mtd)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+	int ret = mectl_io_enter(chip, false);
+
+	if (ret)
+		return 0;
+	ret = chip->hooks._suspend(mtd);
+	mectl_io_exit(chip);
+	return ret;
+}
+
+static void mectl_mtd_resume(struct mtd_info *mtd)
+{
+	struct mectl_chip *chip = mtd_to_chip(mtd);
+
+	if (mectl_io_enter(chip, false))
+		return;
+	chip->hooks._resume(mtd);
+	mectl_io_exit(chip);
 }
 
 /*
@@ -209,34 +246,55 @@ static int mectl_mtd_get_device(struct mtd_info *mtd)
 	return ret;
 }
 
+static void mectl_chip_free(struct mectl_chip *chip)
+{
+	put_device(&chip->spi->dev);
+	kfree(chip->prev_override);
+	kfree(chip);
+}
+
+/*
+ * The MTD core calls this last on a close (the chip may be freed here):
+ * the last user of a chip whose controller went away frees it.
+ */
 static void mectl_mtd_put_device(struct mtd_info *mtd)
 {
 	struct mectl_chip *chip = mtd_to_chip(mtd);
+	bool last;
 
 	mutex_lock(&chip->open_lock);
-	chip->opens--;
+	last = !--chip->opens && chip->orphaned;
 	mutex_unlock(&chip->open_lock);
+	if (last)
+		mectl_chip_free(chip);
 	module_put(THIS_MODULE);
 }
+
+/* Route spi-nor's @hook, if it set one, through our gated wrapper. */
+#define mectl_wrap(chip, hook)						\
+	do {								\
+		if ((chip)->nor.mtd.hook) {				\
+			(chip)->hooks.hook = (chip)->nor.mtd.hook;	\
+			(chip)->nor.mtd.hook = mectl_mtd##hook;		\
+		}							\
+	} while (0)
 
 static void mectl_wrap_mtd_ops(struct mectl_chip *chip)
 {
 	struct mtd_info *mtd = &chip->nor.mtd;
 
-	chip->mtd_read = mtd->_read;
-	mtd->_read = mectl_mtd_read;
-	chip->mtd_write = mtd->_write;
-	mtd->_write = mectl_mtd_write;
-	chip->mtd_erase = mtd->_erase;
-	mtd->_erase = mectl_mtd_erase;
-	if (mtd->_lock) {
-		chip->mtd_lock = mtd->_lock;
-		mtd->_lock = mectl_mtd_lock;
-	}
-	if (mtd->_unlock) {
-		chip->mtd_unlock = mtd->_unlock;
-		mtd->_unlock = mectl_mtd_unlock;
-	}
+	mectl_wrap(chip, _read);
+	mectl_wrap(chip, _write);
+	mectl_wrap(chip, _erase);
+	mectl_wrap(chip, _lock);
+	mectl_wrap(chip, _unlock);
+	mectl_wrap(chip, _is_locked);
+	mectl_wrap(chip, _get_fact_prot_info);
+	mectl_wrap(chip, _read_fact_prot_reg);
+	mectl_wrap(chip, _get_user_prot_info);
+	mectl_wrap(chip, _read_user_prot_reg);
+	mectl_wrap(chip, _suspend);
+	mectl_wrap(chip, _resume);
 	/*
 	 * Programming or locking the one-time-programmable area cannot be
 	 * undone; a BIOS flash tool has no business there. Reading it stays.
@@ -292,12 +350,6 @@ static bool mectl_id_is_blank(const u8 *id, size_t len)
 	return !memchr_inv(id, 0xff, len) || !memchr_inv(id, 0x00, len);
 }
 
-static void mectl_chip_free(struct mectl_chip *chip)
-{
-	kfree(chip->prev_override);
-	kfree(chip);
-}
-
 static struct mectl_chip *mectl_chip_alloc(struct spi_device *spi,
 					   struct mectl_attach_req *req)
 {
@@ -310,6 +362,7 @@ static struct mectl_chip *mectl_chip_alloc(struct spi_device *spi,
 	mutex_init(&chip->open_lock);
 	init_rwsem(&chip->io_sem);
 	chip->spi = spi;
+	get_device(&spi->dev);
 	chip->bus = req->bus;
 	chip->cs = req->cs;
 	chip->speed_hz = req->speed_hz ?: spi->max_speed_hz;
@@ -352,6 +405,7 @@ static int mectl_chip_scan(struct mectl_chip *chip)
 		return -ENODEV;
 	}
 	chip->vendor = mectl_vendor_find(chip->id[0]);
+	chip->part = mectl_part_family(chip->id);
 
 	nor->dev = dev;
 	nor->priv = chip;
@@ -373,6 +427,8 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 {
 	struct device *dev = &spi->dev;
 	struct mectl_chip *chip;
+	unsigned int n;
+	u8 sr;
 	int ret;
 
 	chip = mectl_chip_alloc(spi, req);
@@ -407,20 +463,23 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 		goto put_controller;
 	}
 
+	/* Fills the status register cache that unprivileged GET_INFO reads. */
+	for (n = 1; n <= ARRAY_SIZE(chip->sr_cache); n++)
+		mectl_read_sr(chip, n, &sr);
+
 	chip->prev_override = req->prev_override;
 	req->prev_override = NULL;
 	mutex_lock(&mectl_list_lock);
 	list_add_tail(&chip->node, &mectl_chips);
 	mutex_unlock(&mectl_list_lock);
 
-	dev_info(dev, "%s: %s, JEDEC id %*phN, %llu KiB, mtd%d, erase %u KiB%s, erase/write %s\n",
-		 chip->name, mectl_chip_part(chip),
-		 (int)mectl_chip_id_len(chip), chip->id,
+	dev_info(dev, "%s: %s %s, JEDEC id %*phN, %llu KiB, mtd%d, erase %u KiB%s, erase/write %s\n",
+		 chip->name, chip->vendor->name, chip->part ?: "(part unknown)",
+		 MECTL_JEDEC_ID_LEN, chip->id,
 		 (unsigned long long)chip->nor.mtd.size >> 10,
 		 chip->nor.mtd.index, chip->nor.mtd.erasesize >> 10,
 		 chip->block_erase_opcode ? " (64 KiB blocks)" : "",
 		 chip->writeable ? "armed" : "refused");
-	mectl_netlink_event(chip, MECTL_EVENT_ATTACHED);
 	return 0;
 
 put_controller:
@@ -440,7 +499,7 @@ static int mectl_probe(struct spi_device *spi)
 	mutex_lock(&mectl_list_lock);
 	req = mectl_pending;
 	if (req && (req->bus != (u32)spi->controller->bus_num ||
-		    req->cs != spi->chip_select))
+		    req->cs != spi_get_chipselect(spi, 0)))
 		req = NULL;
 	mutex_unlock(&mectl_list_lock);
 
@@ -477,30 +536,36 @@ static void mectl_remove(struct spi_device *spi)
 		dev_err(&spi->dev, "%s: unregistering the MTD device failed: %d\n",
 			chip->name, ret);
 
-	if (busy) {
-		/*
-		 * Only reachable when the SPI controller itself goes away
-		 * (detach refuses with -EBUSY): the MTD device lives on until
-		 * its last user closes it, so the chip stays allocated and
-		 * its I/O fails from now on.
-		 */
-		down_write(&chip->io_sem);
-		chip->gone = true;
-		up_write(&chip->io_sem);
+	/*
+	 * Not spi_nor_restore(): in 6.1 it sends the soft reset of SFDP parts
+	 * (W25Q256JV) through spi-mem unconditionally, which oopses on the
+	 * controller_ops path. With users left (only when the SPI controller
+	 * itself goes away: detach refuses with -EBUSY) the chip is not
+	 * spoken to any more.
+	 */
+	if (!busy)
+		mectl_leave_4byte(chip);
+
+	/*
+	 * spi-nor's state lives in devres of the spi_device and goes with this
+	 * unbinding: from here on every MTD op of a remaining user fails.
+	 */
+	down_write(&chip->io_sem);
+	chip->gone = true;
+	up_write(&chip->io_sem);
+	if (busy)
 		dev_err(&spi->dev, "%s: removed while in use, I/O now fails with -ENODEV\n",
 			chip->name);
-	} else {
-		/*
-		 * Not spi_nor_restore(): in 6.1 it sends the soft reset of
-		 * SFDP parts (W25Q256JV) through spi-mem unconditionally,
-		 * which oopses on the controller_ops path.
-		 */
-		mectl_leave_4byte(chip);
-	}
 
 	mectl_netlink_event(chip, MECTL_EVENT_DETACHED);
 	module_put(chip->ctlr_owner);
 	dev_info(&spi->dev, "%s: detached\n", chip->name);
+
+	/* Freed here, or by the last user's close (mectl_mtd_put_device()). */
+	mutex_lock(&chip->open_lock);
+	busy = chip->opens;
+	chip->orphaned = busy;
+	mutex_unlock(&chip->open_lock);
 	if (!busy)
 		mectl_chip_free(chip);
 }

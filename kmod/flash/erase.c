@@ -151,7 +151,7 @@ static int mectl_erase_sectors(struct mectl_chip *chip,
 
 	if (from == to)
 		return 0;
-	ret = chip->mtd_erase(&chip->nor.mtd, &part);
+	ret = chip->hooks._erase(&chip->nor.mtd, &part);
 	if (ret)
 		instr->fail_addr = part.fail_addr;
 	return ret;
@@ -178,7 +178,7 @@ int mectl_erase(struct mectl_chip *chip, struct erase_info *instr)
 	    !IS_ALIGNED(instr->len, mtd->erasesize))
 		return -EINVAL;
 	if (!chip->block_erase_opcode || instr->len == mtd->size)
-		return chip->mtd_erase(mtd, instr);
+		return chip->hooks._erase(mtd, instr);
 
 	head_end = min(ALIGN(start, MECTL_BLOCK_SIZE), end);
 	blocks_end = max(head_end, ALIGN_DOWN(end, MECTL_BLOCK_SIZE));

@@ -24,6 +24,8 @@
 #define MECTL_DRV_NAME		"mectl_flash"
 /* Highest SPI clock accepted from users (no SPI NOR part goes faster in 1-1-1). */
 #define MECTL_SPEED_MAX		200000000
+/* JEDEC id: manufacturer, memory type, capacity (the first bytes of RDID). */
+#define MECTL_JEDEC_ID_LEN	3
 /* Bytes of a command frame: opcode, up to 4 address bytes, up to 4 dummy bytes. */
 #define MECTL_SPI_CMD_MAX		16
 
@@ -53,18 +55,46 @@ struct mectl_attach_req {
 	int err;
 };
 
+#define MECTL_MTD_HOOK(name) typeof(((struct mtd_info *)NULL)->name) name
+
+/**
+ * struct mectl_nor_hooks - the MTD ops spi-nor's scan installed.
+ *
+ * core.c replaces each one it finds set with a wrapper that passes the gate
+ * (armed? still there?) first; a hook spi-nor left NULL stays NULL.
+ */
+struct mectl_nor_hooks {
+	MECTL_MTD_HOOK(_read);
+	MECTL_MTD_HOOK(_write);
+	MECTL_MTD_HOOK(_erase);
+	MECTL_MTD_HOOK(_lock);
+	MECTL_MTD_HOOK(_unlock);
+	MECTL_MTD_HOOK(_is_locked);
+	MECTL_MTD_HOOK(_get_fact_prot_info);
+	MECTL_MTD_HOOK(_read_fact_prot_reg);
+	MECTL_MTD_HOOK(_get_user_prot_info);
+	MECTL_MTD_HOOK(_read_user_prot_reg);
+	MECTL_MTD_HOOK(_suspend);
+	MECTL_MTD_HOOK(_resume);
+};
+
 /**
  * struct mectl_chip - one attached chip.
  * @node:	entry in the list of attached chips (mectl_list_lock).
- * @spi:	the spi_device bound to our driver; nor.dev points at its dev.
+ * @spi:	the spi_device bound to our driver (referenced for the life of
+ *		the chip); nor.dev points at its dev.
  * @nor:	the spi-nor object; nor.mtd is the registered MTD device.
- * @vendor:	manufacturer quirks picked by the first JEDEC id byte.
+ * @vendor:	manufacturer (and its quirks) by the first JEDEC id byte.
+ * @part:	part family from the id (parts.c), NULL when not known.
  * @bus:	bus number, cached for lookups.
  * @cs:		chip select, cached for lookups.
  * @speed_hz:	clock used for every transfer (never 0 once probed).
  * @wp_gpio:	legacy GPIO number held high for WP#, or -1.
  * @hold_gpio:	legacy GPIO number held high for HOLD#, or -1.
  * @id:		RDID bytes read before spi-nor's scan.
+ * @sr_cache:	status registers 1..3 as last read (at attach, then by every
+ *		live read); served to callers without CAP_NET_ADMIN.
+ * @sr_cached:	bit n-1 set: @sr_cache[n-1] holds a value.
  * @name:	MTD name, "mectl-spiB.C".
  * @writeable:	erase/write allowed (armed).
  * @in_4byte:	the chip was put into 4-byte address mode (EN4B seen).
@@ -76,11 +106,9 @@ struct mectl_attach_req {
  * @io_sem:	held for reading around every call into spi-nor from the MTD
  *		ops, for writing when the chip goes away under an open user.
  * @gone:	the spi_device was unbound while the MTD was open: I/O fails.
- * @mtd_read:	spi-nor's read.
- * @mtd_erase:	spi-nor's erase, called once armed.
- * @mtd_write:	spi-nor's write, called once armed.
- * @mtd_lock:	spi-nor's lock, if the part has one.
- * @mtd_unlock:	spi-nor's unlock, if the part has one.
+ * @orphaned:	remove() found users and left freeing the chip to the last
+ *		of them (mectl_mtd_put_device()).
+ * @hooks:	the MTD ops spi-nor installed, called through the gate.
  * @prev_override: driver_override of the spi_device before we took it over,
  *		restored on detach (spidev binds through it on flashsim).
  * @ctlr_owner:	module of the SPI controller's driver, pinned while attached.
@@ -96,12 +124,15 @@ struct mectl_chip {
 	struct spi_device *spi;
 	struct spi_nor nor;
 	const struct mectl_vendor *vendor;
+	const char *part;
 	u32 bus;
 	u32 cs;
 	u32 speed_hz;
 	int wp_gpio;
 	int hold_gpio;
 	u8 id[MECTL_JEDEC_ID_MAX];
+	u8 sr_cache[3];
+	u8 sr_cached;
 	char name[24];
 	bool writeable;
 	bool in_4byte;
@@ -111,13 +142,8 @@ struct mectl_chip {
 	bool closing;
 	struct rw_semaphore io_sem;
 	bool gone;
-	int (*mtd_read)(struct mtd_info *mtd, loff_t from, size_t len,
-			size_t *retlen, u_char *buf);
-	int (*mtd_erase)(struct mtd_info *mtd, struct erase_info *instr);
-	int (*mtd_write)(struct mtd_info *mtd, loff_t to, size_t len,
-			 size_t *retlen, const u_char *buf);
-	int (*mtd_lock)(struct mtd_info *mtd, loff_t ofs, uint64_t len);
-	int (*mtd_unlock)(struct mtd_info *mtd, loff_t ofs, uint64_t len);
+	bool orphaned;
+	struct mectl_nor_hooks hooks;
 	const char *prev_override;
 	struct module *ctlr_owner;
 	u8 txbuf[MECTL_SPI_CMD_MAX] __aligned(ARCH_KMALLOC_MINALIGN);
@@ -126,13 +152,14 @@ struct mectl_chip {
 
 /**
  * struct mectl_vendor - what differs between manufacturers.
- * @id:		first JEDEC id byte; 0 ends the table.
- * @name:	manufacturer, for logs.
+ * @id:		first JEDEC id byte, the manufacturer code; 0 ends the table.
+ * @name:	manufacturer, as reported to users.
  * @sr2_opcode:	read opcode of status register 2, 0 if the parts have none.
  * @sr3_opcode:	read opcode of status register 3, 0 if the parts have none.
  * @block_erase: every part erases a uniform 64 KiB block with 0xd8 (0xdc
  *		with 4-byte opcodes) and signals the end in SR1.WIP alone.
- * @leave_4byte: run on detach when the chip was put into 4-byte mode.
+ * @leave_4byte: run on detach when the chip was put into 4-byte mode; NULL
+ *		sends EX4B.
  */
 struct mectl_vendor {
 	u8 id;
@@ -148,8 +175,6 @@ extern struct spi_driver mectl_spi_driver;
 extern struct mutex mectl_list_lock;
 extern struct list_head mectl_chips;
 extern struct mectl_attach_req *mectl_pending;
-const char *mectl_chip_part(const struct mectl_chip *chip);
-unsigned int mectl_chip_id_len(const struct mectl_chip *chip);
 void mectl_chip_set_writeable(struct mectl_chip *chip, bool on);
 int mectl_chip_begin_detach(struct mectl_chip *chip);
 
@@ -170,9 +195,13 @@ int mectl_spi_read_reg(struct mectl_chip *chip, u8 opcode, u8 *val, size_t len);
 int mectl_spi_write_reg(struct mectl_chip *chip, u8 opcode, const u8 *val,
 			size_t len);
 
+/* parts.c */
+const char *mectl_part_family(const u8 *id);
+
 /* vendor.c */
 const struct mectl_vendor *mectl_vendor_find(u8 id);
 int mectl_read_sr(struct mectl_chip *chip, unsigned int n, u8 *val);
+bool mectl_cached_sr(struct mectl_chip *chip, unsigned int n, u8 *val);
 int mectl_leave_4byte(struct mectl_chip *chip);
 
 /* gpio.c */

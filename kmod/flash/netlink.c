@@ -34,12 +34,32 @@ static const struct nla_policy mectl_policy[MECTL_A_MAX + 1] = {
 
 static struct genl_family mectl_genl_family;
 
+/*
+ * How fresh the status registers in a reply are. A live read waits for the
+ * chip (an erase may hold it for seconds) under mectl_list_lock, so only
+ * callers with CAP_NET_ADMIN get one; everyone else, and the events, get the
+ * values of the last live read.
+ */
+enum mectl_sr_source {
+	MECTL_SR_NONE,		/* no status registers (DETACHED) */
+	MECTL_SR_CACHED,
+	MECTL_SR_LIVE,
+};
+
 static int mectl_put_sr(struct sk_buff *skb, struct mectl_chip *chip,
-			unsigned int n, int attr)
+			unsigned int n, int attr, enum mectl_sr_source src)
 {
 	u8 val;
 	int ret;
 
+	switch (src) {
+	case MECTL_SR_NONE:
+		return 0;
+	case MECTL_SR_CACHED:
+		return mectl_cached_sr(chip, n, &val) ? nla_put_u8(skb, attr, val) : 0;
+	case MECTL_SR_LIVE:
+		break;
+	}
 	ret = mectl_read_sr(chip, n, &val);
 	if (ret == -EOPNOTSUPP)
 		return 0;
@@ -48,10 +68,19 @@ static int mectl_put_sr(struct sk_buff *skb, struct mectl_chip *chip,
 	return nla_put_u8(skb, attr, val);
 }
 
-/* The GET_INFO attributes of @chip; only BUS, CS and MTD_INDEX if @brief. */
-static int mectl_fill_info(struct sk_buff *skb, struct mectl_chip *chip,
-			   bool brief)
+static enum mectl_sr_source mectl_sr_source_for(struct sk_buff *skb)
 {
+	return netlink_capable(skb, CAP_NET_ADMIN) ? MECTL_SR_LIVE : MECTL_SR_CACHED;
+}
+
+/*
+ * The GET_INFO attributes of @chip, with status registers from @src; only
+ * BUS, CS and MTD_INDEX for MECTL_SR_NONE.
+ */
+static int mectl_fill_info(struct sk_buff *skb, struct mectl_chip *chip,
+			   enum mectl_sr_source src)
+{
+	bool brief = src == MECTL_SR_NONE;
 	struct mtd_info *mtd = &chip->nor.mtd;
 	int ret;
 
@@ -63,8 +92,9 @@ static int mectl_fill_info(struct sk_buff *skb, struct mectl_chip *chip,
 		return 0;
 
 	if (nla_put_u32(skb, MECTL_A_SPEED_HZ, chip->speed_hz) ||
-	    nla_put(skb, MECTL_A_JEDEC_ID, mectl_chip_id_len(chip), chip->id) ||
-	    nla_put_string(skb, MECTL_A_PART, mectl_chip_part(chip)) ||
+	    nla_put(skb, MECTL_A_JEDEC_ID, MECTL_JEDEC_ID_LEN, chip->id) ||
+	    nla_put_string(skb, MECTL_A_MANUFACTURER, chip->vendor->name) ||
+	    nla_put_string(skb, MECTL_A_PART, chip->part ?: "unknown") ||
 	    nla_put_u64_64bit(skb, MECTL_A_SIZE, mtd->size, MECTL_A_PAD) ||
 	    nla_put_u32(skb, MECTL_A_ERASE_SIZE, mtd->erasesize) ||
 	    nla_put_u32(skb, MECTL_A_BLOCK_ERASE_SIZE,
@@ -80,15 +110,16 @@ static int mectl_fill_info(struct sk_buff *skb, struct mectl_chip *chip,
 	    nla_put_u32(skb, MECTL_A_HOLD_GPIO, chip->hold_gpio))
 		return -EMSGSIZE;
 
-	ret = mectl_put_sr(skb, chip, 1, MECTL_A_SR1);
+	ret = mectl_put_sr(skb, chip, 1, MECTL_A_SR1, src);
 	if (!ret)
-		ret = mectl_put_sr(skb, chip, 2, MECTL_A_SR2);
+		ret = mectl_put_sr(skb, chip, 2, MECTL_A_SR2, src);
 	if (!ret)
-		ret = mectl_put_sr(skb, chip, 3, MECTL_A_SR3);
+		ret = mectl_put_sr(skb, chip, 3, MECTL_A_SR3, src);
 	return ret;
 }
 
-static int mectl_reply_info(struct genl_info *info, struct mectl_chip *chip)
+static int mectl_reply_info(struct genl_info *info, struct mectl_chip *chip,
+			    enum mectl_sr_source src)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -103,7 +134,7 @@ static int mectl_reply_info(struct genl_info *info, struct mectl_chip *chip)
 		ret = -EMSGSIZE;
 		goto free_msg;
 	}
-	ret = mectl_fill_info(msg, chip, false);
+	ret = mectl_fill_info(msg, chip, src);
 	if (ret)
 		goto free_msg;
 	genlmsg_end(msg, hdr);
@@ -172,7 +203,7 @@ static int mectl_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	mutex_lock(&mectl_list_lock);
 	chip = __mectl_find_chip(false, req.bus, req.cs);
-	ret = chip ? mectl_reply_info(info, chip) : -ENODEV;
+	ret = chip ? mectl_reply_info(info, chip, MECTL_SR_CACHED) : -ENODEV;
 	mutex_unlock(&mectl_list_lock);
 	return ret;
 }
@@ -202,13 +233,15 @@ static int mectl_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&mectl_list_lock);
 	chip = mectl_request_chip(info);
-	ret = IS_ERR(chip) ? PTR_ERR(chip) : mectl_reply_info(info, chip);
+	ret = IS_ERR(chip) ? PTR_ERR(chip) :
+	      mectl_reply_info(info, chip, mectl_sr_source_for(skb));
 	mutex_unlock(&mectl_list_lock);
 	return ret;
 }
 
 static int mectl_nl_dump_info(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	enum mectl_sr_source src = mectl_sr_source_for(cb->skb);
 	struct mectl_chip *chip;
 	long idx = 0;
 	void *hdr;
@@ -225,7 +258,7 @@ static int mectl_nl_dump_info(struct sk_buff *skb, struct netlink_callback *cb)
 			ret = -EMSGSIZE;
 			break;
 		}
-		ret = mectl_fill_info(skb, chip, false);
+		ret = mectl_fill_info(skb, chip, src);
 		if (ret) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -306,7 +339,8 @@ static struct genl_family mectl_genl_family __ro_after_init = {
  * @event: MECTL_EVENT_ATTACHED, MECTL_EVENT_DETACHED or MECTL_EVENT_ARMED.
  *
  * DETACHED carries BUS, CS and MTD_INDEX only; the others the GET_INFO
- * attributes. Nobody listening is not an error.
+ * attributes, with the status registers of the last live read. Nobody
+ * listening is not an error.
  */
 void mectl_netlink_event(struct mectl_chip *chip, u8 event)
 {
@@ -322,7 +356,8 @@ void mectl_netlink_event(struct mectl_chip *chip, u8 event)
 	hdr = genlmsg_put(msg, 0, 0, &mectl_genl_family, 0, event);
 	if (!hdr)
 		goto free_msg;
-	if (mectl_fill_info(msg, chip, event == MECTL_EVENT_DETACHED))
+	if (mectl_fill_info(msg, chip, event == MECTL_EVENT_DETACHED ?
+				       MECTL_SR_NONE : MECTL_SR_CACHED))
 		goto free_msg;
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&mectl_genl_family, msg, 0, MECTL_MCGRP_EVENTS,

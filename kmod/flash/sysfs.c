@@ -21,14 +21,21 @@ static ssize_t jedec_id_show(struct device *dev, struct device_attribute *attr,
 {
 	struct mectl_chip *chip = dev_to_chip(dev);
 
-	return sysfs_emit(buf, "%*phN\n", (int)mectl_chip_id_len(chip), chip->id);
+	return sysfs_emit(buf, "%*phN\n", MECTL_JEDEC_ID_LEN, chip->id);
 }
 static DEVICE_ATTR_RO(jedec_id);
+
+static ssize_t manufacturer_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", dev_to_chip(dev)->vendor->name);
+}
+static DEVICE_ATTR_RO(manufacturer);
 
 static ssize_t part_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%s\n", mectl_chip_part(dev_to_chip(dev)));
+	return sysfs_emit(buf, "%s\n", dev_to_chip(dev)->part ?: "unknown");
 }
 static DEVICE_ATTR_RO(part);
 
@@ -123,6 +130,7 @@ static DEVICE_ATTR_RO(sr3);
 
 static struct attribute *mectl_attrs[] = {
 	&dev_attr_jedec_id.attr,
+	&dev_attr_manufacturer.attr,
 	&dev_attr_part.attr,
 	&dev_attr_size.attr,
 	&dev_attr_erase_size.attr,

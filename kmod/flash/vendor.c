@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mectl_flash: what differs between SPI NOR manufacturers, as far as this
- * module goes beyond spi-nor: extra status registers, the 64 KiB block
- * erase (erase.c) and leaving 4-byte address mode. One table entry per
- * manufacturer, found by the first JEDEC id byte; the last entry is the
- * JEDEC-generic behaviour (no block erase: spi-nor erases it alone).
+ * mectl_flash: SPI NOR manufacturers, by the first byte of the JEDEC id (the
+ * manufacturer code JEP106 assigns; SPI NOR parts send it without the bank's
+ * continuation bytes), and what differs between them as far as this module
+ * goes beyond spi-nor: extra status registers, the 64 KiB block erase
+ * (erase.c) and leaving 4-byte address mode. A manufacturer without quirks
+ * gets the JEDEC-generic behaviour (no block erase: spi-nor erases alone;
+ * EX4B leaves 4-byte mode). The last entry stands for unknown codes.
  */
 #include <linux/kernel.h>
 
@@ -55,21 +57,34 @@ static const struct mectl_vendor mectl_vendors[] = {
 		.id = 0xc2,
 		.name = "Macronix",
 		.block_erase = true,
-		.leave_4byte = mectl_ex4b,
 	},
-	{
-		/* JEDEC generic: must stay last. */
-		.id = 0,
-		.name = "generic",
-		.leave_4byte = mectl_ex4b,
-	},
+	{ .id = 0x01, .name = "Spansion (Cypress, Infineon)" },
+	{ .id = 0x04, .name = "Fujitsu" },
+	{ .id = 0x1c, .name = "EON" },
+	{ .id = 0x1f, .name = "Atmel (Adesto, Renesas)" },
+	{ .id = 0x20, .name = "Micron (ST, Numonyx)" },
+	{ .id = 0x37, .name = "AMIC" },
+	{ .id = 0x62, .name = "ON Semiconductor (Sanyo)" },
+	{ .id = 0x68, .name = "Boya" },
+	{ .id = 0x85, .name = "Puya" },
+	{ .id = 0x89, .name = "Intel" },
+	{ .id = 0x8c, .name = "ESMT" },
+	{ .id = 0x9d, .name = "ISSI" },
+	{ .id = 0xa1, .name = "Fudan" },
+	{ .id = 0xbf, .name = "SST (Microchip)" },
+	{ .id = 0xc8, .name = "GigaDevice" },
+	{ .id = 0x5e, .name = "Zbit" },
+	{ .id = 0x0b, .name = "XTX" },
+	/* Unknown manufacturer code: must stay last. */
+	{ .id = 0, .name = "unknown" },
 };
 
 /**
  * mectl_vendor_find() - quirks for a manufacturer.
  * @id: first JEDEC id byte.
  *
- * Return: the manufacturer's entry, or the generic one; never NULL.
+ * Return: the manufacturer's entry, or the last one, named "unknown", for a
+ * code not in the table; never NULL.
  */
 const struct mectl_vendor *mectl_vendor_find(u8 id)
 {
@@ -117,8 +132,32 @@ int mectl_read_sr(struct mectl_chip *chip, unsigned int n, u8 *val)
 	if (ret)
 		return ret;
 	ret = mectl_spi_read_reg(chip, opcode, val, 1);
+	if (!ret) {
+		WRITE_ONCE(chip->sr_cache[n - 1], *val);
+		chip->sr_cached |= BIT(n - 1);
+	}
 	mutex_unlock(&chip->nor.lock);
 	return ret;
+}
+
+/**
+ * mectl_cached_sr() - status register @n as the last live read found it.
+ * @chip: an attached chip.
+ * @n: 1, 2 or 3.
+ * @val: the register value.
+ *
+ * Touches no hardware and takes no lock, so any caller may ask as often as
+ * it likes without delaying the chip's users.
+ *
+ * Return: true when a value was read since attach.
+ */
+bool mectl_cached_sr(struct mectl_chip *chip, unsigned int n, u8 *val)
+{
+	if (n < 1 || n > ARRAY_SIZE(chip->sr_cache) ||
+	    !(READ_ONCE(chip->sr_cached) & BIT(n - 1)))
+		return false;
+	*val = READ_ONCE(chip->sr_cache[n - 1]);
+	return true;
 }
 
 /**
@@ -134,7 +173,7 @@ int mectl_leave_4byte(struct mectl_chip *chip)
 
 	if (!chip->in_4byte || !chip->vendor)
 		return 0;
-	ret = chip->vendor->leave_4byte(chip);
+	ret = (chip->vendor->leave_4byte ?: mectl_ex4b)(chip);
 	if (ret)
 		dev_err(&chip->spi->dev, "%s: leaving 4-byte address mode failed: %d\n",
 			chip->name, ret);

@@ -10,7 +10,6 @@
 
 #include "me.h"
 
-static struct class *me_class;
 static DEFINE_IDA(me_ida);
 
 static struct me_dev *to_me(struct device *dev)
@@ -188,6 +187,12 @@ static const struct attribute_group *me_groups[] = {
 	NULL
 };
 
+/* Static and registered, not class_create()d: same call in every kernel. */
+static struct class me_class = {
+	.name = "intel_me",
+	.dev_groups = me_groups,
+};
+
 /**
  * me_sysfs_notify_changes() - wake pollers of every attribute a change touches
  * @me: the device
@@ -237,7 +242,7 @@ int me_sysfs_add(struct me_dev *me)
 	if (id < 0)
 		return id;
 	me->index = id;
-	dev = device_create(me_class, me->parent, MKDEV(0, 0), me, "me%d", id);
+	dev = device_create(&me_class, me->parent, MKDEV(0, 0), me, "me%d", id);
 	if (IS_ERR(dev)) {
 		ida_free(&me_ida, id);
 		me->index = -1;
@@ -270,11 +275,7 @@ void me_sysfs_remove(struct me_dev *me)
  */
 int me_sysfs_init(void)
 {
-	me_class = class_create(THIS_MODULE, "intel_me");
-	if (IS_ERR(me_class))
-		return PTR_ERR(me_class);
-	me_class->dev_groups = me_groups;
-	return 0;
+	return class_register(&me_class);
 }
 
 /**
@@ -282,6 +283,6 @@ int me_sysfs_init(void)
  */
 void me_sysfs_exit(void)
 {
-	class_destroy(me_class);
+	class_unregister(&me_class);
 	ida_destroy(&me_ida);
 }

@@ -14,7 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
+#include "compat.h"
 
 #include "flashsim.h"
 

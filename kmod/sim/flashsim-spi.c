@@ -18,6 +18,7 @@
 #include <linux/spi/spi.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "flashsim.h"
 
 #define FSIM_DRV_NAME		"flashsim"
@@ -90,29 +91,29 @@ static int fsim_transfer_one_message(struct spi_controller *ctlr,
 
 static int fsim_add_spidev(struct fsim *fs)
 {
+	struct spi_board_info info = {
+		.modalias = "spidev",
+		.max_speed_hz = FSIM_MAX_SPEED_HZ,
+		.bus_num = fs->ctlr->bus_num,
+		.chip_select = 0,
+		.mode = SPI_MODE_0,
+	};
 	struct spi_device *spi;
 	int ret;
 
-	spi = spi_alloc_device(fs->ctlr);
+	/* No driver lists "spidev": the device stays unbound until told. */
+	spi = spi_new_device(fs->ctlr, &info);
 	if (!spi)
-		return -ENOMEM;
-	spi->chip_select = 0;
-	spi->max_speed_hz = FSIM_MAX_SPEED_HZ;
-	spi->mode = SPI_MODE_0;
-	spi->bits_per_word = 8;
-	strscpy(spi->modalias, "spidev", sizeof(spi->modalias));
+		return -ENODEV;
 	/* spidev has no id for "spidev": bind it as a Pi overlay would. */
-	ret = driver_set_override(&spi->dev, &spi->driver_override, "spidev",
-				  strlen("spidev"));
-	if (ret)
-		goto put;
-	ret = spi_add_device(spi);
-	if (ret)
-		goto put;
+	ret = mectl_set_driver_override(spi, "spidev");
+	if (!ret)
+		ret = device_attach(&spi->dev);
+	if (ret < 0) {
+		spi_unregister_device(spi);
+		return ret;
+	}
 	return 0;
-put:
-	spi_dev_put(spi);
-	return ret;
 }
 
 static int fsim_probe(struct platform_device *pdev)
@@ -132,7 +133,7 @@ static int fsim_probe(struct platform_device *pdev)
 	 * while a stale child still holds a reference to it; such a child then
 	 * finds fs->gone set instead of freed memory.
 	 */
-	ctlr = spi_alloc_master(dev, sizeof(*fs));
+	ctlr = spi_alloc_host(dev, sizeof(*fs));
 	if (!ctlr)
 		return -ENOMEM;
 	fs = spi_controller_get_devdata(ctlr);
@@ -189,10 +190,9 @@ put_ctlr:
 	return ret;
 }
 
-static int fsim_remove(struct platform_device *pdev)
+static void fsim_remove(struct platform_device *pdev)
 {
 	fsim_teardown(platform_get_drvdata(pdev));
-	return 0;
 }
 
 static struct platform_driver fsim_driver = {
@@ -200,7 +200,7 @@ static struct platform_driver fsim_driver = {
 		.name = FSIM_DRV_NAME,
 	},
 	.probe = fsim_probe,
-	.remove = fsim_remove,
+	.MECTL_PLATFORM_REMOVE = fsim_remove,
 };
 
 static struct platform_device *fsim_pdev;

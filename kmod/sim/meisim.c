@@ -417,7 +417,8 @@ static long meisim_ioctl_connect(struct meisim_file *f, void __user *arg)
 
 	if (copy_from_user(&data, arg, sizeof(data)))
 		return -EFAULT;
-	uuid = data.in_client_uuid;
+	/* uuid_le is guid_t in 6.1 and a struct of its own since 6.3 */
+	import_guid(&uuid, data.in_client_uuid.b);
 	r = meisim_connect(f, &uuid, &data.out_client_properties);
 	if (r)
 		return r;
@@ -431,13 +432,15 @@ static long meisim_ioctl_connect_vtag(struct meisim_file *f, void __user *arg)
 	struct mei_connect_client_data_vtag data;
 	const struct meisim_client *cl;
 	unsigned int idx;
+	guid_t uuid;
 
 	if (copy_from_user(&data, arg, sizeof(data)))
 		return -EFAULT;
 	if (!data.connect.vtag)
 		return -EINVAL;
 	mutex_lock(&meisim_lock);
-	cl = meisim_client_find(&data.connect.in_client_uuid, &idx);
+	import_guid(&uuid, data.connect.in_client_uuid.b);
+	cl = meisim_client_find(&uuid, &idx);
 	mutex_unlock(&meisim_lock);
 	if (!cl)
 		return -ENOTTY;
@@ -646,7 +649,6 @@ static const struct file_operations meisim_fops = {
 	.poll = meisim_poll,
 	.unlocked_ioctl = meisim_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice meisim_misc = {

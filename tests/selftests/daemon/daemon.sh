@@ -63,6 +63,8 @@ MTD=$(echo "$out" | sed -n 's/.*"mtd":\([0-9]*\),.*/\1/p')
 check "probe --attach 0.0 attaches the W25Q64 (JEDEC ef4017) through netlink" \
 	test "$rc" = 0 -a -n "$(echo "$out" | grep '"jedec_id":"ef4017')" -a -n "$MTD" -a -e "/dev/mtd$MTD"
 [ -n "$MTD" ] || { note "no chip: stopping"; exit 1; }
+check "probe reports the chip as marked: Winbond W25Q64" \
+	test -n "$(echo "$out" | grep '"manufacturer":"Winbond","part":"W25Q64"')"
 out=$("$MECTL" probe --json --bus="$BUS"); rc=$?
 check "probe without --mtd finds the one attached chip, mectld saw the ATTACHED event" \
 	test "$rc" = 0 -a -n "$(echo "$out" | grep "\"mtd\":$MTD,")" -a -n "$(grep 'chip attached: spi0.0' "$T/mectld.log")"

@@ -125,6 +125,14 @@ mtd_attr() {
 	cat "/sys/class/mtd/mtd$MTDN/$1"
 }
 
+# slab_objs CACHE: active objects of a slab cache, after dropping what can be
+# dropped. SLUB counts every object of a CPU's current slab as active; writing
+# to the cache's "shrink" flushes the per-CPU slabs first.
+slab_objs() {
+	echo 1 > "/sys/kernel/slab/$1/shrink" 2>/dev/null
+	awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
+}
+
 # same FILE1 FILE2: byte-identical.
 same() {
 	cmp -s "$1" "$2"

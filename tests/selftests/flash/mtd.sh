@@ -31,7 +31,7 @@ ERASE_PY='fd = os.open(dev, os.O_RDWR); fcntl.ioctl(fd, 0x40084d02, struct.pack(
 WRITE_PY='fd = os.open(dev, os.O_RDWR); os.write(fd, b"\0" * 256)'
 
 one_model() {
-	chip=$1 part=$2 full=$3
+	chip=$1 maker=$2 part=$3 full=$4
 	if ! sim_load "$chip"; then
 		not_ok "$chip: flashsim loads"
 		return
@@ -63,7 +63,10 @@ one_model() {
 	check "$chip: MTD name mectl-spi0.0" test "$(mtd_attr name)" = mectl-spi0.0
 	check "$chip: sysfs jedec_id = flashsim's" \
 		test "$(cat $SPI/jedec_id)" = "$(sim_state jedec_id)"
+	check "$chip: sysfs manufacturer $maker" test "$(cat $SPI/manufacturer)" = "$maker"
 	check "$chip: sysfs part $part" test "$(cat $SPI/part)" = "$part"
+	check "$chip: the attach line names $maker $part" \
+		sh -c "dmesg | grep 'mectl-spi0.0: $maker $part, JEDEC id $(sim_state jedec_id),' >/dev/null"
 	check "$chip: sysfs size/erase_size/page_size" \
 		test "$(cat $SPI/size) $(cat $SPI/erase_size) $(cat $SPI/page_size)" = "$size 4096 256"
 	check "$chip: sysfs mtd_index/writeable" \
@@ -129,10 +132,10 @@ one_model() {
 	rmmod flashsim
 }
 
-# spi-nor 6.1 lists Spansion's s25fl064k (same id ef4017) before Winbond's w25q64.
-one_model w25q64fv s25fl064k full
-one_model w25q128fv w25q128 window
-one_model w25q256fv w25q256 window
-one_model w25q256jv w25q256 window
-one_model mx25l6406e mx25l6405d window
+# Named as marked, not as spi-nor's table: Linux 6.1 calls ef4017 "s25fl064k".
+one_model w25q64fv Winbond W25Q64 full
+one_model w25q128fv Winbond W25Q128 window
+one_model w25q256fv Winbond W25Q256 window
+one_model w25q256jv Winbond W25Q256 window
+one_model mx25l6406e Macronix MX25L64 window
 finish

@@ -30,6 +30,7 @@ struct chip_info {
 	unsigned int bus, cs, mtd_index, erase_size, page_size, speed_hz;
 	unsigned long long size;
 	unsigned char jedec[MECTL_JEDEC_ID_MAX];
+	char manufacturer[MECTL_PART_MAX];
 	char part[MECTL_PART_MAX];
 	char mtd_name[64];
 	int writeable, sr1, sr2, sr3;
@@ -85,6 +86,9 @@ static int parse_info(struct nl_msg *msg, struct chip_info *ci)
 		memcpy(ci->jedec, nla_data(tb[MECTL_A_JEDEC_ID]),
 		       nla_len(tb[MECTL_A_JEDEC_ID]) < MECTL_JEDEC_ID_MAX ?
 		       nla_len(tb[MECTL_A_JEDEC_ID]) : MECTL_JEDEC_ID_MAX);
+	if (tb[MECTL_A_MANUFACTURER])
+		snprintf(ci->manufacturer, sizeof(ci->manufacturer), "%s",
+			 nla_get_string(tb[MECTL_A_MANUFACTURER]));
 	if (tb[MECTL_A_PART])
 		snprintf(ci->part, sizeof(ci->part), "%s",
 			 nla_get_string(tb[MECTL_A_PART]));
@@ -261,10 +265,11 @@ TEST_F(genl, attach_info_arm_detach)
 	ASSERT_EQ(0, attach(self->sk, self->family, &ci));
 	EXPECT_EQ(1, ci.count);
 	EXPECT_EQ(MECTL_CMD_GET_INFO, ci.cmd);
-	EXPECT_EQ(3, ci.jedec_len);	/* spi-nor's id_len, not the 6 RDID bytes */
+	EXPECT_EQ(3, ci.jedec_len);	/* the JEDEC id, not the 6 RDID bytes */
 	EXPECT_EQ(0, memcmp(ci.jedec, w25q64, 3));
-	/* spi-nor 6.1 matches ef4017 to Spansion's s25fl064k first */
-	EXPECT_STREQ("s25fl064k", ci.part);
+	/* as marked on the chip, not spi-nor 6.1's "s25fl064k" */
+	EXPECT_STREQ("Winbond", ci.manufacturer);
+	EXPECT_STREQ("W25Q64", ci.part);
 	EXPECT_EQ(8ULL << 20, ci.size);
 	EXPECT_EQ(4096U, ci.erase_size);
 	EXPECT_EQ(256U, ci.page_size);
@@ -288,7 +293,7 @@ TEST_F(genl, attach_info_arm_detach)
 	nla_put_u32(msg, MECTL_A_BUS, 0);
 	nla_put_u32(msg, MECTL_A_CS, 0);
 	ASSERT_EQ(0, transact(self->sk, msg, &ci));
-	EXPECT_STREQ("s25fl064k", ci.part);
+	EXPECT_STREQ("W25Q64", ci.part);
 	ASSERT_EQ(0, transact(self->sk, request(self->family, MECTL_CMD_GET_INFO, 0), &ci));
 	EXPECT_EQ(1, ci.count);
 	ASSERT_EQ(0, transact(self->sk, request(self->family, MECTL_CMD_GET_INFO, NLM_F_DUMP), &ci));
@@ -423,6 +428,73 @@ TEST_F(genl, unprivileged_refused)
 	}
 	EXPECT_EQ(0, read_sysfs_int(SPI_DEV "/writeable"));
 	EXPECT_EQ(0, transact(self->sk, request(self->family, MECTL_CMD_GET_INFO, 0), &ci));
+}
+
+/* How many times flashsim saw @opcode since its counters were reset. */
+static long sim_op_count(unsigned int opcode)
+{
+	FILE *f = fopen("/sys/kernel/debug/flashsim/stats", "r");
+	char line[128];
+	unsigned int op;
+	long n, total = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "op 0x%x %*s %ld", &op, &n) == 2 && op == opcode)
+			total += n;
+	fclose(f);
+	return total;
+}
+
+/* Child: as nobody, GET_INFO @n times; the exit status counts replies with SR1. */
+static int unprivileged_info_child(int n)
+{
+	struct nl_sock *sk;
+	struct chip_info ci;
+	int family, with_sr1 = 0;
+
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+		return 255;
+	sk = nl_socket_alloc();
+	if (genl_connect(sk))
+		return 255;
+	family = genl_ctrl_resolve(sk, MECTL_GENL_NAME);
+	if (family <= 0)
+		return 255;
+	while (n--)
+		if (!transact(sk, request(family, MECTL_CMD_GET_INFO, 0), &ci) && ci.sr1 >= 0)
+			with_sr1++;
+	nl_socket_free(sk);
+	return with_sr1;
+}
+
+/*
+ * A GET_INFO from a user without CAP_NET_ADMIN is served from the values the
+ * last live read found: the chip sees no RDSR, so such a loop cannot hold the
+ * chip (and the list lock) against a write, attach or detach. Root's GET_INFO
+ * reads live, which shows the counter would catch it.
+ */
+TEST_F(genl, unprivileged_info_cached)
+{
+	struct chip_info ci;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, attach(self->sk, self->family, &ci));
+	ASSERT_EQ(0, write_file("/sys/kernel/debug/flashsim/stats", "0"));
+	ASSERT_EQ(0, sim_op_count(0x05));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(unprivileged_info_child(50));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(50, WEXITSTATUS(status));	/* every reply carried SR1 */
+	EXPECT_EQ(0, sim_op_count(0x05));	/* none of them read it */
+	EXPECT_EQ(0, transact(self->sk, request(self->family, MECTL_CMD_GET_INFO, 0), &ci));
+	EXPECT_LE(1, sim_op_count(0x05));
+	EXPECT_LE(0, ci.sr1);
 }
 
 TEST_F(genl, detach_busy_while_open)

@@ -12,14 +12,6 @@ W=1048576
 rand "$T/img" $W
 sim_put "$T/img" 0
 
-# active objects of a slab cache, after dropping what can be dropped. SLUB
-# counts every object of a CPU's current slab as active; writing to the
-# cache's "shrink" flushes the per-CPU slabs first.
-slab_objs() {
-	echo 1 > "/sys/kernel/slab/$1/shrink" 2>/dev/null
-	awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
-}
-
 KM="kmalloc-16 kmalloc-64 kmalloc-256 kmalloc-1k kmalloc-2k kmalloc-4k kmalloc-8k"
 slab_snap() {
 	sync

@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: GPL-2.0
+# Included by every kmod/ folder's Kbuild: what kmod/compat.h cannot tell from
+# LINUX_VERSION_CODE (APIs backported to stable releases), found in the headers
+# of the kernel being built for.
+mectl_kinc := $(srctree)/include/linux
+
+ccflags-y += -I$(src)/..
+ccflags-y += $(if $(shell grep -ls 'device_set_driver_override' $(mectl_kinc)/device.h),-DMECTL_HAVE_DEVICE_DRIVER_OVERRIDE)
+
