@@ -51,6 +51,7 @@ UNIT_TESTS  :=	# host test programs (kselftest harness), run by `make check`
 SELFTESTS   :=	# programs built for the VM
 VM_TESTS    :=	# programs/scripts (one word each) run as root in the VM, in order
 VM_SYSTEMD_TESTS :=	# the same, in a second boot with systemd as PID 1 and the system bus
+VM_DKMS_TESTS :=	# the same, in a third boot whose mectl modules are those dkms built
 KMOD_DIRS   :=	# kmod/ folders, each with its own Kbuild
 BENCHES     :=	# benchmark commands run by `make bench` (bench/*/build.mk)
 CLEAN_FILES :=
@@ -84,7 +85,7 @@ programs: $(PROGRAMS)
 # Modules for kernel K build in $(B)/modules/K/: a mirror of the sources (symlinks;
 # kbuild writes its objects next to them) and one kbuild run over the top-level
 # Kbuild, as DKMS does. Kernels build apart; two runs for one kernel take turns.
-KMOD_SOURCES := Kbuild $(shell find kmod -type f \( -name Kbuild -o -name '*.[chS]' ! -name '*.mod.c' \))
+KMOD_SOURCES := Kbuild $(shell find kmod -type f \( -name Kbuild -o -name '*.mk' -o -name '*.[chS]' ! -name '*.mod.c' \))
 kdir_of = $(if $(filter $(1),$(KVER)),$(KDIR),/lib/modules/$(1)/build)
 # What to install when a kernel's headers are missing (Raspberry Pi OS: the flavour's
 # meta package, which follows kernel updates).
@@ -128,16 +129,21 @@ deps:
 
 # ---------------------------------------------------------------------------------
 # Tests. Each program's TAP goes to a results folder; tests/summary.sh counts them.
-# The VM tests run once per test kernel, in both boots: $(B)/results/KVER/vm and
-# $(B)/results/KVER/vm-systemd; each TAP line carries the kernel's name.
+# The VM tests run once per test kernel, in each boot: $(B)/results/KVER/vm, vm-systemd
+# and vm-dkms; each TAP line carries the kernel's name. The dkms boot loads what the
+# unit test tests/unit/dkms.sh staged in $(B)/dkms (the unit tests run first).
 RESULTS  := $(B)/results
 UNIT_OUT := $(RESULTS)/unit
 VM_RUNS  := $(foreach k,$(TEST_KVERS),$(if $(strip $(VM_TESTS)),$(k)/vm) \
-		$(if $(strip $(VM_SYSTEMD_TESTS)),$(k)/vm-systemd))
+		$(if $(strip $(VM_SYSTEMD_TESTS)),$(k)/vm-systemd) \
+		$(if $(strip $(VM_DKMS_TESTS)),$(k)/vm-dkms))
 need_test_kernels = $(if $(filter $(words $(TEST_KERNEL_SERIES)),$(words $(TEST_KVERS))),,$(error \
 	test kernels: found "$(TEST_KVERS)" for the series $(TEST_KERNEL_SERIES) (make deps)))
 # A VM run of kernel $(1): VM_KVER, the modules built for it, the shared test data.
 vm_env = VM_KVER=$(1) VM_MODULES="$(call module_files,$(1))" SHARED=$(SHARED)
+# ... with the modules dkms installed for it instead.
+vm_dkms_env = VM_KVER=$(1) SHARED=$(SHARED) \
+	VM_MODULES="$$(ls $(abspath $(B))/dkms/lib/modules/$(1)/updates/dkms/*.ko* 2>/dev/null)"
 
 check:
 	$(MAKE) deps
@@ -161,7 +167,9 @@ check-run: $(UNIT_TESTS) $(SELFTESTS) programs test-modules
 			tests/vm/run.sh $(RESULTS)/$(k)/vm $(VM_TESTS) || vmfail=$$((vmfail + 1));) \
 		$(if $(strip $(VM_SYSTEMD_TESTS)),$(call vm_env,$(k)) VM_TIMEOUT=900 \
 			tests/vm/run.sh --systemd $(RESULTS)/$(k)/vm-systemd $(VM_SYSTEMD_TESTS) || \
-			vmfail=$$((vmfail + 1));)) \
+			vmfail=$$((vmfail + 1));) \
+		$(if $(strip $(VM_DKMS_TESTS)),$(call vm_dkms_env,$(k)) \
+			tests/vm/run.sh $(RESULTS)/$(k)/vm-dkms $(VM_DKMS_TESTS) || vmfail=$$((vmfail + 1));)) \
 	tests/summary.sh $(UNIT_OUT) $(addprefix $(RESULTS)/,$(VM_RUNS)) --vm-rc $$vmfail
 
 # Run a subset in the VM: make vm T='build/selftests/flash/mtd tests/selftests/flash/x.sh'

@@ -39,7 +39,7 @@ for k in $kvers; do
 	grep -E '^make .*-C |^Signing module|Installing to' "$log" | sed "s|$dest|DESTDIR|g; s/^/# /"
 	ver=$(ls "$dest/usr/src" | sed -n 's/^mectl-//p')
 	state=$(dkms --dkmstree "$dest/var/lib/dkms" --sourcetree "$dest/usr/src" \
-		--installtree "$dest/lib/modules" status -m mectl -v "$ver" -k "$k")
+		--installtree "$dest/lib/modules" status -m mectl -v "$ver" -k "$k" 2>/dev/null)
 	diag "dkms status: $state"
 	check "dkms status: mectl/$ver installed for $k" \
 		grep -qx "mectl/$ver, $k, [^:]*: installed" <<< "$state"
@@ -51,9 +51,9 @@ for k in $kvers; do
 		nok "$k: dkms's build log ($mlog) has no warning"
 	fi
 	for m in mectl_flash mectl_me; do
-		ko=$dest/lib/modules/$k/updates/dkms/$m.ko
+		ko=$(ls "$dest/lib/modules/$k/updates/dkms/$m".ko* 2>/dev/null)	# .ko.xz from 6.12 on
 		magic=$(modinfo -F vermagic "$ko" 2>/dev/null)
-		check "$k: dkms installed $m.ko built for $k (vermagic '$magic')" \
+		check "$k: dkms installed ${ko##*/} built for $k (vermagic '$magic')" \
 			test "${magic%% *}" = "$k"
 	done
 done
