@@ -144,6 +144,9 @@ vm_env = VM_KVER=$(1) VM_MODULES="$(call module_files,$(1))" SHARED=$(SHARED)
 # ... with the modules dkms installed for it instead.
 vm_dkms_env = VM_KVER=$(1) SHARED=$(SHARED) \
 	VM_MODULES="$$(ls $(abspath $(B))/dkms/lib/modules/$(1)/updates/dkms/*.ko* 2>/dev/null)"
+# Result folders of runs made before this one, counted in its summary line too
+# (.ci/run: make check-arm64 first, then make check CHECK_ALSO=its folder).
+CHECK_ALSO ?=
 
 check:
 	$(MAKE) deps
@@ -170,7 +173,7 @@ check-run: $(UNIT_TESTS) $(SELFTESTS) programs test-modules
 			vmfail=$$((vmfail + 1));) \
 		$(if $(strip $(VM_DKMS_TESTS)),$(call vm_dkms_env,$(k)) \
 			tests/vm/run.sh $(RESULTS)/$(k)/vm-dkms $(VM_DKMS_TESTS) || vmfail=$$((vmfail + 1));)) \
-	tests/summary.sh $(UNIT_OUT) $(addprefix $(RESULTS)/,$(VM_RUNS)) --vm-rc $$vmfail
+	tests/summary.sh $(UNIT_OUT) $(addprefix $(RESULTS)/,$(VM_RUNS)) $(CHECK_ALSO) --vm-rc $$vmfail
 
 # Run a subset in the VM: make vm T='build/selftests/flash/mtd tests/selftests/flash/x.sh'
 # (VM_INIT=--systemd: with systemd as PID 1, as VM_SYSTEMD_TESTS run; VM_KVER= one of

@@ -465,6 +465,23 @@ out:
 	return r;
 }
 
+/* The new name is durable only once its directory is on disk too. */
+static int fsync_parent_dir(const char *file)
+{
+	char *copy = strdup(file);
+	int fd, r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		r = -errno;
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return r;
+}
+
 static int backup_commit(struct staged *st, const char *file)
 {
 	char proc[64];
@@ -476,6 +493,8 @@ static int backup_commit(struct staged *st, const char *file)
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", st->fd);
 		r = linkat(AT_FDCWD, proc, AT_FDCWD, file, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
 	}
+	if (r >= 0)
+		r = fsync_parent_dir(file);
 	if (r < 0)
 		fprintf(stderr, "mectl: cannot create %s: %s (mectld keeps a copy in its state dir)\n",
 			file, strerror(-r));

@@ -1,6 +1,6 @@
 # daemon/: mectld (the D-Bus job daemon) and the D-Bus half of the mectl client.
 # The image engine (daemon/image/) has its own fragment and archive.
-MECTLD_SRCS := main.c bus.c jobs.c job-probe.c job-read.c job-write.c job-neutralize.c \
+MECTLD_SRCS := main.c bus.c jobs.c job-file.c job-probe.c job-read.c job-write.c job-neutralize.c \
 	       job-image.c chip.c config.c flash.c kernel.c util.c
 MECTLD_OBJS := $(addprefix $(B)/daemon/,$(MECTLD_SRCS:.c=.o))
 MECTLD_CFLAGS := -Idaemon -Idaemon/image $(shell pkg-config --cflags libnl-genl-3.0 libsystemd 2>/dev/null)
@@ -33,6 +33,10 @@ LDLIBS_flash-plan := -lcrypto
 UNIT_TESTS += $(B)/unit/daemon/config
 $(B)/unit/daemon/config: $(B)/daemon/config.o $(B)/daemon/util.o
 LDLIBS_config := -lcrypto
+# ... of the job file format (every damaged file rejected, with its reason) ...
+UNIT_TESTS += $(B)/unit/daemon/job-file
+$(B)/unit/daemon/job-file: $(B)/daemon/job-file.o $(B)/daemon/util.o
+LDLIBS_job-file := -lcrypto -lm
 # mectld itself on a private bus: the configuration file and job pruning (no chip).
 UNIT_TESTS += tests/unit/daemon/state.sh
 
@@ -41,6 +45,8 @@ SELFTESTS += $(B)/selftests/daemon/submit-image
 $(B)/selftests/daemon/submit-image: $(B)/client/bus-client.o
 LDLIBS_submit-image := -lsystemd
 VM_TESTS += tests/selftests/daemon/daemon.sh
+# neutralize on a descriptor whose BIOS region spans the chip (a vendor layout).
+VM_TESTS += tests/selftests/daemon/bios-spans.sh
 # The installed files under systemd as PID 1: a staged `make install-daemon` that
 # tests/selftests/daemon/systemd.sh copies into the guest's root.
 VM_SYSTEMD_TESTS += tests/selftests/daemon/systemd.sh

@@ -178,8 +178,9 @@ static int read_image_fd(int fd, uint8_t **ret, size_t *ret_len, sd_bus_error *e
 
 static int take_output_fd(int fd, int *ret, sd_bus_error *error)
 {
+	const char *fs = NULL;
 	struct stat st;
-	int fl, nfd;
+	int fl, nfd, r;
 
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fstat(fd, &st) < 0)
@@ -187,6 +188,13 @@ static int take_output_fd(int fd, int *ret, sd_bus_error *error)
 	if ((fl & O_ACCMODE) == O_RDONLY || !S_ISREG(st.st_mode))
 		return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS,
 					"the output fd must be a regular file open for writing");
+	r = fd_check_storage(fd, &fs);
+	if (r == -EXDEV || r == -EBADFD)
+		return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS,
+					 "the output fd must be a regular file on a storage file "
+					 "system, not on %s", fs ? fs : "a kernel file system");
+	if (r < 0)
+		return r;
 	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (nfd < 0)
 		return -errno;
@@ -496,10 +504,44 @@ static int method_submit_clean(sd_bus_message *m, void *userdata, sd_bus_error *
 	return submit_image_job(m, userdata, JOB_CLEAN, error);
 }
 
+/*
+ * A job's record (parameters, messages, results) is its owner's and root's. For any
+ * other caller the object does not exist: Get, GetAll, Introspect, GetManagedObjects
+ * and the node list all go through job_object_find() and the enumerator; ListJobs
+ * leaves such jobs out. The caller is the effective uid the bus vouches for as the
+ * sender of the message being served, nothing else. Signals mectld emits itself (no
+ * message being served) find every job.
+ */
+typedef struct JobViewer {
+	bool all;		/* mectld's own signal, or root */
+	bool known;		/* uid below is the caller's */
+	uid_t uid;
+} JobViewer;
+
+static JobViewer job_viewer(Context *c, sd_bus *bus)
+{
+	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
+	sd_bus_message *m = sd_bus_get_current_message(bus);
+	JobViewer v = { .all = c->emitting };
+
+	if (v.all || !m || sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID, &creds) < 0 ||
+	    sd_bus_creds_get_euid(creds, &v.uid) < 0)
+		return v;
+	v.known = true;
+	v.all = v.uid == 0;
+	return v;
+}
+
+static bool job_visible(const JobViewer *v, const Job *j)
+{
+	return v->all || (v->known && v->uid == j->owner);
+}
+
 static int method_list_jobs(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	Context *c = userdata;
+	JobViewer viewer = job_viewer(c, sd_bus_message_get_bus(m));
 	int r;
 
 	(void)error;
@@ -511,10 +553,13 @@ static int method_list_jobs(sd_bus_message *m, void *userdata, sd_bus_error *err
 		return r;
 	for (size_t i = 0; i < c->n_jobs; i++) {
 		Job *j = c->jobs[i];
-		_cleanup_free_ char *path = job_object_path(j), *phase = NULL;
+		_cleanup_free_ char *path = NULL, *phase = NULL;
 		JobState state;
 		double progress;
 
+		if (!job_visible(&viewer, j))
+			continue;	/* another user's job */
+		path = job_object_path(j);
 		if (!path)
 			return -ENOMEM;
 		pthread_mutex_lock(&c->lock);
@@ -590,11 +635,14 @@ static int job_object_find(sd_bus *bus, const char *path, const char *interface,
 			   void **found, sd_bus_error *error)
 {
 	Job *j = job_from_path(userdata, path);
+	JobViewer viewer;
 
-	(void)bus;
 	(void)interface;
 	(void)error;
 	if (!j)
+		return 0;
+	viewer = job_viewer(userdata, bus);
+	if (!job_visible(&viewer, j))
 		return 0;
 	*found = j;
 	return 1;
@@ -604,22 +652,26 @@ static int job_node_enumerator(sd_bus *bus, const char *path, void *userdata, ch
 			       sd_bus_error *error)
 {
 	Context *c = userdata;
+	JobViewer viewer = job_viewer(c, bus);
+	size_t n = 0;
 	char **v;
 
-	(void)bus;
 	(void)path;
 	(void)error;
 	v = calloc(c->n_jobs + 1, sizeof(char *));
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->n_jobs; i++) {
-		v[i] = job_object_path(c->jobs[i]);
-		if (!v[i]) {
-			for (size_t k = 0; k < i; k++)
+		if (!job_visible(&viewer, c->jobs[i]))
+			continue;
+		v[n] = job_object_path(c->jobs[i]);
+		if (!v[n]) {
+			for (size_t k = 0; k < n; k++)
 				free(v[k]);
 			free(v);
 			return -ENOMEM;
 		}
+		n++;
 	}
 	*nodes = v;
 	return 1;
@@ -707,7 +759,9 @@ void bus_job_changed(Context *c, Job *j, unsigned dirty)
 	names[n] = NULL;
 	if (!path || n == 0 || !c->bus)
 		return;
+	c->emitting = true;
 	(void) sd_bus_emit_properties_changed_strv(c->bus, path, MECTL_JOB_IFACE, names);
+	c->emitting = false;
 }
 
 static const sd_bus_vtable job_vtable[] = {
@@ -719,8 +773,14 @@ static const sd_bus_vtable job_vtable[] = {
 	SD_BUS_PROPERTY("State", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_PROPERTY("Phase", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_PROPERTY("Progress", "d", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	SD_BUS_PROPERTY("Message", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	SD_BUS_PROPERTY("Result", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	/*
+	 * PropertiesChanged goes to every listener: it names a changed Message or Result
+	 * without its text (paths, hashes, the chip), which only job_object_find() hands out.
+	 */
+	SD_BUS_PROPERTY("Message", "s", property_get_live, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	SD_BUS_PROPERTY("Result", "s", property_get_live, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
 	SD_BUS_VTABLE_END
 };
 

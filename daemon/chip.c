@@ -4,7 +4,7 @@
  *
  * Clients name a chip by MTD index (mectl --mtd /dev/mtdN sends N, never the path);
  * the daemon builds "/dev/mtdN" itself. A chip attached by mectl_flash is known to
- * the netlink family: its identity is its JEDEC id and it is armed for writes. Any
+ * the netlink family: its identity is its JEDEC id and size, and it is armed for writes. Any
  * other MTD device (mtdram while developing) is used as it is, identified by MTD
  * name and size, with nothing to arm.
  */
@@ -27,7 +27,9 @@ int chip_identify(int mtd, Chip *ret)
 	if (r >= 0) {
 		ret->managed = true;
 		hex_encode(ret->info.jedec, ret->info.jedec_len, ret->jedec_hex);
-		snprintf(ret->id, sizeof(ret->id), "jedec-%s", ret->jedec_hex);
+		/* the whole JEDEC id (with its extended bytes) and the size the chip reports */
+		snprintf(ret->id, sizeof(ret->id), "jedec-%s-%llu", ret->jedec_hex,
+			 (unsigned long long)ret->info.size);
 		return 0;
 	}
 	if (r != -ENOENT && r != -ENODEV)

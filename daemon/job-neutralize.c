@@ -191,7 +191,11 @@ int job_run_neutralize(Job *j, JobOutcome *o)
 		r = fail_untouched(o, "me_cleaner check failed", &e.chk.log, true, -EINVAL);
 		goto out;
 	}
-	/* me_cleaner only reports these; writing a chip with a broken descriptor is refused. */
+	/*
+	 * me_cleaner only reports these; writing a chip with a broken descriptor is refused.
+	 * A layout real boards ship (a BIOS region over the others) is a warning only:
+	 * the engine leaves it in ifd_warning, the report below carries it.
+	 */
 	if (e.chk.report.kind == IMG_KIND_FULL && !e.chk.report.ifd_sane) {
 		_cleanup_free_ char *what = NULL;
 
@@ -242,6 +246,10 @@ int job_run_neutralize(Job *j, JobOutcome *o)
 	strbuf_json_str(&b, backup);
 	strbuf_printf(&b, ",");
 	write_stats_to_json(&st, &b);
+	if (e.chk.report.ifd_warning[0]) {
+		strbuf_printf(&b, ",\"descriptor_warning\":");
+		strbuf_json_str(&b, e.chk.report.ifd_warning);
+	}
 	strbuf_printf(&b, ",\"seconds\":%.2f,\"engine_seconds\":%.2f,\"phases\":", now_s() - t0,
 		      e.seconds);
 	job_phase_times_json(j, &b);
@@ -251,9 +259,11 @@ int job_run_neutralize(Job *j, JobOutcome *o)
 	o->result = strbuf_steal(&b);
 	if (asprintf(&o->message, "neutralized /dev/mtd%d: %llu of %llu erase blocks rewritten "
 		     "(%llu bytes), verified; sha256 %s -> %s; mectld keeps the backup as %s. To "
-		     "undo: mectl restore --mtd %d %s", j->mtd, (unsigned long long)st.blocks_changed,
+		     "undo: mectl restore --mtd %d %s%s%s", j->mtd, (unsigned long long)st.blocks_changed,
 		     (unsigned long long)st.blocks_total, (unsigned long long)st.bytes_changed,
-		     e.sha_orig, e.sha_new, backup, j->mtd, backup) < 0)
+		     e.sha_orig, e.sha_new, backup, j->mtd, backup,
+		     e.chk.report.ifd_warning[0] ? ". Descriptor warning: " : "",
+		     e.chk.report.ifd_warning) < 0)
 		o->message = NULL;
 	o->state = JOB_SUCCEEDED;
 	r = 0;

@@ -9,6 +9,10 @@
  *            (same identity, same SHA-256): nothing is overwritten that cannot be
  *            put back. --force skips the rule.
  *   restore  the image must be a backup mectld made of this chip. --force skips it.
+ * Whatever is about to be overwritten is itself kept: when no backup holds the chip's
+ * current content (a restore, or a forced write, onto a chip that was never read —
+ * another board with the same part), it is read again, the reads must agree, and it
+ * becomes a new backup before anything is armed.
  */
 #include <string.h>
 
@@ -71,8 +75,38 @@ int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,
 	return -EIO;
 }
 
+/* The current content, which no backup holds, as a new backup: passes-1 more reads agree. */
+static int keep_current(Job *j, const Chip *chip, struct flash *f, const uint8_t *current,
+			const char *sha_cur, char **ret_path, JobOutcome *o)
+{
+	_cleanup_free_ uint8_t *again = NULL;
+	unsigned passes = j->passes > 1 ? j->passes - 1 : 1;
+	int r;
+
+	again = malloc(f->size);
+	if (!again)
+		return -ENOMEM;
+	r = job_read_passes(j, f, passes, again, NULL, NULL, o);
+	if (r < 0)
+		return r;
+	if (memcmp(again, current, f->size)) {
+		if (asprintf(&o->message, "no backup holds this chip's content (%s, sha256 %s) and two "
+			     "reads of it differ: it cannot be kept, so nothing was written (check "
+			     "the clip and lower the SPI speed)", chip->id, sha_cur) < 0)
+			o->message = NULL;
+		return -EIO;
+	}
+	job_set_phase(j, "backup");
+	r = backup_store(j->ctx, chip->id, current, f->size, ret_path);
+	if (r < 0 && asprintf(&o->message, "no backup holds this chip's content and it cannot be "
+			      "kept in the state dir: %s; nothing was written", strerror(-r)) < 0)
+		o->message = NULL;
+	return r;
+}
+
 int job_run_write(Job *j, JobOutcome *o)
 {
+	_cleanup_free_ char *kept = NULL;
 	_cleanup_free_ uint8_t *image = NULL, *current = NULL;
 	struct flash f = { .fd = -1 };
 	struct flash_write_stats st = {};
@@ -128,6 +162,11 @@ int job_run_write(Job *j, JobOutcome *o)
 		r = -EPERM;
 		goto out;
 	}
+	if (!backup_known(j->ctx, chip.id, sha_cur) && strcmp(sha_cur, sha_img)) {
+		r = keep_current(j, &chip, &f, current, sha_cur, &kept, o);
+		if (r < 0)
+			goto out;
+	}
 
 	r = job_write_chip(j, &chip, &f, current, image, &st, o);
 	if (r < 0) {
@@ -141,14 +180,21 @@ int job_run_write(Job *j, JobOutcome *o)
 	chip_to_json(&chip, f.size, f.erasesize, &b);
 	strbuf_printf(&b, ",\"sha256_before\":\"%s\",\"sha256_after\":\"%s\",", sha_cur, sha_img);
 	write_stats_to_json(&st, &b);
+	strbuf_printf(&b, ",\"kept_backup\":");
+	if (kept)
+		strbuf_json_str(&b, kept);
+	else
+		strbuf_printf(&b, "null");
 	strbuf_printf(&b, ",\"phases\":");
 	job_phase_times_json(j, &b);
 	strbuf_printf(&b, "}");
 	o->result = strbuf_steal(&b);
 	if (asprintf(&o->message, "%s: %llu of %llu erase blocks changed (%llu bytes), %llu pages "
-		     "programmed, verified", job_type_to_string(j->type),
+		     "programmed, verified%s%s", job_type_to_string(j->type),
 		     (unsigned long long)st.blocks_changed, (unsigned long long)st.blocks_total,
-		     (unsigned long long)st.bytes_changed, (unsigned long long)st.pages_programmed) < 0)
+		     (unsigned long long)st.bytes_changed, (unsigned long long)st.pages_programmed,
+		     kept ? "; no backup held the chip's previous content, it is now kept as " : "",
+		     kept ? kept : "") < 0)
 		o->message = NULL;
 	o->state = JOB_SUCCEEDED;
 out:

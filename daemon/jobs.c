@@ -5,6 +5,7 @@
  * State dir layout (every file replaced atomically: tmp + fsync + rename + fsync dir):
  *   jobs/N        one job: parameters, state, phase, message, result (key=value lines)
  *   jobs/N.in     the image a job was given (write, restore, check, clean), until it ends
+ *   jobs/rejected/N   a damaged job file, moved aside at start (never loaded)
  *   backups/ID-SHA256.bin   every verified chip read, never overwritten
  *
  * Finished jobs beyond the newest KeepJobs= (config.h) are forgotten (file and bus
@@ -26,69 +27,6 @@
 #include <time.h>
 
 #include "mectld.h"
-
-static const char *const job_type_table[_JOB_TYPE_MAX] = {
-	[JOB_PROBE] = "probe",
-	[JOB_READ] = "read",
-	[JOB_CHECK] = "check",
-	[JOB_CLEAN] = "clean",
-	[JOB_WRITE] = "write",
-	[JOB_RESTORE] = "restore",
-	[JOB_NEUTRALIZE] = "neutralize",
-};
-
-static const char *const job_state_table[_JOB_STATE_MAX] = {
-	[JOB_QUEUED] = "queued",
-	[JOB_RUNNING] = "running",
-	[JOB_SUCCEEDED] = "succeeded",
-	[JOB_FAILED] = "failed",
-	[JOB_CANCELLED] = "cancelled",
-	[JOB_INTERRUPTED] = "interrupted",
-};
-
-const char *job_type_to_string(JobType t)
-{
-	return t >= 0 && t < _JOB_TYPE_MAX ? job_type_table[t] : NULL;
-}
-
-JobType job_type_from_string(const char *s)
-{
-	for (int i = 0; i < _JOB_TYPE_MAX; i++)
-		if (s && !strcmp(job_type_table[i], s))
-			return (JobType)i;
-	return _JOB_TYPE_INVALID;
-}
-
-const char *job_state_to_string(JobState s)
-{
-	return s >= 0 && s < _JOB_STATE_MAX ? job_state_table[s] : NULL;
-}
-
-JobState job_state_from_string(const char *s)
-{
-	for (int i = 0; i < _JOB_STATE_MAX; i++)
-		if (s && !strcmp(job_state_table[i], s))
-			return (JobState)i;
-	return _JOB_STATE_INVALID;
-}
-
-bool job_type_uses_chip(JobType t)
-{
-	switch (t) {
-	case JOB_PROBE:
-	case JOB_READ:
-	case JOB_WRITE:
-	case JOB_RESTORE:
-	case JOB_NEUTRALIZE:
-		return true;
-	case JOB_CHECK:
-	case JOB_CLEAN:
-	case _JOB_TYPE_MAX:
-	case _JOB_TYPE_INVALID:
-		break;
-	}
-	return false;
-}
 
 static bool job_is_final(const Job *j)
 {
@@ -112,23 +50,13 @@ Job *job_new(Context *c, JobType type, uid_t owner)
 	return j;
 }
 
-static void strv_free(char **v)
-{
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
-}
-
 Job *job_free(Job *j)
 {
 	if (!j)
 		return NULL;
 	if (j->out_fd >= 0)
 		close(j->out_fd);
-	strv_free(j->args);
-	free(j->phase);
-	free(j->message);
-	free(j->result);
+	job_fields_free(j);
 	strbuf_done(&j->phase_times);
 	free(j);
 	return NULL;
@@ -152,60 +80,8 @@ char *job_object_path(const Job *j)
 }
 
 /* ---------------------------------------------------------------------------------
- * Persistence: "key=value" lines; values escape '\\' and newlines.
+ * Persistence (the format is job-file.c's).
  */
-static void put_escaped(struct strbuf *b, const char *key, const char *v)
-{
-	strbuf_printf(b, "%s=", key);
-	for (; v && *v; v++) {
-		if (*v == '\\')
-			strbuf_printf(b, "\\\\");
-		else if (*v == '\n')
-			strbuf_printf(b, "\\n");
-		else
-			strbuf_printf(b, "%c", *v);
-	}
-	strbuf_printf(b, "\n");
-}
-
-static char *unescape(const char *v)
-{
-	char *s = malloc(strlen(v) + 1), *o = s;
-
-	if (!s)
-		return NULL;
-	for (; *v; v++) {
-		if (*v == '\\' && v[1]) {
-			v++;
-			*o++ = *v == 'n' ? '\n' : *v;
-		} else {
-			*o++ = *v;
-		}
-	}
-	*o = 0;
-	return s;
-}
-
-/* Caller holds the lock when a worker may run. */
-static char *job_serialize(const Job *j)
-{
-	struct strbuf b = {};
-
-	strbuf_printf(&b, "id=%u\ntype=%s\nstate=%s\nowner=%u\nmtd=%d\n", j->id,
-		      job_type_to_string(j->type), job_state_to_string(j->state),
-		      (unsigned)j->owner, j->mtd);
-	strbuf_printf(&b, "attach=%d\nbus=%u\ncs=%u\nspeed_hz=%u\npasses=%u\nforce=%d\n",
-		      j->attach, j->bus, j->cs, j->speed_hz, j->passes, j->force);
-	strbuf_printf(&b, "has_input=%d\nhas_output=%d\nprogress=%.4f\n", j->has_input,
-		      j->has_output, j->progress);
-	for (char **a = j->args; a && *a; a++)
-		put_escaped(&b, "arg", *a);
-	put_escaped(&b, "phase", j->phase);
-	put_escaped(&b, "message", j->message);
-	put_escaped(&b, "result", j->result);
-	return strbuf_steal(&b);
-}
-
 static int job_write_file(Context *c, uint32_t id, const char *text)
 {
 	char name[16];
@@ -227,106 +103,6 @@ static int job_save(Job *j)
 	return job_write_file(j->ctx, j->id, text);
 }
 
-static int strv_push(char ***v, char *s)
-{
-	size_t n = 0;
-	char **nv;
-
-	while (*v && (*v)[n])
-		n++;
-	nv = realloc(*v, (n + 2) * sizeof(char *));
-	if (!nv)
-		return -ENOMEM;
-	nv[n] = s;
-	nv[n + 1] = NULL;
-	*v = nv;
-	return 0;
-}
-
-static int job_parse(Context *c, char *text, Job **ret)
-{
-	Job *j = job_new(c, JOB_PROBE, 0);
-	char *line, *save = NULL;
-	int r = 0;
-
-	if (!j)
-		return -ENOMEM;
-	j->id = 0;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *v = strchr(line, '=');
-		char *u;
-
-		if (!v)
-			continue;
-		*v++ = 0;
-		if (!strcmp(line, "id"))
-			j->id = (uint32_t)strtoul(v, NULL, 10);
-		else if (!strcmp(line, "type"))
-			j->type = job_type_from_string(v);
-		else if (!strcmp(line, "state"))
-			j->state = job_state_from_string(v);
-		else if (!strcmp(line, "owner"))
-			j->owner = (uid_t)strtoul(v, NULL, 10);
-		else if (!strcmp(line, "mtd"))
-			j->mtd = (int)strtol(v, NULL, 10);
-		else if (!strcmp(line, "attach"))
-			j->attach = atoi(v);
-		else if (!strcmp(line, "bus"))
-			j->bus = (uint32_t)strtoul(v, NULL, 10);
-		else if (!strcmp(line, "cs"))
-			j->cs = (uint32_t)strtoul(v, NULL, 10);
-		else if (!strcmp(line, "speed_hz"))
-			j->speed_hz = (uint32_t)strtoul(v, NULL, 10);
-		else if (!strcmp(line, "passes"))
-			j->passes = (uint32_t)strtoul(v, NULL, 10);
-		else if (!strcmp(line, "force"))
-			j->force = atoi(v);
-		else if (!strcmp(line, "has_input"))
-			j->has_input = atoi(v);
-		else if (!strcmp(line, "has_output"))
-			j->has_output = atoi(v);
-		else if (!strcmp(line, "progress"))
-			j->progress = strtod(v, NULL);
-		else if (!strcmp(line, "arg") || !strcmp(line, "phase") ||
-			 !strcmp(line, "message") || !strcmp(line, "result")) {
-			u = unescape(v);
-			if (!u) {
-				r = -ENOMEM;
-				break;
-			}
-			if (!strcmp(line, "arg")) {
-				r = strv_push(&j->args, u);
-				if (r < 0) {
-					free(u);
-					break;
-				}
-			} else if (!strcmp(line, "phase")) {
-				free(j->phase);
-				j->phase = u;
-			} else if (!strcmp(line, "message")) {
-				free(j->message);
-				j->message = u;
-			} else {
-				free(j->result);
-				j->result = u;
-			}
-		}
-	}
-	if (r == 0 && (j->id == 0 || j->type < 0 || j->state < 0 || j->passes < 1 ||
-		       j->passes > MECTL_PASSES_MAX))
-		r = -EBADMSG;
-	if (r < 0) {
-		job_free(j);
-		return r;
-	}
-	if (j->message && !*j->message)
-		j->message = (free(j->message), NULL);
-	if (j->result && !*j->result)
-		j->result = (free(j->result), NULL);
-	*ret = j;
-	return 0;
-}
-
 static int job_cmp(const void *a, const void *b)
 {
 	const Job *x = *(Job *const *)a, *y = *(Job *const *)b;
@@ -345,13 +121,37 @@ static int jobs_append(Context *c, Job *j)
 	return 0;
 }
 
-static void job_mark_interrupted(Job *j)
+/* Phases of a neutralize job in which the chip may already differ from what was read. */
+static const char *const chip_touching_phases[] = { "arm", "write", "verify", "disarm" };
+
+static bool job_may_have_written(const Job *j)
+{
+	if (j->type == JOB_WRITE || j->type == JOB_RESTORE)
+		return true;
+	if (j->type != JOB_NEUTRALIZE || !j->phase)
+		return false;
+	for (size_t i = 0; i < ELEMENTSOF(chip_touching_phases); i++)
+		if (!strncmp(j->phase, chip_touching_phases[i], strlen(chip_touching_phases[i])))
+			return true;
+	return false;
+}
+
+/* Every chip mectl_flash has attached, disarmed: when a record no longer names its chip. */
+static void disarm_all_chips(void)
+{
+	_cleanup_free_ struct chip_info *chips = NULL;
+	size_t n = 0;
+
+	if (kernel_list_chips(&chips, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		(void) kernel_arm(chips[i].bus, chips[i].cs, false);
+}
+
+static void job_mark_interrupted(Job *j, bool mtd_known)
 {
 	_cleanup_free_ char *msg = NULL;
-	bool chip_written = j->type == JOB_WRITE || j->type == JOB_RESTORE ||
-			    (j->type == JOB_NEUTRALIZE && j->phase &&
-			     (!strncmp(j->phase, "write", 5) || !strncmp(j->phase, "arm", 3) ||
-			      !strncmp(j->phase, "verify", 6)));
+	bool chip_written = job_may_have_written(j);
 	Chip chip;
 
 	if (asprintf(&msg, "mectld stopped while this job was running (phase: %s)%s",
@@ -363,7 +163,9 @@ static void job_mark_interrupted(Job *j)
 	free(j->message);
 	j->message = TAKE_PTR(msg);
 	/* A chip left armed by the dead worker is disarmed again. */
-	if (j->mtd >= 0 && chip_identify(j->mtd, &chip) >= 0 && chip.managed)
+	if (!mtd_known)
+		disarm_all_chips();
+	else if (j->mtd >= 0 && chip_identify(j->mtd, &chip) >= 0 && chip.managed)
 		(void) chip_arm(&chip, false);
 }
 
@@ -409,6 +211,147 @@ void jobs_prune(Context *c)
 	c->n_jobs = k;
 }
 
+/* A stale temporary of an atomic write (".NAME.tmp") that a crash left behind. */
+static bool is_stale_tmp(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name[0] == '.' && n > 5 && !strcmp(name + n - 4, ".tmp");
+}
+
+static void remove_stale_tmps(int dirfd, const char *dirname)
+{
+	_cleanup_close_ int dfd = dup(dirfd);
+	struct dirent *de;
+	DIR *d;
+
+	if (dfd < 0)
+		return;
+	d = fdopendir(dfd);
+	if (!d)
+		return;
+	dfd = -1;
+	rewinddir(d);	/* the dup shares its offset with dirfd */
+	while ((de = readdir(d)))
+		if (is_stale_tmp(de->d_name) && unlinkat(dirfd, de->d_name, 0) == 0)
+			fprintf(stderr, "mectld: removed the stale temporary %s/%s\n", dirname,
+				de->d_name);
+	closedir(d);
+}
+
+/*
+ * A damaged job file goes to jobs/rejected/ (with its .in), under its own name or
+ * NAME.2, NAME.3 ... if that is taken: never run, never lost, logged this once.
+ */
+static int job_file_reject(Context *c, const char *name, const char *why)
+{
+	_cleanup_close_ int rfd = -1;
+	char dest[288], in[288];
+	int r = 0;
+
+	if (mkdirat(c->jobs_fd, "rejected", 0700) < 0 && errno != EEXIST)
+		r = -errno;
+	if (r >= 0) {
+		rfd = openat(c->jobs_fd, "rejected", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (rfd < 0)
+			r = -errno;
+	}
+	for (unsigned k = 1; r >= 0; k++) {
+		if (k == 1)
+			snprintf(dest, sizeof(dest), "%s", name);
+		else
+			snprintf(dest, sizeof(dest), "%s.%u", name, k);
+		if (renameat2(c->jobs_fd, name, rfd, dest, RENAME_NOREPLACE) == 0)
+			break;
+		if (errno != EEXIST || k >= 1000)
+			r = -errno;
+	}
+	if (r < 0) {
+		fprintf(stderr, "mectld: job file %s is damaged (%s) and cannot be moved aside (%s); "
+			"not loaded\n", name, why, strerror(-r));
+		return r;
+	}
+	snprintf(in, sizeof(in), "%s.in", name);
+	snprintf(dest + strlen(dest), sizeof(dest) - strlen(dest), ".in");
+	(void) renameat2(c->jobs_fd, in, rfd, dest, RENAME_NOREPLACE);
+	(void) fsync(rfd);
+	(void) fsync(c->jobs_fd);
+	dest[strlen(dest) - 3] = 0;
+	fprintf(stderr, "mectld: job file %s rejected, moved to jobs/rejected/%s: %s\n", name, dest,
+		why);
+	return 0;
+}
+
+/*
+ * One job file. A damaged one is moved aside and not loaded — except that a record
+ * which got as far as "state=running" is kept as an interrupted job (it never runs
+ * again) so that its chip is disarmed and the client sees what happened.
+ */
+static int job_load_one(Context *c, const char *name, Job **ret)
+{
+	_cleanup_free_ uint8_t *text = NULL;
+	_cleanup_free_ char *why = NULL;
+	uint32_t seen = 0, id;
+	size_t len = 0;
+	bool running;
+	Job *j;
+	int r;
+
+	*ret = NULL;
+	if (job_file_name_to_id(name, &id) < 0)
+		return 0;
+	j = job_new(c, JOB_PROBE, 0);
+	if (!j)
+		return -ENOMEM;
+	r = read_file_at(c->jobs_fd, name, 1 << 20, &text, &len);
+	if (r == -ENOMEM) {
+		job_free(j);
+		return r;
+	}
+	if (r < 0) {
+		if (asprintf(&why, "cannot read it: %s", strerror(-r)) < 0)
+			why = NULL;
+		r = -EBADMSG;
+	} else {
+		r = job_file_parse(name, (const char *)text, len, j, &seen, &why);
+	}
+	if (r == -ENOMEM) {
+		job_free(j);
+		return r;
+	}
+	if (r == 0) {
+		*ret = j;
+		return 0;
+	}
+	(void) job_file_reject(c, name, why ? why : "damaged");
+	running = (seen & (1u << JOB_KEY_TYPE)) && (seen & (1u << JOB_KEY_STATE)) &&
+		  j->state == JOB_RUNNING;
+	if (!running) {
+		job_free(j);
+		return 0;
+	}
+	/* What the record lacks is not guessed: no chip, no input or output, root only. */
+	j->id = id;
+	if (!(seen & (1u << JOB_KEY_OWNER)))
+		j->owner = 0;
+	if (!(seen & (1u << JOB_KEY_MTD)))
+		j->mtd = -1;
+	j->has_input = j->has_output = false;
+	j->passes = MECTL_PASSES_DEFAULT;
+	job_mark_interrupted(j, seen & (1u << JOB_KEY_MTD));
+	if (j->message) {
+		char *m = NULL;
+
+		if (asprintf(&m, "%s; its job file was damaged (%s) and is kept in jobs/rejected/",
+			     j->message, why ? why : "") >= 0) {
+			free(j->message);
+			j->message = m;
+		}
+	}
+	*ret = j;
+	return 1;	/* already marked: save it as it is now */
+}
+
 int jobs_load(Context *c)
 {
 	_cleanup_close_ int dfd = -1;
@@ -417,6 +360,8 @@ int jobs_load(Context *c)
 	uint32_t max_id = 0;
 	int r = 0;
 
+	remove_stale_tmps(c->jobs_fd, "jobs");
+	remove_stale_tmps(c->backups_fd, "backups");
 	dfd = dup(c->jobs_fd);
 	if (dfd < 0)
 		return -errno;
@@ -424,26 +369,17 @@ int jobs_load(Context *c)
 	if (!d)
 		return -errno;
 	dfd = -1;
+	rewinddir(d);
 	while ((de = readdir(d))) {
-		_cleanup_free_ uint8_t *text = NULL;
-		size_t len = 0;
 		Job *j;
 
-		if (strspn(de->d_name, "0123456789") != strlen(de->d_name) || !de->d_name[0])
+		r = job_load_one(c, de->d_name, &j);
+		if (r < 0)
+			break;
+		if (!j)
 			continue;
-		r = read_file_at(c->jobs_fd, de->d_name, 1 << 20, &text, &len);
-		if (r < 0) {
-			fprintf(stderr, "mectld: cannot read job file %s, ignoring: %s\n",
-				de->d_name, strerror(-r));
-			continue;
-		}
-		text[len] = 0;
-		r = job_parse(c, (char *)text, &j);
-		if (r < 0) {
-			fprintf(stderr, "mectld: bad job file %s, ignoring: %s\n", de->d_name,
-				strerror(-r));
-			continue;
-		}
+		if (r > 0 && job_save(j) < 0)
+			fprintf(stderr, "mectld: job %u: cannot save its record\n", j->id);
 		if (j->id > max_id)
 			max_id = j->id;
 		r = jobs_append(c, j);
@@ -462,7 +398,7 @@ int jobs_load(Context *c)
 		Job *j = c->jobs[i];
 
 		if (j->state == JOB_RUNNING) {
-			job_mark_interrupted(j);
+			job_mark_interrupted(j, true);
 			r = job_save(j);
 			if (r < 0)
 				return r;
@@ -760,6 +696,33 @@ static bool chip_busy(Context *c, int mtd)
 	return false;
 }
 
+/*
+ * A chip job runs only on the chip it was queued for: after a restart, a detach or a
+ * swapped clip, /dev/mtdN may be another chip. False (and the job failed) if not.
+ */
+static bool job_chip_unchanged(Job *j)
+{
+	Chip chip;
+	int r;
+
+	if (!job_type_uses_chip(j->type) || j->mtd < 0 || !j->chip_id)
+		return true;
+	r = chip_identify(j->mtd, &chip);
+	if (r >= 0 && !strcmp(chip.id, j->chip_id))
+		return true;
+	j->state = JOB_FAILED;
+	free(j->message);
+	if (asprintf(&j->message, "not run: /dev/mtd%d is no longer the chip this job was queued "
+		     "for (%s, now %s); submit it again", j->mtd, j->chip_id,
+		     r < 0 ? "no chip" : chip.id) < 0)
+		j->message = NULL;
+	job_drop_input(j);
+	(void) job_save(j);
+	bus_job_changed(j->ctx, j, JOB_DIRTY_STATE | JOB_DIRTY_MESSAGE);
+	fprintf(stderr, "mectld: job %u: %s\n", j->id, j->message ? j->message : "chip changed");
+	return false;
+}
+
 int jobs_schedule(Context *c)
 {
 	for (size_t i = 0; i < c->n_jobs; i++) {
@@ -771,6 +734,8 @@ int jobs_schedule(Context *c)
 		/* One worker per chip, in submission order; image jobs run alongside. */
 		if (job_type_uses_chip(j->type) && j->mtd >= 0 && chip_busy(c, j->mtd))
 			continue;
+		if (!job_chip_unchanged(j))
+			continue;
 		r = job_start(j);
 		if (r < 0)
 			fprintf(stderr, "mectld: job %u: cannot start: %s\n", j->id, strerror(-r));
@@ -780,8 +745,16 @@ int jobs_schedule(Context *c)
 
 int job_submit(Context *c, Job *j)
 {
+	Chip chip;
 	int r;
 
+	/* The identity of the chip it is queued for, checked again when it starts. */
+	if (job_type_uses_chip(j->type) && j->mtd >= 0 && !j->chip_id &&
+	    chip_identify(j->mtd, &chip) >= 0) {
+		j->chip_id = strdup(chip.id);
+		if (!j->chip_id)
+			return -ENOMEM;
+	}
 	r = job_save(j);
 	if (r < 0)
 		return r;

@@ -92,6 +92,7 @@ struct Job {
 
 	/* Parameters, fixed at submission (persisted). */
 	int mtd;			/* chip: /dev/mtd<mtd>; -1 for image-only jobs */
+	char *chip_id;			/* Chip.id at submission; NULL: none known */
 	uint32_t bus, cs, speed_hz;	/* probe: attach spiBUS.CS when set */
 	bool attach;
 	uint32_t passes;
@@ -140,7 +141,46 @@ struct Context {
 	size_t n_jobs;
 	uint32_t next_id;
 	atomic_bool stopping;		/* SIGTERM: workers stop at the next safe point */
+	bool emitting;			/* bus.c: a signal of mectld's own is being built */
 };
+
+/* job-file.c: the job file format (every key required; "arg" repeats) */
+enum {
+	JOB_KEY_ID,
+	JOB_KEY_TYPE,
+	JOB_KEY_STATE,
+	JOB_KEY_OWNER,
+	JOB_KEY_MTD,
+	JOB_KEY_CHIP,
+	JOB_KEY_ATTACH,
+	JOB_KEY_BUS,
+	JOB_KEY_CS,
+	JOB_KEY_SPEED,
+	JOB_KEY_PASSES,
+	JOB_KEY_FORCE,
+	JOB_KEY_HAS_INPUT,
+	JOB_KEY_HAS_OUTPUT,
+	JOB_KEY_PROGRESS,
+	JOB_KEY_ARG,
+	JOB_KEY_PHASE,
+	JOB_KEY_MESSAGE,
+	JOB_KEY_RESULT,
+	_JOB_KEY_MAX,
+};
+#define JOB_FILE_ARGS_MAX 64
+
+/* The id a job file's name stands for: canonical decimal, 1..UINT32_MAX; -EINVAL else. */
+int job_file_name_to_id(const char *name, uint32_t *ret);
+char *job_serialize(const Job *j);
+/* Free what the file's text fields hold (args, chip, phase, message, result). */
+void job_fields_free(Job *j);
+/*
+ * Parse the job file called name (len bytes of text) into j (from job_new()).
+ * -EBADMSG with a one-line reason in *ret_why (caller frees) when the file is
+ * damaged; *ret_seen has bit JOB_KEY_x set for each key read before that.
+ */
+int job_file_parse(const char *name, const char *text, size_t len, Job *j, uint32_t *ret_seen,
+		   char **ret_why);
 
 const char *job_type_to_string(JobType t);
 JobType job_type_from_string(const char *s);
@@ -214,7 +254,7 @@ void write_stats_to_json(const struct flash_write_stats *st, struct strbuf *b);
 struct Chip {
 	struct chip_info info;
 	bool managed;			/* attached by mectl_flash (netlink knows it) */
-	char id[96];			/* "jedec-ef4017" or "mtd-<name>-<size>" */
+	char id[96];			/* "jedec-ef4017-8388608" or "mtd-<name>-<size>" */
 	char jedec_hex[2 * MECTL_JEDEC_ID_MAX + 1];
 	bool armed;
 };

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include <openssl/evp.h>
 
@@ -166,6 +168,52 @@ int read_file_at(int dirfd, const char *name, size_t max, uint8_t **ret, size_t 
 	if (fd < 0)
 		return -errno;
 	return read_fd_all(fd, max, ret, ret_len);
+}
+
+/*
+ * Kernel file systems whose "regular files" are interfaces, not storage: writing an
+ * image there pokes the kernel (debugfs holds the flash simulator's chip, sysfs and
+ * proc hold settings). Magic numbers from include/uapi/linux/magic.h.
+ */
+static const struct {
+	long magic;
+	const char *name;
+} pseudo_fs[] = {
+	{ PROC_SUPER_MAGIC, "proc" },
+	{ SYSFS_MAGIC, "sysfs" },
+	{ DEBUGFS_MAGIC, "debugfs" },
+	{ TRACEFS_MAGIC, "tracefs" },
+	{ SECURITYFS_MAGIC, "securityfs" },
+	{ CGROUP_SUPER_MAGIC, "cgroup" },
+	{ CGROUP2_SUPER_MAGIC, "cgroup2" },
+	{ BPF_FS_MAGIC, "bpf" },
+	{ 0x62656570 /* CONFIGFS_MAGIC */, "configfs" },
+	{ PSTOREFS_MAGIC, "pstore" },
+	{ EFIVARFS_MAGIC, "efivarfs" },
+	{ DEVPTS_SUPER_MAGIC, "devpts" },
+	{ 0x65735543 /* FUSECTL_SUPER_MAGIC */, "fusectl" },
+	{ 0x6e736673 /* NSFS_MAGIC */, "nsfs" },
+	{ 0x42494e4d /* BINFMTFS_MAGIC */, "binfmt_misc" },
+	{ 0x73636673 /* SELINUX_MAGIC */, "selinuxfs" },
+	{ 0x6c6f6f70 /* BINDERFS_SUPER_MAGIC */, "binderfs" },
+};
+
+int fd_check_storage(int fd, const char **ret_fs)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	*ret_fs = NULL;
+	if (fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EBADFD;
+	for (size_t i = 0; i < ELEMENTSOF(pseudo_fs); i++)
+		if ((long)sfs.f_type == pseudo_fs[i].magic) {
+			*ret_fs = pseudo_fs[i].name;
+			return -EXDEV;
+		}
+	return 0;
 }
 
 void hex_encode(const uint8_t *p, size_t len, char *out)

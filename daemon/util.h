@@ -39,6 +39,13 @@ int write_file_staged(int dirfd, const char *tmp, const void *buf, size_t len);
 int commit_staged(int dirfd, const char *tmp, const char *name, bool replace);
 int read_file_at(int dirfd, const char *name, size_t max, uint8_t **ret, size_t *ret_len);
 
+/*
+ * An fd mectld may write an image into: a regular file on a storage file system, not
+ * on proc, sysfs, debugfs or another kernel interface file system. -EBADFD: not a
+ * regular file; -EXDEV: on a kernel file system, named in *ret_fs.
+ */
+int fd_check_storage(int fd, const char **ret_fs);
+
 /* Lower-case hex of a byte string into out (2 * len + 1 bytes). */
 void hex_encode(const uint8_t *p, size_t len, char *out);
 /* SHA-256 as 64 hex characters + NUL. */

@@ -114,4 +114,26 @@ static inline const char *mectl_dup_driver_override(struct spi_device *spi)
 	return copy;
 }
 
+/*
+ * Legacy global GPIO numbers (linux/gpio.h: gpio_is_valid(),
+ * devm_gpio_request_one()): optional since 6.17 ("gpiolib: make legacy
+ * interfaces optional", CONFIG_GPIOLIB_LEGACY) and meant to go. Code using
+ * them is compiled only under MECTL_HAVE_GPIO_LEGACY.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0) || IS_ENABLED(CONFIG_GPIOLIB_LEGACY)
+#define MECTL_HAVE_GPIO_LEGACY
+#endif
+
+/*
+ * gpio_chip's line setter: void .set in 6.1; an int-returning .set_rv beside
+ * it from 6.16 (backported to stable 6.12.y); mainline then made .set itself
+ * return int and dropped .set_rv. compat.mk tests the header: MECTL_GPIO_SET_INT
+ * names the member taking an int-returning setter, undefined on 6.1.
+ */
+#if defined(MECTL_HAVE_GPIO_SET_RV)
+#define MECTL_GPIO_SET_INT	set_rv
+#elif defined(MECTL_HAVE_GPIO_SET_INT)
+#define MECTL_GPIO_SET_INT	set
+#endif
+
 #endif /* MECTL_COMPAT_H */

@@ -6,4 +6,10 @@ mectl_kinc := $(srctree)/include/linux
 
 ccflags-y += -I$(src)/..
 ccflags-y += $(if $(shell grep -ls 'device_set_driver_override' $(mectl_kinc)/device.h),-DMECTL_HAVE_DEVICE_DRIVER_OVERRIDE)
+# gpio_chip's int-returning line setter (patterns in variables: make would
+# count their parentheses)
+mectl_set_rv := [(][*]set_rv[)]
+mectl_set_int := int[[:space:]]+[(][*]set[)][(]
+ccflags-y += $(if $(shell grep -lsE '$(mectl_set_rv)' $(mectl_kinc)/gpio/driver.h),-DMECTL_HAVE_GPIO_SET_RV)
+ccflags-y += $(if $(shell grep -lsE '$(mectl_set_int)' $(mectl_kinc)/gpio/driver.h),-DMECTL_HAVE_GPIO_SET_INT)
 

@@ -4,8 +4,10 @@
 # Kernels: Debian 12's own 6.1 and its 6.12 (linux-6.12 in bookworm-security): the
 # newest 6.12.N+deb12 whose signed image and headers both have a candidate, unless one
 # such pair is installed already.
-# The arm64 architecture is added only so the arm64 kernel headers can be downloaded
-# for the cross-build check; nothing arm64 is installed.
+# The arm64 architecture is added only so arm64 packages can be downloaded (the kernel
+# headers of the cross-build check, the arm64 VM's root); nothing arm64 is installed.
+# i386 is added for the 32-bit build of the image engine's tests (libcrypto and kernel
+# headers for -m32).
 set -eu
 packages=(
 	build-essential pkg-config xz-utils cpio kmod python3 man-db file bc	# build + test tools
@@ -16,9 +18,14 @@ packages=(
 	dbus-daemon dbus systemd				# real bus + dbus-monitor for the daemon tests; the system bus and
 							# systemd as PID 1 in the VM; systemd-analyze
 	flashrom mtd-utils coreboot-utils			# independent peers
+	gpiod							# gpioinfo/gpiofind/gpioset: WP#/HOLD# lines
 	clang libclang-rt-14-dev				# libFuzzer (the runtime is only a Recommends)
 	gcc-aarch64-linux-gnu					# arm64 module build check
 	dkms							# make install-dkms and its test
+	qemu-system-arm mmdebstrap				# the arm64 VM and its root (extracted, not installed)
+	libc6-dev-i386 lib32gcc-12-dev lib32stdc++-12-dev	# i386 (-m32) engine tests and fuzzers: what
+	linux-libc-dev:i386 libssl-dev:i386			# gcc-multilib brings, without gcc-multilib itself
+							# (it conflicts with gcc-aarch64-linux-gnu)
 )
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -51,10 +58,12 @@ for p in "${packages[@]}"; do
 	installed "$p" || missing+=("$p")
 done
 update=
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-	$sudo dpkg --add-architecture arm64
-	update=1
-fi
+for arch in arm64 i386; do
+	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+		$sudo dpkg --add-architecture "$arch"
+		update=1
+	fi
+done
 k612=$(installed_612 | sort -V | tail -n1)
 if [ ${#missing[@]} -eq 0 ] && [ -z "$update" ] && [ -n "$k612" ]; then
 	echo "deps: all installed (kernels $(ls /lib/modules | xargs))"

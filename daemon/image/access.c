@@ -30,8 +30,10 @@ static int past_eof(struct img_ctx *c, int64_t a, int64_t b)
 }
 
 /* Grow the file to @need bytes (zero fill), like a write past EOF. */
-static int grow(struct img_ctx *c, size_t need)
+static int grow(struct img_ctx *c, uint64_t need)
 {
+	if (need > SIZE_MAX)
+		return -ENOMEM;		/* a 32-bit size_t cannot hold it */
 	if (need > c->cap) {
 		uint8_t *p = realloc(c->buf, need);
 
@@ -47,25 +49,57 @@ static int grow(struct img_ctx *c, size_t need)
 	return 0;
 }
 
-int img_set_len(struct img_ctx *c, size_t len)
+int img_set_len(struct img_ctx *c, uint64_t len)
 {
 	if (len <= c->len) {
-		c->len = len;
+		c->len = (size_t)len;
 		return 0;
 	}
 	return grow(c, len);
 }
 
-int img_read(struct img_ctx *c, const struct img_range *rg, int64_t off, size_t n,
+/*
+ * @n bytes at @off fit in @rg: computed without overflow for any 64-bit count, so
+ * that a count * size from the image never wraps into a small, accepted size.
+ */
+static bool in_region(const struct img_range *rg, int64_t off, uint64_t n)
+{
+	return off >= 0 && rg->end >= rg->start && off <= rg->end - rg->start &&
+	       n <= (uint64_t)(rg->end - rg->start - off);
+}
+
+/* off + n for the error line, saturated (n may be any 64-bit count). */
+static int64_t end_of(int64_t off, uint64_t n)
+{
+	return n > (uint64_t)(INT64_MAX / 2) ? INT64_MAX / 2 : off + (int64_t)n;
+}
+
+int img_read(struct img_ctx *c, const struct img_range *rg, int64_t off, uint64_t n,
 	     const uint8_t **p)
 {
-	int64_t a = rg->start + off, b = a + (int64_t)n;
+	int64_t a, b;
 
-	if (off < 0 || b > rg->end)
-		return out_of_region(c, rg, off, off + (int64_t)n);
+	if (!in_region(rg, off, n))
+		return out_of_region(c, rg, off, end_of(off, n));
+	a = rg->start + off;
+	b = a + (int64_t)n;
 	if (b > (int64_t)c->len)
 		return past_eof(c, a, b);
 	*p = c->buf + a;
+	return 0;
+}
+
+int img_read_array(struct img_ctx *c, const struct img_range *rg, int64_t off, uint32_t count,
+		   uint32_t size, const uint8_t **p, size_t *total)
+{
+	const uint64_t n = (uint64_t)count * size;
+	int r;
+
+	r = img_read(c, rg, off, n, p);
+	if (r < 0)
+		return r;
+	if (total)
+		*total = (size_t)n;	/* it lies within the image: it fits */
 	return 0;
 }
 
@@ -84,12 +118,14 @@ int img_read32(struct img_ctx *c, const struct img_range *rg, int64_t off, uint3
 int img_write(struct img_ctx *c, const struct img_range *rg, int64_t off, const void *data,
 	      size_t n)
 {
-	int64_t a = rg->start + off, b = a + (int64_t)n;
+	int64_t a, b;
 	int r;
 
-	if (off < 0 || b > rg->end)
-		return out_of_region(c, rg, off, off + (int64_t)n);
-	r = grow(c, (size_t)b);
+	if (!in_region(rg, off, n))
+		return out_of_region(c, rg, off, end_of(off, n));
+	a = rg->start + off;
+	b = a + (int64_t)n;
+	r = grow(c, (uint64_t)b);
 	if (r < 0)
 		return r;
 	memcpy(c->buf + a, data, n);
@@ -114,7 +150,7 @@ int img_fill(struct img_ctx *c, const struct img_range *rg, int64_t a, int64_t b
 		return 0;
 	if (a < 0)
 		return out_of_region(c, rg, a, b);
-	r = grow(c, (size_t)(rg->start + b));
+	r = grow(c, (uint64_t)(rg->start + b));
 	if (r < 0)
 		return r;
 	memset(c->buf + rg->start + a, byte, (size_t)(b - a));
@@ -161,7 +197,7 @@ int img_save(struct img_ctx *c, const struct img_range *rg, int64_t size, struct
 
 	if (size < 0 || rg->start + size > rg->end)
 		return out_of_region(c, rg, 0, size);
-	r = img_read(c, rg, 0, (size_t)size, &p);
+	r = img_read(c, rg, 0, (uint64_t)size, &p);
 	if (r < 0)
 		return r;
 	free(out->data);

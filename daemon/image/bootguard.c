@@ -29,7 +29,7 @@ static bool fits(size_t len, uint64_t off, uint64_t n)
 }
 
 /* Flash offset of a physical address below 4 GiB, for a flash of @len bytes. */
-static bool phys_to_off(uint64_t addr, size_t len, uint64_t *off)
+static bool phys_to_off(uint64_t addr, uint64_t len, uint64_t *off)
 {
 	const uint64_t base = 0x100000000ull - len;
 

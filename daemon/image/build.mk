@@ -32,3 +32,9 @@ MECTL_LIBS += $(B)/libmectl-image.a $(IMG_LIBS)
 CLEAN_FILES += $(B)/image $(B)/libmectl-image.a
 
 -include $(wildcard $(B)/image/*.d)
+
+# Tests also build the engine for i386 (-m32: a 32-bit size_t, as on armhf Raspberry
+# Pi OS) where the host can: x86-64 with the i386 libc, libgcc and libcrypto
+# (scripts/deps.sh). Empty elsewhere; those tests then report a SKIP.
+IMG_I386 := $(and $(filter x86_64,$(shell uname -m)),$(wildcard /usr/lib32/crt1.o),\
+		  $(wildcard /usr/lib/i386-linux-gnu/libcrypto.so))

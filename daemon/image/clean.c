@@ -268,7 +268,7 @@ static int clean_me(struct img_ctx *c)
 						(long long)kept_end,
 						(long long)(c->me.end - c->me.start));
 			if (!r)
-				r = img_set_len(c, (size_t)end);
+				r = img_set_len(c, (uint64_t)end);
 			c->rep->truncated = true;
 		}
 		if (r)
@@ -286,21 +286,7 @@ static int soft_disable(struct img_ctx *c)
 
 	if (!c->strap_read)
 		return img_fail(c, "Error: the ME-disable strap could not be read\n");
-	if (c->hap_override) {
-		struct img_range file = { 0, (int64_t)c->len };
-		uint32_t v;
-
-		r = img_out(c, "Setting the HAP bit at 0x%x (bit %u) to disable Intel ME...\n",
-			    c->hap_offset, c->hap_bit);
-		if (!r)
-			r = img_read32(c, &file, c->hap_offset, &v);
-		if (!r)
-			r = img_write32(c, &file, c->hap_offset, v | 1u << c->hap_bit);
-		st->name = "HAP";
-		st->offset = c->hap_offset;
-		st->bit = c->hap_bit;
-		st->set_before = v >> c->hap_bit & 1;
-	} else if (c->gen == 3) {
+	if (c->gen == 3) {
 		r = img_out(c, "Setting the HAP bit in PCHSTRP0 to disable Intel ME...\n");
 		if (!r)
 			r = img_write32(c, &c->fd, c->fpsba, c->strap_value | 0x00010000);

@@ -102,6 +102,7 @@ int img_fpt_clean(struct img_ctx *c, int64_t *extra_end)
 	uint8_t *kept_tab = NULL;
 	uint32_t kept = 0, i, v;
 	const uint8_t *p = NULL;
+	size_t tab_len;
 	int64_t sum;
 	int r;
 
@@ -110,17 +111,17 @@ int img_fpt_clean(struct img_ctx *c, int64_t *extra_end)
 	r = img_out(c, "Reading partitions list...\n");
 	if (r)
 		return r;
-	r = img_read(c, &c->me, c->fpt_offset + 0x20, (size_t)c->entries * 0x20, &tab);
+	r = img_read_array(c, &c->me, c->fpt_offset + 0x20, c->entries, 0x20, &tab, &tab_len);
 	if (r)
 		return r;
-	kept_tab = malloc((size_t)c->entries * 0x20 + 1);
+	kept_tab = malloc(tab_len + 1);
 	if (!kept_tab)
 		return -ENOMEM;
 	/* the table is rewritten in place below: work from a copy */
-	memcpy(kept_tab, tab, (size_t)c->entries * 0x20);
+	memcpy(kept_tab, tab, tab_len);
 	tab = kept_tab;
 	{
-		uint8_t *out = malloc((size_t)c->entries * 0x20 + 1);
+		uint8_t *out = malloc(tab_len + 1);
 
 		if (!out) {
 			free(kept_tab);

@@ -68,7 +68,7 @@ static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunk **out, uint
 	*base = (int64_t)img_le32(p + 8) + 0x10000000;
 	*chunk_size = img_le32(p + 0x30);
 	stream_end = (int64_t)img_le32(p + 0x10) + img_le32(p + 0x14);
-	r = img_read(c, &c->me, llut + 0x40, (size_t)n * 4, &p);
+	r = img_read_array(c, &c->me, llut + 0x40, n, 4, &p, NULL);
 	if (r)
 		return r;
 	ch = calloc((size_t)n + 1, sizeof(*ch));
@@ -314,8 +314,8 @@ static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, si
 		int64_t depth = 0;
 
 		/* the protected list: chunks under an essential slice, start != 0 */
-		ps.v = malloc((size_t)nchunks * sizeof(*ps.v));
-		ps.max_end = malloc((size_t)nchunks * sizeof(*ps.max_end));
+		ps.v = calloc(nchunks, sizeof(*ps.v));
+		ps.max_end = calloc(nchunks, sizeof(*ps.max_end));
 		if (!ps.v || !ps.max_end)
 			r = -ENOMEM;
 		for (k = 0; k < nchunks && !r; k++) {
@@ -369,7 +369,7 @@ void img_gen2_report(struct img_ctx *c)
 		else if (!memcmp(d + 0x80, "$MME", 4))
 			size = 0x80;
 	}
-	if (!size || n > IMG_MAX_MODULES || ftpr + 0x290 + (int64_t)(n * size) > c->me.end)
+	if (!size || n > IMG_MAX_MODULES || ftpr + 0x290 + (int64_t)n * (int64_t)size > c->me.end)
 		return;
 	for (i = 0; i < n; i++) {
 		const uint8_t *h = d + (size_t)i * size;
@@ -394,7 +394,7 @@ int img_gen2_modules(struct img_ctx *c, int64_t *end)
 	int64_t ftpr = c->ftpr_offset, llut_rel = -1, new_off;
 	const uint8_t *d, *hdrs;
 	uint8_t *copy;
-	size_t size = 0;
+	size_t size = 0, hdrs_len;
 	uint32_t n, i;
 	int r;
 
@@ -414,7 +414,7 @@ int img_gen2_modules(struct img_ctx *c, int64_t *end)
 	if (!size)
 		return img_out(c, "Can't find the module header size; skipping modules removal\n");
 
-	r = img_read(c, &c->me, ftpr + 0x290, (size_t)n * size, &hdrs);
+	r = img_read_array(c, &c->me, ftpr + 0x290, n, (uint32_t)size, &hdrs, &hdrs_len);
 	if (r)
 		return r;
 	for (i = 0; i < n; i++)
@@ -422,10 +422,10 @@ int img_gen2_modules(struct img_ctx *c, int64_t *end)
 			return img_out(c, "Found less modules than expected in the FTPR partition; "
 				       "skipping modules removal\n");
 	/* removal writes into the region: keep the headers in a copy */
-	copy = malloc((size_t)n * size + 1);
+	copy = malloc(hdrs_len + 1);
 	if (!copy)
 		return -ENOMEM;
-	memcpy(copy, hdrs, (size_t)n * size);
+	memcpy(copy, hdrs, hdrs_len);
 
 	if (c->o->keep_modules) {
 		*end = ftpr + c->ftpr_length;

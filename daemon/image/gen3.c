@@ -103,7 +103,7 @@ int img_gen3_modules(struct img_ctx *c, int64_t *end)
 	r = img_read32(c, &c->me, ftpr + 4, &count);
 	if (r)
 		return r;
-	r = img_read(c, &c->me, ftpr + 0x10, (size_t)count * 0x18, &p);
+	r = img_read_array(c, &c->me, ftpr + 0x10, count, 0x18, &p, NULL);
 	if (r)
 		return r;
 	mods = calloc((size_t)count + 1, sizeof(*mods));

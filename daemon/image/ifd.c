@@ -2,7 +2,10 @@
 /*
  * Intel Flash Descriptor (me_cleaner §5), plus the sanity checks the me_cleaner
  * wiki asks for before trusting a dump (region sizes that make sense, every master
- * with read/write access to its own region), which go into the report.
+ * with read/write access to its own region), which go into the report. Corruption
+ * (a region past the end, the ME or GbE region over the descriptor, two regions
+ * crossing) makes it not sane; a BIOS region that holds other regions whole, as
+ * some vendors ship it, is only a warning.
  */
 #include <stdio.h>
 
@@ -74,15 +77,85 @@ static bool master_has_rw(uint32_t flmstr, int rg)
 	return v1 || v2;
 }
 
+static const char *const region_names[IMG_REGION__MAX] = {
+	[IMG_REGION_FD] = "descriptor", [IMG_REGION_BIOS] = "BIOS", [IMG_REGION_ME] = "ME",
+	[IMG_REGION_GBE] = "GbE", [IMG_REGION_PDR] = "PDR",
+};
+
+static bool region_used(const struct img_region *rg)
+{
+	return rg->present && rg->enabled;
+}
+
+static bool overlap(const struct img_region *a, const struct img_region *b)
+{
+	return a->start < b->end && b->start < a->end;
+}
+
+static bool contains(const struct img_region *outer, const struct img_region *inner)
+{
+	return outer->start <= inner->start && inner->end <= outer->end;
+}
+
+/*
+ * Two used regions that overlap: a BIOS region holding the other one whole is a layout
+ * real boards ship (vendor descriptors whose BIOS region spans the chip, FLREG1 =
+ * 0x07ff0000 on 8 MiB, ifdtool and me_cleaner accept them): 0, and its bit is set
+ * in @covered. Any other overlap is corruption: -EINVAL with the reason in @why.
+ */
+static int check_pair(const struct img_report *rep, int i, int j, char *why, size_t n,
+		      unsigned *covered)
+{
+	const struct img_region *a = &rep->regions[i], *b = &rep->regions[j];
+	int other = i == IMG_REGION_BIOS ? j : j == IMG_REGION_BIOS ? i : -1;
+
+	if (other >= 0 && contains(&rep->regions[IMG_REGION_BIOS], &rep->regions[other])) {
+		*covered |= 1u << other;
+		return 0;
+	}
+	if (i == IMG_REGION_FD || j == IMG_REGION_FD) {
+		const struct img_region *r = i == IMG_REGION_FD ? b : a;
+
+		snprintf(why, n, "the %s region (0x%llx-0x%llx) overlaps the descriptor",
+			 region_names[i == IMG_REGION_FD ? j : i], (unsigned long long)r->start,
+			 (unsigned long long)r->end);
+	} else {
+		snprintf(why, n, "the %s region (0x%llx-0x%llx) and the %s region (0x%llx-0x%llx) "
+			 "overlap", region_names[i], (unsigned long long)a->start,
+			 (unsigned long long)a->end, region_names[j], (unsigned long long)b->start,
+			 (unsigned long long)b->end);
+	}
+	return -EINVAL;
+}
+
+/* "the descriptor, ME and GbE regions" for the regions in @mask */
+static void region_list(unsigned mask, char *out, size_t n)
+{
+	size_t len = 0;
+	int i, left = __builtin_popcount(mask);
+
+	out[0] = 0;
+	for (i = 0; i < IMG_REGION__MAX && len < n; i++) {
+		if (!(mask & 1u << i))
+			continue;
+		left--;
+		len += (size_t)snprintf(out + len, n - len, "%s%s", region_names[i],
+					left > 1 ? ", " : left == 1 ? " and " : "");
+	}
+}
+
 void img_ifd_sanity(struct img_ctx *c)
 {
 	struct img_report *rep = c->rep;
 	const struct img_region *fd = &rep->regions[IMG_REGION_FD];
-	char *why = rep->ifd_problem;
+	const struct img_region *bios = &rep->regions[IMG_REGION_BIOS];
+	char *why = rep->ifd_problem, names[40];
 	size_t n = sizeof(rep->ifd_problem);
-	int i;
+	unsigned covered = 0;
+	int i, j;
 
 	rep->ifd_sane = false;
+	rep->ifd_warning[0] = 0;
 	if (!fd->enabled || fd->start != 0 || fd->end != 0x1000) {
 		snprintf(why, n, "descriptor region is 0x%llx-0x%llx, not 0x0-0x1000",
 			 (unsigned long long)fd->start, (unsigned long long)fd->end);
@@ -91,19 +164,22 @@ void img_ifd_sanity(struct img_ctx *c)
 	for (i = 0; i < IMG_REGION__MAX; i++) {
 		const struct img_region *rg = &rep->regions[i];
 
-		if (!rg->present || !rg->enabled)
+		if (!region_used(rg))
 			continue;
 		if (rg->end > c->len) {
-			snprintf(why, n, "region %d (0x%llx-0x%llx) ends past the file (0x%zx bytes)",
-				 i, (unsigned long long)rg->start, (unsigned long long)rg->end, c->len);
-			return;
-		}
-		if (i != IMG_REGION_FD && rg->start < fd->end) {
-			snprintf(why, n, "region %d overlaps the descriptor", i);
+			snprintf(why, n, "the %s region (0x%llx-0x%llx) ends past the file (0x%zx bytes)",
+				 region_names[i], (unsigned long long)rg->start,
+				 (unsigned long long)rg->end, c->len);
 			return;
 		}
 	}
-	if (!rep->regions[IMG_REGION_BIOS].enabled) {
+	for (i = 0; i < IMG_REGION__MAX; i++)
+		for (j = i + 1; j < IMG_REGION__MAX; j++)
+			if (region_used(&rep->regions[i]) && region_used(&rep->regions[j]) &&
+			    overlap(&rep->regions[i], &rep->regions[j]) &&
+			    check_pair(rep, i, j, why, n, &covered))
+				return;
+	if (!bios->enabled) {
 		snprintf(why, n, "no BIOS region");
 		return;
 	}
@@ -118,6 +194,13 @@ void img_ifd_sanity(struct img_ctx *c)
 				 i, rep->flmstr[i - 1]);
 			return;
 		}
+	}
+	if (covered) {
+		region_list(covered, names, sizeof(names));
+		snprintf(rep->ifd_warning, sizeof(rep->ifd_warning),
+			 "the BIOS region (0x%x-0x%x) also covers the %s region%s (a vendor layout, "
+			 "not corruption)", (unsigned)bios->start, (unsigned)bios->end, names,
+			 covered & (covered - 1) ? "s" : "");
 	}
 	why[0] = 0;
 	rep->ifd_sane = true;

@@ -47,11 +47,6 @@ struct img_ctx {
 
 	uint32_t strap_value;		/* PCHSTRP0 or PCHSTRP10 as read in §10 */
 	bool strap_read;
-
-	/* cse.c may redirect -S/-s (HAP) to another strap word (absolute offset) */
-	bool hap_override;
-	uint32_t hap_offset;
-	unsigned hap_bit;
 };
 
 /* Logging (log.c) */
@@ -84,8 +79,16 @@ static inline void img_put_le32(uint8_t *p, uint32_t v)
  * start. Reads past the file's end or the region's end stop the run with a clear
  * error line, where me_cleaner would raise an exception.
  */
-int img_read(struct img_ctx *c, const struct img_range *rg, int64_t off, size_t n,
+int img_read(struct img_ctx *c, const struct img_range *rg, int64_t off, uint64_t n,
 	     const uint8_t **p);
+/*
+ * A table of @count entries of @size bytes (both from the image): the byte count is
+ * computed in 64 bits, where a 32-bit size_t would wrap (0x08000001 * 0x20 = 0x20)
+ * and let a huge table pass the bounds check. On success *total (if not NULL) is
+ * that count; it lies within the image, so it fits in a size_t for malloc/memcpy.
+ */
+int img_read_array(struct img_ctx *c, const struct img_range *rg, int64_t off, uint32_t count,
+		   uint32_t size, const uint8_t **p, size_t *total);
 int img_read32(struct img_ctx *c, const struct img_range *rg, int64_t off, uint32_t *v);
 int img_write(struct img_ctx *c, const struct img_range *rg, int64_t off, const void *data,
 	      size_t n);
@@ -93,8 +96,8 @@ int img_write32(struct img_ctx *c, const struct img_range *rg, int64_t off, uint
 int img_fill(struct img_ctx *c, const struct img_range *rg, int64_t a, int64_t b, uint8_t byte);
 int img_move(struct img_ctx *c, const struct img_range *rg, int64_t from, int64_t size,
 	     int64_t to, uint8_t byte);
-/* Set the file length (truncate or extend with zeros). */
-int img_set_len(struct img_ctx *c, size_t len);
+/* Set the file length (truncate or extend with zeros; -ENOMEM past SIZE_MAX). */
+int img_set_len(struct img_ctx *c, uint64_t len);
 /* Copy @size bytes from the region start into a new buffer. */
 int img_save(struct img_ctx *c, const struct img_range *rg, int64_t size, struct img_buf *out);
 

@@ -217,6 +217,7 @@ struct img_report {
 	uint32_t flmstr[3];		/* FLMSTR1..3 (host, ME, GbE master access) before -d */
 	bool ifd_sane;			/* the descriptor sanity checks below passed */
 	char ifd_problem[128];		/* the first one that failed, "" when sane */
+	char ifd_warning[192];		/* sane but unusual (a BIOS region over others), or "" */
 	bool me_disabled;		/* "The ME region in this image has already been disabled" */
 	bool fpt_found;
 	uint64_t fpt_offset;		/* absolute */
@@ -333,8 +334,8 @@ const struct img_key *img_key_lookup(const char *md5);
  *   0 to let the me_cleaner error happen; -errno on failure.
  * img_cse_after_manifest(): called after the version/key lines for gen 3 images
  *   (me_cleaner treats ME 12+ as gen 3). Return 1 to stop the run (e.g. clean
- *   refused without --force; set exit_code and log), 0 to go on; may set
- *   ctx->hap_offset to redirect -S/-s to the strap this PCH really uses.
+ *   refused without --force, or finished: cse.c sets the HAP strap of CSME 12+
+ *   itself; set exit_code and log), 0 to go on.
  * img_bootguard_probe(): called once per full image right after the descriptor is
  *   decoded, before anything is changed. Fills ctx->r->report.bootguard; may log a
  *   warning (-S). Return 1 to stop the run, 0 to go on.

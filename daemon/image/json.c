@@ -271,7 +271,7 @@ int img_report_json(const struct img_report *r, char **out)
 	const struct img_cse_info *ci = &r->cse;
 	const struct img_bootguard_info *bg = &r->bootguard;
 	struct sb b = { 0 };
-	char s[128];
+	char s[sizeof(r->ifd_warning)];
 	bool f = true, g;
 
 	*out = NULL;
@@ -287,6 +287,9 @@ int img_report_json(const struct img_report *r, char **out)
 	memcpy(s, r->ifd_problem, sizeof(r->ifd_problem) < sizeof(s) ? sizeof(r->ifd_problem) : sizeof(s));
 	s[sizeof(s) - 1] = 0;
 	kv_str(&b, &g, "problem", s[0] ? s : NULL);
+	memcpy(s, r->ifd_warning, sizeof(r->ifd_warning) < sizeof(s) ? sizeof(r->ifd_warning) : sizeof(s));
+	s[sizeof(s) - 1] = 0;
+	kv_str(&b, &g, "warning", s[0] ? s : NULL);
 	key(&b, &g, "flmstr");
 	sb_printf(&b, "[%u,%u,%u]", r->flmstr[0], r->flmstr[1], r->flmstr[2]);
 	sb_add(&b, "}", 1);

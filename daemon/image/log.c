@@ -14,7 +14,7 @@ static int log_vadd(struct img_log *log, enum img_stream s, const char *fmt, va_
 
 	if (log->n == log->cap) {
 		size_t cap = log->cap ? log->cap * 2 : 64;
-		struct img_log_entry *v = realloc(log->v, cap * sizeof(*v));
+		struct img_log_entry *v = reallocarray(log->v, cap, sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;

@@ -140,7 +140,7 @@ int img_manifest_parse(struct img_ctx *c)
 	r = img_out(c, "Found %u partition(s)\n", c->entries);
 	if (r)
 		return r;
-	r = img_read(c, &c->me, c->fpt_offset + 0x20, (size_t)c->entries * 0x20, &tab);
+	r = img_read_array(c, &c->me, c->fpt_offset + 0x20, c->entries, 0x20, &tab, NULL);
 	if (r)
 		return r;
 	for (i = 0; i < c->entries; i++) {

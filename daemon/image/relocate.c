@@ -50,7 +50,7 @@ static int adjust_llut(struct img_ctx *c, int64_t llut, int64_t diff, uint32_t c
 		r = img_out(c, " Adjusting chunks offsets...\n");
 	if (!r)
 		r = img_read32(c, &c->me, llut + 4, &n);
-	for (i = 0; i < n && !r; i++) {
+	for (i = 0; !r && i < n; i++) {
 		r = img_read32(c, &c->me, llut + 0x40 + 4 * (int64_t)i, &v);
 		if (r || (v >> 24) == 0x80)
 			continue;

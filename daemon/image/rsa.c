@@ -17,7 +17,7 @@
  * With mlen < hlen me_cleaner reads a negative count: up to the end of the file.
  */
 static int digest(struct img_ctx *c, const uint8_t *data, size_t file_len, size_t region_len,
-		  int64_t m, uint32_t hlen, uint32_t mlen, unsigned char md[32])
+		  int64_t m, int64_t hlen, int64_t mlen, unsigned char md[32])
 {
 	int64_t a = m + hlen, b = m + mlen;
 	EVP_MD_CTX *ctx;
@@ -25,8 +25,9 @@ static int digest(struct img_ctx *c, const uint8_t *data, size_t file_len, size_
 	int ok;
 
 	if (a > (int64_t)region_len || (mlen >= hlen && b > (int64_t)region_len))
-		return img_fail(c, "Error: the FTPR manifest (0x%llx, 0x%x bytes) runs past the "
-				"end of the ME region: the image is malformed\n", (long long)m, mlen);
+		return img_fail(c, "Error: the FTPR manifest (0x%llx, 0x%llx bytes) runs past the "
+				"end of the ME region: the image is malformed\n", (long long)m,
+				(long long)mlen);
 	if (b < a || b > (int64_t)file_len)
 		b = (int64_t)file_len;
 	if (a > b)
@@ -59,8 +60,9 @@ int img_rsa_check(struct img_ctx *c, const uint8_t *data, size_t file_len, size_
 	if (m < 0 || m + 0x284 > (int64_t)len)
 		return img_fail(c, "Error: the FTPR manifest (0x%llx) lies past the end of the "
 				"image: the image is truncated or malformed\n", (long long)m);
-	r = digest(c, data, file_len, region_len, m, img_le32(data + m + 4) * 4u,
-		   img_le32(data + m + 0x18) * 4u, md);
+	/* dword counts: in 64 bits, as me_cleaner's integers (a uint32_t * 4 wraps) */
+	r = digest(c, data, file_len, region_len, m, (int64_t)img_le32(data + m + 4) * 4,
+		   (int64_t)img_le32(data + m + 0x18) * 4, md);
 	if (r)
 		return r;
 

@@ -15,14 +15,17 @@
  * attached, or fails with -EINVAL if there are several.
  *
  * MECTL_CMD_ATTACH (needs CAP_NET_ADMIN)
- *	in:  BUS, CS, [SPEED_HZ], [WP_GPIO], [HOLD_GPIO], [WRITEABLE]
- *	Takes spiBUS.CS from whatever driver holds it (spidev, normally), probes
- *	the chip with spi-nor and registers the MTD device. Replies with the
- *	same attributes as MECTL_CMD_GET_INFO. -ENODEV when there is no
- *	spiBUS.CS, nothing answers on it, spi-nor does not know the JEDEC id or
- *	a WP/HOLD GPIO does not exist (the kernel log says which, in one line);
- *	-EBUSY when that chip is already attached. Out-of-range attributes fail
- *	the policy (-ERANGE), unknown or output-only ones too (-EINVAL).
+ *	in:  BUS, CS, [SPEED_HZ], [WP_GPIO_NAME or WP_GPIO],
+ *	     [HOLD_GPIO_NAME or HOLD_GPIO], [WRITEABLE]
+ *	Takes spiBUS.CS from whatever driver holds it (spidev, normally), drives
+ *	the WP# and HOLD# lines high, probes the chip with spi-nor and registers
+ *	the MTD device. Replies with the same attributes as MECTL_CMD_GET_INFO.
+ *	-ENODEV when there is no spiBUS.CS, nothing answers on it, spi-nor does
+ *	not know the JEDEC id or no GPIO line has the name (or number) given for
+ *	WP# or HOLD# (the kernel log says which, in one line); -EBUSY when that
+ *	chip is already attached. Out-of-range attributes fail the policy
+ *	(-ERANGE), unknown or output-only ones too (-EINVAL), and so do a name
+ *	and a number for the same pin, or one line for both pins (-EINVAL).
  *
  * MECTL_CMD_DETACH (needs CAP_NET_ADMIN)
  *	in:  [BUS, CS]
@@ -33,7 +36,8 @@
  *	in:  [BUS, CS]
  *	out: BUS, CS, SPEED_HZ, JEDEC_ID, PART, SIZE, ERASE_SIZE,
  *	     BLOCK_ERASE_SIZE, PAGE_SIZE, SR1, SR2, SR3 (where the part has them), WRITEABLE, MTD_INDEX,
- *	     MTD_NAME, [WP_GPIO], [HOLD_GPIO]
+ *	     MTD_NAME, [WP_GPIO_NAME or WP_GPIO], [HOLD_GPIO_NAME or HOLD_GPIO]
+ *	     (each as the request gave it)
  *
  * MECTL_CMD_ARM (needs CAP_NET_ADMIN)
  *	in:  [BUS, CS], WRITEABLE
@@ -57,6 +61,8 @@
 #define MECTL_JEDEC_ID_MAX	6
 /* Longest part or manufacturer name, including the terminating NUL. */
 #define MECTL_PART_MAX		32
+/* Longest GPIO line name, including the terminating NUL (GPIO_MAX_NAME_SIZE). */
+#define MECTL_GPIO_NAME_MAX	32
 
 enum mectl_cmd {
 	MECTL_CMD_UNSPEC,
@@ -77,8 +83,12 @@ enum mectl_attr {
 	MECTL_A_BUS,		/* u32: SPI bus number (spiB.C) */
 	MECTL_A_CS,		/* u32: chip select */
 	MECTL_A_SPEED_HZ,	/* u32: SPI clock for the chip */
-	MECTL_A_WP_GPIO,	/* u32: GPIO driven high for WP# while attached */
-	MECTL_A_HOLD_GPIO,	/* u32: GPIO driven high for HOLD# while attached */
+	MECTL_A_WP_GPIO,	/* u32: legacy global GPIO number driven high
+				 * for WP# while attached (prefer
+				 * WP_GPIO_NAME: numbers change between
+				 * kernels) */
+	MECTL_A_HOLD_GPIO,	/* u32: legacy GPIO number for HOLD#, as
+				 * WP_GPIO */
 	MECTL_A_WRITEABLE,	/* u8: 0 = erase/write refused, 1 = armed */
 	MECTL_A_JEDEC_ID,	/* binary: the JEDEC id, the first 3 RDID bytes
 				 * (manufacturer, memory type, capacity); at
@@ -100,6 +110,12 @@ enum mectl_attr {
 				 * ERASE_SIZE; 0 = no such blocks */
 	MECTL_A_MANUFACTURER,	/* string: manufacturer by the JEDEC id's first
 				 * byte, e.g. "Winbond", or "unknown" */
+	MECTL_A_WP_GPIO_NAME,	/* string: name of the GPIO line driven high
+				 * for WP# while attached, as gpioinfo lists
+				 * it ("GPIO23" on a Pi), at most
+				 * MECTL_GPIO_NAME_MAX with the NUL */
+	MECTL_A_HOLD_GPIO_NAME,	/* string: the GPIO line for HOLD#, as
+				 * WP_GPIO_NAME ("GPIO24" on a Pi) */
 
 	__MECTL_A_MAX
 };

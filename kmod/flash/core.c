@@ -33,13 +33,13 @@ static uint speed_hz;
 module_param(speed_hz, uint, 0444);
 MODULE_PARM_DESC(speed_hz, "SPI clock in Hz (default 0: the spi device's max_speed_hz)");
 
-static int wp_gpio = -1;
-module_param(wp_gpio, int, 0444);
-MODULE_PARM_DESC(wp_gpio, "Legacy GPIO number driven high for WP# while attached (default -1: none)");
+static char *wp_gpio;
+module_param(wp_gpio, charp, 0444);
+MODULE_PARM_DESC(wp_gpio, "GPIO line driven high for WP# while attached, by name as gpioinfo lists it (GPIO23 on a Pi) or legacy number (default: none)");
 
-static int hold_gpio = -1;
-module_param(hold_gpio, int, 0444);
-MODULE_PARM_DESC(hold_gpio, "Legacy GPIO number driven high for HOLD# while attached (default -1: none)");
+static char *hold_gpio;
+module_param(hold_gpio, charp, 0444);
+MODULE_PARM_DESC(hold_gpio, "GPIO line driven high for HOLD# while attached, as wp_gpio (GPIO24 on a Pi; default: none)");
 
 static bool writeable;
 module_param(writeable, bool, 0444);
@@ -366,8 +366,8 @@ static struct mectl_chip *mectl_chip_alloc(struct spi_device *spi,
 	chip->bus = req->bus;
 	chip->cs = req->cs;
 	chip->speed_hz = req->speed_hz ?: spi->max_speed_hz;
-	chip->wp_gpio = req->wp_gpio;
-	chip->hold_gpio = req->hold_gpio;
+	strscpy(chip->wp_gpio, req->wp_gpio ?: "", sizeof(chip->wp_gpio));
+	strscpy(chip->hold_gpio, req->hold_gpio ?: "", sizeof(chip->hold_gpio));
 	chip->writeable = req->writeable;
 	snprintf(chip->name, sizeof(chip->name), "mectl-spi%u.%u", req->bus,
 		 req->cs);
@@ -436,10 +436,7 @@ static int mectl_chip_probe(struct spi_device *spi, struct mectl_attach_req *req
 		return -ENOMEM;
 
 	/* WP# and HOLD# must be high before the chip is spoken to. */
-	ret = mectl_gpio_hold_high(dev, req->wp_gpio, "mectl WP#");
-	if (ret)
-		goto free_chip;
-	ret = mectl_gpio_hold_high(dev, req->hold_gpio, "mectl HOLD#");
+	ret = mectl_gpio_hold_high(dev, req->wp_gpio, req->hold_gpio);
 	if (ret)
 		goto free_chip;
 
@@ -584,21 +581,17 @@ struct spi_driver mectl_spi_driver = {
 static int __init mectl_check_params(void)
 {
 	if (bus < -1 || bus > S16_MAX || cs < -1 || cs > U8_MAX ||
-	    speed_hz > MECTL_SPEED_MAX || wp_gpio < -1 || hold_gpio < -1) {
-		pr_err("mectl_flash: parameter out of range (bus %d cs %d speed_hz %u wp_gpio %d hold_gpio %d)\n",
-		       bus, cs, speed_hz, wp_gpio, hold_gpio);
+	    speed_hz > MECTL_SPEED_MAX) {
+		pr_err("mectl_flash: parameter out of range (bus %d cs %d speed_hz %u)\n",
+		       bus, cs, speed_hz);
 		return -EINVAL;
 	}
-	if (bus < 0 && (cs >= 0 || speed_hz || wp_gpio >= 0 ||
-			hold_gpio >= 0 || writeable)) {
+	if (bus < 0 && (cs >= 0 || speed_hz || wp_gpio || hold_gpio ||
+			writeable)) {
 		pr_err("mectl_flash: cs/speed_hz/wp_gpio/hold_gpio/writeable need bus=\n");
 		return -EINVAL;
 	}
-	if (wp_gpio >= 0 && wp_gpio == hold_gpio) {
-		pr_err("mectl_flash: wp_gpio and hold_gpio are both %d\n", wp_gpio);
-		return -EINVAL;
-	}
-	return 0;
+	return mectl_gpio_check(wp_gpio, hold_gpio, NULL);
 }
 
 static int __init mectl_init(void)

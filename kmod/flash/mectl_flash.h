@@ -29,16 +29,17 @@
 /* Bytes of a command frame: opcode, up to 4 address bytes, up to 4 dummy bytes. */
 #define MECTL_SPI_CMD_MAX		16
 
-struct gpio_desc;
 struct mectl_vendor;
+struct netlink_ext_ack;
 
 /**
  * struct mectl_attach_req - what to attach, and how: one request at a time.
  * @bus:	SPI bus number (the B of spiB.C).
  * @cs:		chip select (the C of spiB.C).
  * @speed_hz:	SPI clock for the chip; 0 keeps the spi_device's max_speed_hz.
- * @wp_gpio:	legacy GPIO number driven high for WP#, or -1.
- * @hold_gpio:	legacy GPIO number driven high for HOLD#, or -1.
+ * @wp_gpio:	GPIO line driven high for WP#: its name, or a legacy GPIO
+ *		number in decimal; NULL for none.
+ * @hold_gpio:	GPIO line driven high for HOLD#, as @wp_gpio.
  * @writeable:	arm erase/write from the start.
  * @prev_override: driver_override found on the spi_device; probe moves it
  *		into the chip, which restores it on detach.
@@ -48,8 +49,8 @@ struct mectl_attach_req {
 	u32 bus;
 	u32 cs;
 	u32 speed_hz;
-	int wp_gpio;
-	int hold_gpio;
+	const char *wp_gpio;
+	const char *hold_gpio;
 	bool writeable;
 	const char *prev_override;
 	int err;
@@ -89,8 +90,9 @@ struct mectl_nor_hooks {
  * @bus:	bus number, cached for lookups.
  * @cs:		chip select, cached for lookups.
  * @speed_hz:	clock used for every transfer (never 0 once probed).
- * @wp_gpio:	legacy GPIO number held high for WP#, or -1.
- * @hold_gpio:	legacy GPIO number held high for HOLD#, or -1.
+ * @wp_gpio:	GPIO line held high for WP#, as the request gave it; "" for
+ *		none.
+ * @hold_gpio:	GPIO line held high for HOLD#, as @wp_gpio.
  * @id:		RDID bytes read before spi-nor's scan.
  * @sr_cache:	status registers 1..3 as last read (at attach, then by every
  *		live read); served to callers without CAP_NET_ADMIN.
@@ -128,8 +130,8 @@ struct mectl_chip {
 	u32 bus;
 	u32 cs;
 	u32 speed_hz;
-	int wp_gpio;
-	int hold_gpio;
+	char wp_gpio[MECTL_GPIO_NAME_MAX];
+	char hold_gpio[MECTL_GPIO_NAME_MAX];
 	u8 id[MECTL_JEDEC_ID_MAX];
 	u8 sr_cache[3];
 	u8 sr_cached;
@@ -205,7 +207,10 @@ bool mectl_cached_sr(struct mectl_chip *chip, unsigned int n, u8 *val);
 int mectl_leave_4byte(struct mectl_chip *chip);
 
 /* gpio.c */
-int mectl_gpio_hold_high(struct device *dev, int gpio, const char *label);
+int mectl_gpio_check(const char *wp, const char *hold,
+		     struct netlink_ext_ack *extack);
+int mectl_gpio_hold_high(struct device *dev, const char *wp, const char *hold);
+bool mectl_gpio_number(const char *spec, u32 *num);
 
 /* sysfs.c */
 extern const struct attribute_group *mectl_sysfs_groups[];

@@ -30,6 +30,10 @@ static const struct nla_policy mectl_policy[MECTL_A_MAX + 1] = {
 	[MECTL_A_WP_GPIO] = NLA_POLICY_FULL_RANGE(NLA_U32, &mectl_gpio_range),
 	[MECTL_A_HOLD_GPIO] = NLA_POLICY_FULL_RANGE(NLA_U32, &mectl_gpio_range),
 	[MECTL_A_WRITEABLE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MECTL_A_WP_GPIO_NAME] = { .type = NLA_NUL_STRING,
+				   .len = MECTL_GPIO_NAME_MAX - 1 },
+	[MECTL_A_HOLD_GPIO_NAME] = { .type = NLA_NUL_STRING,
+				     .len = MECTL_GPIO_NAME_MAX - 1 },
 };
 
 static struct genl_family mectl_genl_family;
@@ -68,6 +72,42 @@ static int mectl_put_sr(struct sk_buff *skb, struct mectl_chip *chip,
 	return nla_put_u8(skb, attr, val);
 }
 
+/* A WP#/HOLD# line as the attach request gave it: number or name. */
+static int mectl_put_gpio(struct sk_buff *skb, const char *spec, int num_attr,
+			  int name_attr)
+{
+	u32 num;
+
+	if (!*spec)
+		return 0;
+	if (mectl_gpio_number(spec, &num))
+		return nla_put_u32(skb, num_attr, num);
+	return nla_put_string(skb, name_attr, spec);
+}
+
+/*
+ * The WP# or HOLD# line of an ATTACH: its name, or its legacy number written
+ * out in @buf; NULL for none, ERR_PTR(-EINVAL) for both at once.
+ */
+static const char *mectl_request_gpio(struct genl_info *info, int num_attr,
+				      int name_attr, char *buf, size_t len)
+{
+	struct nlattr *num = info->attrs[num_attr];
+	struct nlattr *name = info->attrs[name_attr];
+
+	if (num && name) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name,
+				    "a GPIO line goes by name or by number, not both");
+		return ERR_PTR(-EINVAL);
+	}
+	if (name)
+		return nla_data(name);
+	if (!num)
+		return NULL;
+	snprintf(buf, len, "%u", nla_get_u32(num));
+	return buf;
+}
+
 static enum mectl_sr_source mectl_sr_source_for(struct sk_buff *skb)
 {
 	return netlink_capable(skb, CAP_NET_ADMIN) ? MECTL_SR_LIVE : MECTL_SR_CACHED;
@@ -103,11 +143,10 @@ static int mectl_fill_info(struct sk_buff *skb, struct mectl_chip *chip,
 	    nla_put_u8(skb, MECTL_A_WRITEABLE, READ_ONCE(chip->writeable)) ||
 	    nla_put_string(skb, MECTL_A_MTD_NAME, mtd->name))
 		return -EMSGSIZE;
-	if (chip->wp_gpio >= 0 &&
-	    nla_put_u32(skb, MECTL_A_WP_GPIO, chip->wp_gpio))
-		return -EMSGSIZE;
-	if (chip->hold_gpio >= 0 &&
-	    nla_put_u32(skb, MECTL_A_HOLD_GPIO, chip->hold_gpio))
+	if (mectl_put_gpio(skb, chip->wp_gpio, MECTL_A_WP_GPIO,
+			   MECTL_A_WP_GPIO_NAME) ||
+	    mectl_put_gpio(skb, chip->hold_gpio, MECTL_A_HOLD_GPIO,
+			   MECTL_A_HOLD_GPIO_NAME))
 		return -EMSGSIZE;
 
 	ret = mectl_put_sr(skb, chip, 1, MECTL_A_SR1, src);
@@ -173,10 +212,8 @@ static struct mectl_chip *mectl_request_chip(struct genl_info *info)
 static int mectl_nl_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
-	struct mectl_attach_req req = {
-		.wp_gpio = -1,
-		.hold_gpio = -1,
-	};
+	char wp_num[12], hold_num[12];
+	struct mectl_attach_req req = {};
 	struct mectl_chip *chip;
 	int ret;
 
@@ -187,16 +224,19 @@ static int mectl_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	req.cs = nla_get_u32(a[MECTL_A_CS]);
 	if (a[MECTL_A_SPEED_HZ])
 		req.speed_hz = nla_get_u32(a[MECTL_A_SPEED_HZ]);
-	if (a[MECTL_A_WP_GPIO])
-		req.wp_gpio = nla_get_u32(a[MECTL_A_WP_GPIO]);
-	if (a[MECTL_A_HOLD_GPIO])
-		req.hold_gpio = nla_get_u32(a[MECTL_A_HOLD_GPIO]);
 	if (a[MECTL_A_WRITEABLE])
 		req.writeable = nla_get_u8(a[MECTL_A_WRITEABLE]);
-	if (req.wp_gpio >= 0 && req.wp_gpio == req.hold_gpio) {
-		GENL_SET_ERR_MSG(info, "WP_GPIO and HOLD_GPIO are the same GPIO");
+	req.wp_gpio = mectl_request_gpio(info, MECTL_A_WP_GPIO,
+					 MECTL_A_WP_GPIO_NAME, wp_num,
+					 sizeof(wp_num));
+	req.hold_gpio = mectl_request_gpio(info, MECTL_A_HOLD_GPIO,
+					   MECTL_A_HOLD_GPIO_NAME, hold_num,
+					   sizeof(hold_num));
+	if (IS_ERR(req.wp_gpio) || IS_ERR(req.hold_gpio))
 		return -EINVAL;
-	}
+	ret = mectl_gpio_check(req.wp_gpio, req.hold_gpio, info->extack);
+	if (ret)
+		return ret;
 
 	ret = mectl_attach(&req);
 	if (ret)

@@ -7,7 +7,7 @@
  *   stats        counters, text; writing anything resets them
  *   power_cycle  writing anything resets the volatile state as at power-up
  *   flip_rate, stuck_addr, erase_fail, stuck_busy, absent,
- *   jedec_override                                          fault knobs
+ *   wp_floats_low, hold_floats_low, jedec_override          fault knobs
  *
  * Tests preload and inspect the chip here without trusting the code under
  * test. Documented in flashsim.rst.
@@ -105,6 +105,8 @@ static int fsim_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "ignored_busy %llu\n", st->ignored_busy);
 	seq_printf(m, "ignored_wel %llu\n", st->ignored_wel);
 	seq_printf(m, "ignored_protected %llu\n", st->ignored_protected);
+	seq_printf(m, "ignored_wp %llu\n", st->ignored_wp);
+	seq_printf(m, "held_bytes %llu\n", st->held);
 	seq_printf(m, "flips %llu\n", st->flips);
 	for (op = 0; op < ARRAY_SIZE(st->ops); op++)
 		if (st->ops[op])
@@ -157,6 +159,8 @@ static int fsim_state_show(struct seq_file *m, void *unused)
 	seq_printf(m, "addr_bytes %u\n", fs->addr4 ? 4 : 3);
 	seq_printf(m, "busy %d\n", fsim_nor_busy(fs));
 	seq_printf(m, "powered_down %d\n", fs->powered_down);
+	seq_printf(m, "wp_pin %d\n", fsim_gpio_pin(fs, FSIM_GPIO_WP));
+	seq_printf(m, "hold_pin %d\n", fsim_gpio_pin(fs, FSIM_GPIO_HOLD));
 	mutex_unlock(&fs->lock);
 	return 0;
 }
@@ -209,6 +213,12 @@ static const struct fsim_knob fsim_knobs[] = {
 	  .min = 0, .max = 1 },
 	{ .name = "absent", .offset = offsetof(struct fsim_faults, absent),
 	  .min = 0, .max = 2 },
+	{ .name = "wp_floats_low",
+	  .offset = offsetof(struct fsim_faults, wp_floats_low),
+	  .min = 0, .max = 1 },
+	{ .name = "hold_floats_low",
+	  .offset = offsetof(struct fsim_faults, hold_floats_low),
+	  .min = 0, .max = 1 },
 };
 
 static const struct fsim_knob *fsim_knob_of(struct file *file)

@@ -9,6 +9,12 @@
  * rising edge of CS and only when it rises on a byte boundary right after
  * the last expected byte; while the chip is busy only the status registers
  * answer; MISO that the chip does not drive reads 0xFF (pulled up).
+ *
+ * WP# and HOLD# are wired to GPIO23 and GPIO24 of flashsim-gpio.c. HOLD# low
+ * pauses the chip: it ignores the clock and leaves MISO high-impedance, so
+ * the host reads the line's idle level. WP# low with SRP0/SRWD set (SRP1
+ * clear) is hardware protection: status register writes are ignored. With
+ * QE set (W25Q) both pins are IO2/IO3 and neither function applies.
  */
 
 #include <linux/delay.h>
@@ -116,6 +122,31 @@ static bool fsim_may_modify(struct fsim *fs, u32 addr, u32 len)
 		return true;
 	fs->stats.ignored_protected++;
 	return false;
+}
+
+/* W25Q with QE set: WP# and HOLD# are data pins (quad I/O), not controls. */
+static bool fsim_pins_are_io(const struct fsim *fs)
+{
+	return (fs->chip->caps & FSIM_F_SR23) && (fs->sr[1] & FSIM_SR2_QE);
+}
+
+/* HOLD# low (or, on W25Q256 with HOLD/RST set, RESET# low): deaf and mute. */
+static bool fsim_held(const struct fsim *fs)
+{
+	return !fsim_pins_are_io(fs) && !fsim_gpio_pin(fs, FSIM_GPIO_HOLD);
+}
+
+/*
+ * Hardware protected mode: SRP0 (SRWD) set and SRP1 clear while WP# is low.
+ * The lock-down modes with SRP1 set are not modelled.
+ */
+static bool fsim_sr_hw_protected(struct fsim *fs)
+{
+	if (!(fs->sr[0] & FSIM_SR1_SRP0) || (fs->sr[1] & FSIM_SR2_SRP1) ||
+	    fsim_pins_are_io(fs) || fsim_gpio_pin(fs, FSIM_GPIO_WP))
+		return false;
+	fs->stats.ignored_wp++;
+	return true;
 }
 
 static void fsim_set_addr_mode(struct fsim *fs, bool addr4)
@@ -340,6 +371,8 @@ static void fsim_end_wrsr(struct fsim *fs, struct fsim_frame *fr)
 		return;
 	if (!fs->ewsr && !fsim_write_enabled(fs))
 		return;
+	if (fsim_sr_hw_protected(fs))
+		return;
 	for (i = 0; i < fr->data_len; i++) {
 		u8 m = fs->chip->sr_wmask[first + i];
 		u8 *r = &fs->sr[first + i];
@@ -523,6 +556,12 @@ static void fsim_clock(struct fsim *fs, const u8 *tx, u8 *rx, u32 len)
 	u8 idle = fsim_idle(fs);
 
 	fs->stats.clocked += len;
+	if (fsim_held(fs)) {
+		fs->stats.held += len;
+		if (rx)
+			memset(rx, idle, len);
+		return;
+	}
 	while (len) {
 		u32 n;
 

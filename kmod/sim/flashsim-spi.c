@@ -153,6 +153,11 @@ static int fsim_probe(struct platform_device *pdev)
 	memset(fs->mem, 0xff, model->size);
 	fsim_nor_power_on(fs);
 
+	/* The Pi's GPIOs, wired to WP# and HOLD#, before the chip is reachable. */
+	ret = fsim_gpio_init(fs);
+	if (ret)
+		goto free_mem;
+
 	ctlr->bus_num = bus_num;
 	ctlr->num_chipselect = 1;
 	ctlr->mode_bits = SPI_CPOL | SPI_CPHA;

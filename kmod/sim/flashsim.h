@@ -8,6 +8,7 @@
  *   flashsim-chips.c   the chip models (const table) and their quirk hooks
  *   flashsim-sfdp.c    JESD216 SFDP tables built from a chip model
  *   flashsim-debugfs.c backing store, statistics, fault knobs
+ *   flashsim-gpio.c    the Pi header's GPIOs, two wired to WP# and HOLD#
  * See flashsim.rst for the user interface.
  */
 #ifndef FLASHSIM_H
@@ -19,6 +20,7 @@
 
 struct dentry;
 struct device;
+struct fsim_gpio;
 struct spi_controller;
 struct spi_message;
 
@@ -29,6 +31,16 @@ struct spi_message;
 /* Status register 1 bits common to every modelled part. */
 #define FSIM_SR1_WIP		BIT(0)
 #define FSIM_SR1_WEL		BIT(1)
+/* SRP0 (W25Q) / SRWD (MX25L): with WP# low, status writes are ignored. */
+#define FSIM_SR1_SRP0		BIT(7)
+/* W25Q status register 2: SRP1 (with SRP0: lock modes), QE (WP#/HOLD# are IO2/IO3). */
+#define FSIM_SR2_SRP1		BIT(0)
+#define FSIM_SR2_QE		BIT(1)
+
+/* The Pi header's GPIOs (flashsim-gpio.c) and the two clipped to the chip. */
+#define FSIM_GPIO_LINES		28
+#define FSIM_GPIO_WP		23	/* GPIO23, header pin 16 -> WP# */
+#define FSIM_GPIO_HOLD		24	/* GPIO24, header pin 18 -> HOLD# */
 
 /* Capabilities: which optional opcodes a part decodes. */
 #define FSIM_F_SR23		BIT(0)	/* 0x35/0x15 RDSR2/3, 0x31/0x11, 2-byte 0x01 */
@@ -100,6 +112,8 @@ struct fsim_chip {
  * @erase_fail: erases run (busy, WEL cleared) but leave the data
  * @stuck_busy: WIP never clears: the chip answers only status reads
  * @absent: 0 present, 1 MISO pulled up (all 0xFF), 2 pulled down (all 0x00)
+ * @wp_floats_low: WP# reads low while GPIO23 does not drive it
+ * @hold_floats_low: HOLD# reads low while GPIO24 does not drive it
  * @id_override: RDID answers these bytes instead of the model's
  * @id_overridden: @id_override is in effect
  */
@@ -109,6 +123,8 @@ struct fsim_faults {
 	s64 erase_fail;
 	s64 stuck_busy;
 	s64 absent;
+	s64 wp_floats_low;
+	s64 hold_floats_low;
 	u8 id_override[3];
 	bool id_overridden;
 };
@@ -123,6 +139,8 @@ struct fsim_faults {
  * @ignored_busy: commands dropped because the chip was busy
  * @ignored_wel: program/erase/register writes dropped for lack of WEL
  * @ignored_protected: program/erase dropped by block protection
+ * @ignored_wp: status register writes dropped by WP# low with SRP0/SRWD
+ * @held: bytes clocked while HOLD# was low (the chip saw none of them)
  * @flips: bit flips injected
  * @ops: frames per opcode
  */
@@ -135,6 +153,8 @@ struct fsim_stats {
 	u64 ignored_busy;
 	u64 ignored_wel;
 	u64 ignored_protected;
+	u64 ignored_wp;
+	u64 held;
 	u64 flips;
 	u64 ops[256];
 };
@@ -191,6 +211,7 @@ struct fsim_frame {
  * @stats: counters
  * @sfdp: SFDP area (0xFF past the tables)
  * @dbg: debugfs directory
+ * @gpio: the gpiochip whose lines drive WP# and HOLD#
  */
 struct fsim {
 	struct device *dev;
@@ -215,6 +236,7 @@ struct fsim {
 	struct fsim_stats stats;
 	u8 sfdp[FSIM_SFDP_SIZE];
 	struct dentry *dbg;
+	struct fsim_gpio *gpio;
 };
 
 /* flashsim-chips.c */
@@ -235,6 +257,10 @@ const char *fsim_nor_opname(u8 opcode);
 /* flashsim-spi.c: runtime-writable module parameters */
 unsigned int fsim_param_clock_hz(void);
 bool fsim_param_timing(void);
+
+/* flashsim-gpio.c */
+int fsim_gpio_init(struct fsim *fs);
+bool fsim_gpio_pin(const struct fsim *fs, unsigned int line);
 
 /* flashsim-debugfs.c */
 void fsim_debugfs_init(struct fsim *fs);

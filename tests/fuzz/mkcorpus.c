@@ -48,7 +48,7 @@ static int build_c(const char *preset, const char *corrupt, struct mk_layout *l)
 		o.ftpr_off = 0x10000;
 	}
 	if (o.full)
-		o.flash_size = 0x1000 + o.me_size + o.bios_gap + 0x20000;
+		o.flash_size = (o.gbe ? 0x3000 : 0x1000) + o.me_size + o.bios_gap + 0x20000;
 	if (mk_build(&o, l, &err)) {
 		if (!corrupt)
 			fprintf(stderr, "mkcorpus: %s: %s\n", preset, err);

@@ -1,13 +1,15 @@
 #!/bin/bash
-# Run every libFuzzer target of the image engine for a bounded time from its seed
-# corpus; print TAP ("ok N - fuzz <target> <runs> runs"); any crash, leak, sanitizer
-# report or timeout is "not ok" with the reproducer's path.
+# Run every libFuzzer target (the image engine, mectld's job file and config) for a bounded time from its seed
+# corpus; print TAP ("ok N - fuzz <target> <runs> runs", "fuzz32" for the i386 build:
+# the name of the folder it is installed in); any crash, leak, sanitizer report or
+# timeout is "not ok" with the reproducer's path.
 #
 # usage: run.sh [TARGET...]     FUZZ_TIME=seconds per target (default 10)
 here=$(cd "$(dirname "$0")" && pwd)
+label=$(basename "$here")
 t=${FUZZ_TIME:-10}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(clean ifd fpt gen2 gen3 cse bootguard args)
+[ ${#targets[@]} -gt 0 ] || targets=(clean ifd fpt gen2 gen3 cse bootguard args jobfile config)
 echo "1..${#targets[@]}"
 n=0 failed=0
 for tg in "${targets[@]}"; do
@@ -18,7 +20,7 @@ for tg in "${targets[@]}"; do
 	log=$here/fuzz-$tg.log
 	mkdir -p "$art"
 	if [ ! -x "$bin" ] || [ ! -d "$here/corpus/$tg" ]; then
-		echo "not ok $n - fuzz $tg: $bin or its corpus is missing"
+		echo "not ok $n - $label $tg: $bin or its corpus is missing"
 		failed=$((failed + 1)); rm -rf "$work"; continue
 	fi
 	cp -r "$here/corpus/$tg/." "$work/"
@@ -29,9 +31,9 @@ for tg in "${targets[@]}"; do
 	runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -n1)
 	found=$(ls "$art" 2>/dev/null | head -n1)
 	if [ $rc -eq 0 ] && [ -z "$found" ] && [ -n "$runs" ]; then
-		echo "ok $n - fuzz $tg $runs runs"
+		echo "ok $n - $label $tg $runs runs"
 	else
-		echo "not ok $n - fuzz $tg (exit $rc${found:+, reproducer $art$found})"
+		echo "not ok $n - $label $tg (exit $rc${found:+, reproducer $art$found})"
 		grep -E 'ERROR|SUMMARY|runtime error|==[0-9]+==' "$log" | head -n 20 | sed 's/^/# /'
 		echo "# full log: $log"
 		failed=$((failed + 1))

@@ -1,15 +1,14 @@
 #!/bin/bash
 # Cross-build every kernel module for arm64 (a Raspberry Pi 4/5 on Debian's arm64 kernel)
 # against Debian's arm64 6.1 headers, W=1 with -Werror. The headers package is downloaded,
-# not installed (its kbuild host tools would be arm64 binaries): it is unpacked under
-# build/arm64/ and pointed at this machine's amd64 linux-kbuild-6.1.
+# not installed: tests/vm/arm64/headers.sh unpacks it under build/arm64/ against this
+# machine's amd64 linux-kbuild-6.1.
 # Prints TAP: one test per kmod/ folder.
 set -u
 cd "$(dirname "$0")/../.."
 kver=$(ls -d /lib/modules/6.1.*-amd64 2>/dev/null | sort -V | tail -n1 | xargs -r basename)
 akver=${kver%-amd64}-arm64
 top=$PWD/build/arm64
-hdr=$top/root/usr/src/linux-headers-$akver
 
 echo "TAP version 13"
 dirs=$(ls kmod/*/Kbuild 2>/dev/null | xargs -rn1 dirname | xargs -rn1 basename)
@@ -21,14 +20,8 @@ skip_all() {
 	exit 0
 }
 command -v aarch64-linux-gnu-gcc >/dev/null || skip_all "no aarch64-linux-gnu-gcc (make deps)"
-if [ ! -f "$hdr/Module.symvers" ]; then
-	mkdir -p "$top/deb"
-	(cd "$top/deb" && apt-get download "linux-headers-$akver:arm64" >/dev/null 2>&1) ||
-		skip_all "cannot download linux-headers-$akver:arm64 (make deps adds the arm64 architecture)"
-	dpkg -x "$top"/deb/linux-headers-"$akver"_*_arm64.deb "$top/root" || exit 1
-	mkdir -p "$top/root/usr/lib"
-	ln -sfn /usr/lib/linux-kbuild-6.1 "$top/root/usr/lib/linux-kbuild-6.1"
-fi
+hdr=$(tests/vm/arm64/headers.sh "$akver" "$top/root") ||
+	skip_all "no linux-headers-$akver:arm64 (make deps adds the arm64 architecture)"
 
 # A private copy per run: kbuild writes next to the sources, and two runs may overlap.
 src=$(mktemp -d "$top/src.XXXXXX")

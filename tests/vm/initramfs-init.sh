@@ -24,11 +24,19 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 vmout /newroot/mnt/vmo
 	fail "cannot mount the results share"
 
 script=
+tree=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	mectl.init=*) script=${arg#mectl.init=} ;;
+	mectl.tree=*) tree=${arg#mectl.tree=} ;;
 	esac
 done
+# A root that is not the host's (another architecture's) gets the tree at its path.
+if [ -n "$tree" ]; then
+	mkdir -p "/newroot$tree"
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 tree "/newroot$tree" ||
+		fail "cannot mount the tree at $tree"
+fi
 [ -n "$script" ] || fail "no mectl.init= on the kernel command line"
 umount /proc /sys /dev
 exec switch_root /newroot /bin/sh "$script"

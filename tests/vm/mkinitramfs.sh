@@ -3,15 +3,23 @@
 # host's root read-only over virtio-9p under a tmpfs overlay, and runs guest-init.sh
 # from the host tree inside it.
 #
-# usage: mkinitramfs.sh KVER OUT.cpio.gz
+# usage: mkinitramfs.sh KVER OUT.cpio.gz [ROOT]
+# ROOT (default /): the root whose kernel modules and static busybox go in (another
+# architecture's root: tests/vm/arm64/rootfs.sh).
 set -eu
 kver=$1
 out=$2
-mods=/lib/modules/$kver
+root=${3:-/}
+mods=$root/lib/modules/$kver
 here=$(cd "$(dirname "$0")" && pwd)
 
 [ -f "$mods/modules.dep" ] || { echo "mkinitramfs: no modules for $kver in $mods" >&2; exit 1; }
-bb=$(command -v busybox) || { echo "mkinitramfs: busybox not found (apt-get install busybox-static)" >&2; exit 1; }
+if [ "$root" = / ]; then
+	bb=$(command -v busybox) || bb=
+else
+	bb=$root/bin/busybox
+fi
+[ -x "$bb" ] || { echo "mkinitramfs: busybox not found in $root (apt-get install busybox-static)" >&2; exit 1; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -8,11 +8,15 @@
 #        --systemd: systemd is PID 1 and the system bus runs; the tests run as a service.
 # env:   VM_KVER (kernel version, required), VM_TIMEOUT (whole run, s), VM_TEST_TIMEOUT
 #        (per test, s), VM_MEM (MiB), VM_CPUS, VM_MODULES (.ko files made loadable by
-#        name in the guest), SHARED (the test data folder; default ../shared)
+#        name in the guest), SHARED (the test data folder; default ../shared),
+#        VM_LABEL (what each result line is prefixed with; default KVER),
+#        VM_ARCH (x86_64 or aarch64: the QEMU machine), VM_ROOT (the guest's root, with
+#        the kernel in its /boot; default the host's /; any other root gets the tree
+#        shared at its own path)
 #
 # Exit 0 when the guest ran every test and its kernel log is clean; 1 otherwise. The
 # tests' own verdicts are in OUTDIR/*.tap and *.rc, every result line prefixed with
-# the kernel's name ("ok 3 - KVER: ..."); this script only vouches for the VM.
+# the kernel's name ("ok 3 - KVER: ..."; VM_LABEL); this script only vouches for the VM.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -27,11 +31,25 @@ shift
 kver=${VM_KVER:-}
 limit=${VM_TIMEOUT:-3000}
 shared=${SHARED:-$src/../shared}
+arch=${VM_ARCH:-x86_64}
+root=${VM_ROOT:-/}
+
+# The machine per architecture: QEMU's options and the serial console's name.
+# aarch64: pauth-impdef, as QEMU's own cheap pointer-authentication hash (TCG).
+declare -A machine=(
+	[x86_64]="-accel tcg -cpu max"
+	[aarch64]="-M virt -accel tcg -cpu max,pauth-impdef=on"
+)
+declare -A console=([x86_64]=ttyS0 [aarch64]=ttyAMA0)
 
 die() { echo "vm: $*" >&2; exit 1; }
-[ -n "$kver" ] || die "VM_KVER= names the kernel to boot (one of: $(cd /boot && ls vmlinuz-* 2>/dev/null | sed 's/^vmlinuz-//' | tr '\n' ' '))"
-[ -f "/boot/vmlinuz-$kver" ] && [ -d "/lib/modules/$kver/kernel" ] ||
-	die "kernel $kver is not installed (no /boot/vmlinuz-$kver or /lib/modules/$kver)"
+[ -n "${machine[$arch]:-}" ] || die "VM_ARCH=$arch: not one of ${!machine[*]}"
+[ -n "$kver" ] || die "VM_KVER= names the kernel to boot (one of: $(cd "$root/boot" && ls vmlinuz-* 2>/dev/null | sed 's/^vmlinuz-//' | tr '\n' ' '))"
+[ -f "$root/boot/vmlinuz-$kver" ] && [ -d "$root/lib/modules/$kver/kernel" ] ||
+	die "kernel $kver is not in $root (no $root/boot/vmlinuz-$kver or $root/lib/modules/$kver)"
+root=$(cd "$root" && pwd)
+share_tree=
+[ "$root" = / ] || share_tree=" mectl.tree=$src"
 [ -d "$shared" ] && shared=$(cd "$shared" && pwd)
 
 rm -rf "$out"
@@ -54,7 +72,7 @@ cp "$here/guest-init.sh" "$out/guest-init.sh"
 # guest copies the resulting modules.* files and the .ko files into its overlay.
 moddir="$out/modroot/lib/modules/$kver"
 mkdir -p "$moddir/extra"
-for f in "/lib/modules/$kver"/*; do
+for f in "$root/lib/modules/$kver"/*; do
 	case "$f" in
 	*/modules.*) cp "$f" "$moddir/" ;;
 	*) ln -s "$f" "$moddir/" ;;
@@ -66,26 +84,29 @@ done
 depmod -b "$out/modroot" "$kver" || die "depmod failed"
 
 initrd="$out/initrd.cpio.gz"
-"$here/mkinitramfs.sh" "$kver" "$initrd" || die "cannot build the initramfs"
+"$here/mkinitramfs.sh" "$kver" "$initrd" "$root" || die "cannot build the initramfs"
 
 # log_buf_len: Debian's 128 KiB ring buffer fills up within one full run; tests
 # read dmesg, and dmesg.txt should hold the whole run.
 start=$(date +%s)
-timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -cpu max -smp "${VM_CPUS:-2}" \
+# shellcheck disable=SC2086 # the machine's options are words
+timeout -k 10 "$limit" "qemu-system-$arch" ${machine[$arch]} -smp "${VM_CPUS:-2}" \
 	-m "${VM_MEM:-2048}" -nodefaults -display none -no-reboot \
 	-serial "file:$out/console.log" \
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
-	-append "console=ttyS0 log_buf_len=8M panic=-1 mectl.init=/mnt/vmout/guest-init.sh$init_args" \
-	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+	-kernel "$root/boot/vmlinuz-$kver" -initrd "$initrd" \
+	-append "console=${console[$arch]} log_buf_len=8M panic=-1 mectl.init=/mnt/vmout/guest-init.sh$init_args$share_tree" \
+	-virtfs "local,path=$root,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+	${share_tree:+-virtfs "local,path=$src,mount_tag=tree,security_model=none,readonly=on,multidevs=remap"} \
 	-virtfs "local,path=$out,mount_tag=vmout,security_model=none,multidevs=remap"
 rc=$?
 echo "vm: $kver guest ran $(( $(date +%s) - start )) s" >&2
 
 # Name the kernel in every result line: "ok 3 - desc" and kselftest's "ok 3 name"
-# become "ok 3 - KVER: desc" / "ok 3 - KVER: name".
+# become "ok 3 - LABEL: desc" / "ok 3 - LABEL: name" (VM_LABEL, default KVER).
+label=${VM_LABEL:-$kver}
 for tap in "$out"/*.tap; do
 	[ -e "$tap" ] || continue
-	sed -i -E "s/^((not )?ok [0-9]+)( -)? /\1 - $kver: /" "$tap"
+	sed -i -E "s/^((not )?ok [0-9]+)( -)? /\1 - $label: /" "$tap"
 done
 
 # The test that was running when something went wrong: the last "begin" mark.

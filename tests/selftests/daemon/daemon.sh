@@ -7,7 +7,9 @@
 # me_cleaner -S; kill -9 in the middle of a write; injected read flips and program
 # failures; unprivileged callers; cancel; persistence across restarts; the
 # PropertiesChanged signals of a job (dbus-monitor), the client's progress with and
-# without a TTY, and an image job running beside a chip job.
+# without a TTY, and an image job running beside a chip job; an output fd on debugfs;
+# a restore onto another board with the same part (its content is kept first); a
+# queued job whose chip was swapped while mectld was down (not run).
 set -u
 cd "$(dirname "$0")/../../.."
 SRC=$(pwd)
@@ -261,6 +263,8 @@ tty_bar() {
 }
 check "PropertiesChanged follows the read: running>succeeded, progress rising in each phase" signals_ok
 check "without a TTY the client prints plain progress lines" plain_lines
+check "PropertiesChanged names a changed Message and Result without their text" \
+	sh -c "grep -q 'string \"Message\"' '$T/monitor.log' && grep -q 'string \"Result\"' '$T/monitor.log' && ! grep -q 'identical reads' '$T/monitor.log'"
 script -qec "'$MECTL' read --mtd $MTD --passes 1 --bus=$BUS '$T/tty.bin'" /dev/null \
 	< /dev/null > "$T/tty.out" 2>&1
 echo 0 > /sys/module/flashsim/parameters/clock_hz
@@ -290,6 +294,54 @@ check "after kill -9 the queued probe resumed and succeeded" test "$(job_field "
 check "the backup is intact and restore brings the chip back" \
 	sh -c "test \"\$(sha256sum '$T/read1.bin' | cut -d' ' -f1)\" = '$ORIG_SHA' && '$MECTL' restore --mtd '$MTD' --bus='$BUS' '$T/read1.bin' >/dev/null 2>>'$T/client.log' && test \"\$(sha256sum '$SIM/data' | cut -d' ' -f1)\" = '$ORIG_SHA'"
 
+# --- an output fd on a kernel file system ---------------------------------------------------
+# flashsim's chip is a regular file on debugfs: a clean job must not write its output there.
+out=$("$SUBMIT" "$BUS" clean "$T/orig.bin" "=$SIM/data" -S 2>&1); rc=$?
+note "$out"
+check "an output fd on debugfs is refused with one InvalidArgs line, the chip untouched" \
+	test "$rc" = 1 -a "$(echo "$out" | wc -l)" = 1 -a -n "$(echo "$out" | grep 'not on debugfs (org.mectl1.Error.InvalidArgs)')" \
+	-a "$(chip_sha)" = "$ORIG_SHA"
+
+# --- restore onto another board with the same part -----------------------------------------
+# Board B: the same W25Q64, its own content (one 4 KiB block differs from board A's).
+cp "$T/orig.bin" "$T/boardB.bin"
+head -c 4096 /dev/urandom | dd of="$T/boardB.bin" bs=4096 seek=$((0x600)) conv=notrunc status=none
+dd if="$T/boardB.bin" of="$SIM/data" bs=1M conv=notrunc status=none
+B_SHA=$(chip_sha)
+out=$("$MECTL" restore --mtd "$MTD" --json --bus="$BUS" "$T/read1.bin"); rc=$?
+KEPT=$(ls "$STATE"/backups/*-"$B_SHA".bin 2>/dev/null)
+note "board B kept as: ${KEPT:-nothing}"
+check "restoring board A's backup onto board B first keeps B's content as a new backup" \
+	test "$rc" = 0 -a "$(chip_sha)" = "$ORIG_SHA" -a -n "$KEPT" -a "$(sha "$KEPT" 2>/dev/null)" = "$B_SHA" \
+	-a -n "$(echo "$out" | grep "\"kept_backup\":\"$KEPT\"")"
+"$MECTL" restore --mtd "$MTD" --bus="$BUS" "$KEPT" >/dev/null 2>>"$T/client.log"; rc=$?
+check "... and that backup puts board B back" test "$rc" = 0 -a "$(chip_sha)" = "$B_SHA"
+out=$("$MECTL" restore --mtd "$MTD" --json --bus="$BUS" "$T/read1.bin"); rc=$?
+check "a restore over content a backup holds keeps nothing new" \
+	test "$rc" = 0 -a "$(chip_sha)" = "$ORIG_SHA" -a -n "$(echo "$out" | grep '"kept_backup":null')" \
+	-a "$(ls "$STATE"/backups/*-"$B_SHA".bin | wc -l)" = 1
+
+# --- a cut-short record of a running write ---------------------------------------------------
+# kill -9 while the chip is armed and written, then the job file loses its end: the job
+# is still interrupted (not lost, not run) and the chip is disarmed.
+echo 1 > /sys/module/flashsim/parameters/timing
+TID=$("$MECTL" write --mtd "$MTD" --no-block --json --bus="$BUS" "$T/clean-S.bin" | sed 's#.*/job/\([0-9]*\).*#\1#')
+for _ in $(seq 600); do
+	st=$("$MECTL" job "$TID" --bus="$BUS" | awk '$1 == "Phase:" { p = $2 } $1 == "Progress:" { print p, $2 + 0 }')
+	case "$st" in "write "*) [ "${st#write }" -ge 5 ] && break ;; esac
+done
+kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=
+echo 0 > /sys/module/flashsim/parameters/timing
+armed=$(cat /sys/bus/spi/devices/spi0.0/writeable)
+head -c 60 "$STATE/jobs/$TID" > "$T/cut" && cat "$T/cut" > "$STATE/jobs/$TID"
+start_daemon
+tjob=$("$MECTL" job "$TID" --json --bus="$BUS" | python3 -c "import json,sys; j=json.load(sys.stdin); print(j['state'], '|', j['message'])")
+note "job $TID: $tjob"
+check "a cut-short running write record: interrupted, kept in jobs/rejected/, the chip disarmed (was $armed)" \
+	sh -c "test '$armed' = 1 -a \"\$(cat /sys/bus/spi/devices/spi0.0/writeable)\" = 0 -a -e '$STATE/jobs/rejected/$TID' && echo '$tjob' | grep -q '^interrupted | .*partly written.*damaged'"
+"$MECTL" restore --mtd "$MTD" --bus="$BUS" "$T/read1.bin" >/dev/null 2>>"$T/client.log"
+[ "$(chip_sha)" = "$ORIG_SHA" ] || note "could not put the chip back"
+
 # --- the configured group may run chip jobs ------------------------------------------------
 stop_daemon
 GRP=$(getent group users | cut -d: -f1,3)
@@ -298,6 +350,29 @@ out=$(setpriv --reuid=65534 --regid=65534 --groups="${GRP##*:}" "$MECTL" probe -
 out2=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$MECTL" probe --mtd "$MTD" --bus="$BUS" 2>&1); rc2=$?
 check "a member of --group=${GRP%%:*} may probe, a non-member may not" \
 	test -n "$GRP" -a "$rc" = 0 -a "$rc2" = 1 -a -n "$(echo "$out2" | grep AccessDenied)"
+
+# --- a queued job whose chip was swapped while mectld was down -------------------------------
+# A slow read holds the chip, a probe waits behind it; kill -9; the W25Q64 gives way to
+# a W25Q128 on the same bus; the probe must not run on it.
+echo 1000000 > /sys/module/flashsim/parameters/clock_hz
+"$MECTL" read --mtd "$MTD" --passes 1 --bus="$BUS" "$T/slow.bin" > /dev/null 2>&1 &
+SPID=$!
+for _ in $(seq 100); do
+	"$MECTL" jobs --bus="$BUS" | awk '$2 == "read" && $3 == "running"' | grep -q . && break
+	sleep 0.1
+done
+QID=$("$MECTL" probe --mtd "$MTD" --no-block --bus="$BUS" | sed 's#.*/job/##')
+qstate=$(job_field "$QID" "['state']")
+kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=
+wait "$SPID" 2>/dev/null
+rmmod mectl_flash; rmmod flashsim
+modprobe flashsim bus_num=0 chip=w25q128fv && modprobe mectl_flash bus=0 cs=0
+note "job $QID was $qstate at kill -9; now: $(ls /sys/class/mtd | tr '\n' ' ')"
+start_daemon
+qjob=$("$MECTL" job "$QID" --json --bus="$BUS" | python3 -c "import json,sys; j=json.load(sys.stdin); print(j['state'], '|', j['message'])")
+note "job $QID: $qjob"
+check "a queued probe whose chip changed across a kill -9 is not run: failed, naming both chips" \
+	sh -c "test '$qstate' = queued && echo '$qjob' | grep -q '^failed | not run: .*jedec-ef4017-8388608, now '"
 
 echo "1..$n"	# the plan at the end, as TAP allows: no count to keep by hand
 if [ "$fails" -ne 0 ]; then

@@ -7,6 +7,9 @@
  *   submit-image ADDRESS check IN
  *   submit-image ADDRESS clean IN OUT [ME_CLEANER_FLAGS...]
  *
+ * OUT is created (it must not exist); "=PATH" opens an existing PATH for writing
+ * instead, to hand mectld an fd it must refuse (a file on debugfs).
+ *
  * Exit 0 when the job succeeded, 1 otherwise (the error line names the D-Bus error).
  */
 #include <fcntl.h>
@@ -32,7 +35,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	in = open(argv[3], O_RDONLY | O_CLOEXEC);
-	if (in < 0 || (clean && (out = open(argv[4], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)) {
+	if (clean)
+		out = argv[4][0] == '=' ? open(argv[4] + 1, O_WRONLY | O_CLOEXEC) :
+		      open(argv[4], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (in < 0 || (clean && out < 0)) {
 		perror("submit-image: open");
 		return 1;
 	}

@@ -7,6 +7,7 @@ $(FLASH_ST)/netlink: TEST_CFLAGS += $(shell pkg-config --cflags libnl-genl-3.0)
 
 # Functional tests first, the lifetime stress last.
 VM_TESTS += tests/selftests/flash/params.sh
+VM_TESTS += tests/selftests/flash/gpio.sh
 VM_TESTS += tests/selftests/flash/mtd.sh
 VM_TESTS += tests/selftests/flash/holder.sh
 VM_TESTS += tests/selftests/flash/erase.sh

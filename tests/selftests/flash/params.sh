@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Module parameters: bad values fail with EINVAL and leave nothing behind;
-# a missing spiB.C fails with ENODEV; a WP# GPIO no chip provides (x86 has no
-# GPIO controller) fails cleanly with one line; no bus= loads and waits.
+# a missing spiB.C fails with ENODEV; a WP# GPIO number no chip provides
+# fails cleanly with one line; no bus= loads and waits. (GPIO lines by name:
+# gpio.sh.)
 . "$(dirname "$0")/lib.sh"
 setup
 sim_load w25q64fv || { not_ok "flashsim loads"; finish; exit; }
@@ -14,7 +15,10 @@ nothing_left() {
 
 for p in "bus=-2" "bus=0 cs=256" "bus=0 cs=-3" "bus=0 speed_hz=300000000" \
 	 "bus=0 wp_gpio=-7" "cs=1" "speed_hz=1000000" "wp_gpio=3" \
-	 "bus=0 wp_gpio=3 hold_gpio=3" "bus=0 writeable=2" "bus=zero"; do
+	 "wp_gpio=GPIO23" "bus=0 wp_gpio=3 hold_gpio=3" \
+	 "bus=0 wp_gpio=GPIO23 hold_gpio=GPIO23" "bus=0 hold_gpio=24x" \
+	 "bus=0 wp_gpio=GPIO_NAME_LONGER_THAN_31_CHARACTERS" \
+	 "bus=0 writeable=2" "bus=zero"; do
 	insmod "$KO" $p 2> "$T/err"
 	rc=$?
 	check "'$p': refused" test $rc -ne 0
@@ -37,7 +41,7 @@ check "wp_gpio=5 on a machine without it: refused" test $? -ne 0
 dmesg_since_mark gpio > "$T/k"
 sed 's/^/# dmesg: /' "$T/k"
 check "wp_gpio=5: one kernel line naming GPIO 5" \
-	sh -c "test \$(wc -l < $T/k) -eq 1 && grep -q 'WP#: GPIO 5 does not exist' $T/k"
+	sh -c "test \$(wc -l < $T/k) -eq 1 && grep -q 'mectl WP#: GPIO 5 does not exist' $T/k"
 check "wp_gpio=5: nothing left, spidev back" nothing_left
 modprobe mectl_flash bus=0 cs=0 hold_gpio=6 2>/dev/null
 check "hold_gpio=6: refused the same way" nothing_left

@@ -3,7 +3,8 @@
  * flashsim NOR semantics over raw spidev ioctls, checked against the
  * debugfs backing store: IDs, reads, WEL, page program (wrap, only clears
  * bits), erases, block protection, 4-byte addressing across 16 MiB, SFDP,
- * fault knobs, counters, the timing model and removal with spidev open.
+ * WP# and HOLD# (undriven, floating low), fault knobs, counters, the timing
+ * model and removal with spidev open.
  *
  * Every test loads flashsim (bus_num=0) itself and unloads it afterwards.
  */
@@ -98,7 +99,8 @@ static int attach(const char *chip)
 		return load(chip, NULL);
 	if (write_file(DBG "flip_rate", "0") || write_file(DBG "stuck_addr", "-1") ||
 	    write_file(DBG "erase_fail", "0") || write_file(DBG "stuck_busy", "0") ||
-	    write_file(DBG "absent", "0") || write_file(PARAMS "timing", "0") ||
+	    write_file(DBG "absent", "0") || write_file(DBG "wp_floats_low", "0") ||
+	    write_file(DBG "hold_floats_low", "0") || write_file(PARAMS "timing", "0") ||
 	    write_file(PARAMS "clock_hz", "0") || write_file(DBG "jedec_override", "\n") ||
 	    write_file(DBG "power_cycle", "1"))
 		return -1;
@@ -758,6 +760,86 @@ TEST_F(nor, status_registers)
 	ASSERT_EQ(0, cmd1(self->fd, 0x50));
 	ASSERT_EQ(0, send(self->fd, 2, 0x01, 0x08));
 	ASSERT_EQ(0x08, rdreg(self->fd, 0x05));
+}
+
+/*
+ * WP# low (GPIO23 undriven, floating low) with SRP0/SRWD set and SRP1 clear:
+ * hardware protection, every status register write is ignored, as on the
+ * real parts; W25Q parts with QE set use the pin as IO2 instead.
+ */
+TEST_F(nor, wp_low_with_srp0_ignores_status_writes)
+{
+	uint8_t v;
+
+	ASSERT_EQ(0, knob("wp_floats_low", 1));
+	ASSERT_EQ(0, dbg_value("state", "wp_pin"));
+	/* SRP0 clear: WP# low does not matter yet. */
+	v = 0x80;
+	ASSERT_EQ(0, wrsr(self->fd, 0x01, &v, 1));
+	ASSERT_EQ(0x80, rdreg(self->fd, 0x05));
+	/* Locked: ignored (WEL stays set, as for a protected program). */
+	v = 0x84;
+	ASSERT_EQ(0, wrsr(self->fd, 0x01, &v, 1));
+	ASSERT_EQ(0x80, rdreg(self->fd, 0x05) & 0xfc);
+	ASSERT_EQ(1, dbg_value("stats", "ignored_wp"));
+	/* Not even the volatile write after 0x50 gets through. */
+	if (variant->sr23) {
+		ASSERT_EQ(0, cmd1(self->fd, 0x50));
+		ASSERT_EQ(0, send(self->fd, 2, 0x01, 0x84));
+		ASSERT_EQ(0x80, rdreg(self->fd, 0x05) & 0xfc);
+		v = 0x02;
+		ASSERT_EQ(0, wrsr(self->fd, 0x31, &v, 1));
+		ASSERT_EQ(0, rdreg(self->fd, 0x35) & 0x02);
+	}
+	/* WP# high again: the write goes through. */
+	ASSERT_EQ(0, knob("wp_floats_low", 0));
+	ASSERT_EQ(1, dbg_value("state", "wp_pin"));
+	v = 0x84;
+	ASSERT_EQ(0, wrsr(self->fd, 0x01, &v, 1));
+	ASSERT_EQ(0x84, rdreg(self->fd, 0x05));
+	if (!variant->sr23)
+		return;
+	/* QE set: the pin is IO2, SRP0 alone no longer locks anything. */
+	v = 0x02;
+	ASSERT_EQ(0, wrsr(self->fd, 0x31, &v, 1));
+	ASSERT_EQ(0, knob("wp_floats_low", 1));
+	v = 0x80;
+	ASSERT_EQ(0, wrsr(self->fd, 0x01, &v, 1));
+	ASSERT_EQ(0x80, rdreg(self->fd, 0x05));
+}
+
+/*
+ * HOLD# low (GPIO24 undriven, floating low): the chip ignores the clock and
+ * leaves MISO high-impedance, so the host reads the line's idle level (0xff
+ * pulled up, 0x00 pulled down) and nothing executes; with QE set (W25Q) the
+ * pin is IO3 and the chip answers.
+ */
+TEST_F(nor, hold_low_chip_does_not_answer)
+{
+	uint8_t id[3], v;
+
+	ASSERT_EQ(0, knob("hold_floats_low", 1));
+	ASSERT_EQ(0, dbg_value("state", "hold_pin"));
+	ASSERT_EQ(0, rd(self->fd, 0x9f, 0, 0, 0, id, 3));
+	ASSERT_TRUE(all_bytes(id, 3, 0xff));
+	ASSERT_EQ(0, cmd1(self->fd, 0x06));
+	ASSERT_LE(4, dbg_value("stats", "held_bytes"));
+	ASSERT_EQ(0, knob("absent", 2));
+	ASSERT_EQ(0, rd(self->fd, 0x9f, 0, 0, 0, id, 3));
+	ASSERT_TRUE(all_bytes(id, 3, 0x00));
+	ASSERT_EQ(0, knob("absent", 0));
+	ASSERT_EQ(0, knob("hold_floats_low", 0));
+	/* WREN sent while held never reached the chip. */
+	ASSERT_EQ(0, rdreg(self->fd, 0x05) & 0x02);
+	ASSERT_EQ(0, rd(self->fd, 0x9f, 0, 0, 0, id, 3));
+	ASSERT_EQ(0, memcmp(id, variant->id, 3));
+	if (!variant->sr23)
+		return;
+	v = 0x02;
+	ASSERT_EQ(0, wrsr(self->fd, 0x31, &v, 1));
+	ASSERT_EQ(0, knob("hold_floats_low", 1));
+	ASSERT_EQ(0, rd(self->fd, 0x9f, 0, 0, 0, id, 3));
+	ASSERT_EQ(0, memcmp(id, variant->id, 3));
 }
 
 TEST_F(nor, deep_power_down_and_release)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Host tests of mectld's persistence primitives (daemon/util.c): atomic replacement,
- * never-overwrite for backups, whole-fd reads with a size cap, JSON escaping.
+ * never-overwrite for backups, whole-fd reads with a size cap, JSON escaping, which
+ * output fds are storage.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -72,6 +73,35 @@ TEST_F(dir, read_cap_is_enforced)
 	ASSERT_EQ(0, write_file_atomic(self->fd, "big", big, sizeof(big)));
 	ASSERT_EQ(-EFBIG, read_file_at(self->fd, "big", 1000, &buf, &len));
 	ASSERT_EQ(-ENOENT, read_file_at(self->fd, "missing", 1000, &buf, &len));
+}
+
+TEST_F(dir, output_fds_only_on_storage)
+{
+	const char *fs = "x";
+	int fd, pipefd[2];
+
+	fd = openat(self->fd, "out.bin", O_WRONLY | O_CREAT, 0600);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, fd_check_storage(fd, &fs));
+	EXPECT_EQ(NULL, fs);
+	close(fd);
+	/* a regular file on proc (and sysfs, debugfs ...) is a kernel interface */
+	fd = open("/proc/self/status", O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EXDEV, fd_check_storage(fd, &fs));
+	EXPECT_STREQ("proc", fs);
+	close(fd);
+	fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY);
+	if (fd >= 0) {
+		EXPECT_EQ(-EXDEV, fd_check_storage(fd, &fs));
+		EXPECT_STREQ("sysfs", fs);
+		close(fd);
+	}
+	ASSERT_EQ(0, pipe(pipefd));
+	EXPECT_EQ(-EBADFD, fd_check_storage(pipefd[1], &fs));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	EXPECT_EQ(-EBADFD, fd_check_storage(self->fd, &fs));
 }
 
 TEST(json_escaping)

@@ -9,7 +9,12 @@
 #  - a restart prunes by the new setting and numbering carries on;
 #  - --keep-jobs overrides the file;
 #  - a bad file, a bad option value or a missing --config file stop mectld before it
-#    starts, with one line naming the problem, and nothing in the state dir changes.
+#    starts, with one line naming the problem, and nothing in the state dir changes;
+#  - damaged job files (missing or unknown keys, an id that is not the file's name) are
+#    never loaded or run: moved to jobs/rejected/, logged once; a cut-short record of a
+#    running job becomes an interrupted job; stale temporaries are removed;
+#  - a job's record is its owner's and root's: another user's ListJobs and property
+#    reads do not see it.
 set -u
 cd "$(dirname "$0")/../../.."
 SRC=$(pwd)
@@ -25,7 +30,7 @@ cleanup() {
 	stop_daemon
 	[ -n "$MPID" ] && kill "$MPID" 2>/dev/null && wait "$MPID" 2>/dev/null
 	stop_bus
-	rm -rf "$T"
+	[ -n "${KEEP_T:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 
@@ -105,6 +110,50 @@ bad "no '='" "bad.conf:1: not a Key=Value line" --config="$T/bad.conf"
 bad "--keep-jobs=many" "--keep-jobs: 'many' is not a number of jobs" --config="$T/mectld.conf" --keep-jobs=many
 bad "missing --config file" "cannot read $T/none.conf: No such file or directory" --config="$T/none.conf"
 check "the state dir is as before ($(on_disk))" test "$(on_disk)" = "$before"
+
+# --- damaged job files -------------------------------------------------------------------------
+GOOD=$STATE/jobs/8
+STATE=$T/state2
+mkdir -p -m 0700 "$STATE/jobs"
+printf 'id=7\nmtd=3\n' > "$STATE/jobs/7"
+sed 's/^id=8$/id=11/' "$GOOD" > "$STATE/jobs/11"
+{ sed 's/^id=8$/id=12/; s/^state=.*/state=queued/' "$GOOD"; echo 'colour=blue'; } > "$STATE/jobs/12"
+sed 's/^state=.*/state=queued/' "$GOOD" > "$STATE/jobs/13"	# says id=8
+printf 'id=14\ntype=write\nstate=running\nowner=0\nmtd=99\nchip=jedec-ef4017-83' > "$STATE/jobs/14"
+printf 'half a job' > "$STATE/jobs/.15.tmp"
+check "mectld starts over damaged job files" start_daemon
+check "only the intact job and the cut-short running one are listed (got: $(listed))" \
+	test "$(listed)" = "11 14"
+check "id=7/mtd=3 is moved to jobs/rejected/7 as it was" \
+	sh -c "test ! -e '$STATE/jobs/7' && printf 'id=7\nmtd=3\n' | cmp -s - '$STATE/jobs/rejected/7'"
+check "... logged with its reason" grep -q "job file 7 rejected, moved to jobs/rejected/7: missing key 'type'" "$T/mectld.log"
+check "an unknown key rejects the file" grep -q "job file 12 rejected.*unknown key 'colour'" "$T/mectld.log"
+check "an id that is not the file name rejects the file" grep -q "job file 13 rejected.*id=8 in a file named 13" "$T/mectld.log"
+j14=$("$MECTL" job 14 --json --bus="$BUS" | python3 -c "import json,sys; j=json.load(sys.stdin); print(j['state'], '|', j['message'])")
+check "a cut-short running write job is interrupted, says the chip may be written ($j14)" \
+	sh -c "echo '$j14' | grep -q '^interrupted | .*partly written.*damaged'"
+check "the stale temporary .15.tmp is removed" test ! -e "$STATE/jobs/.15.tmp"
+stop_daemon
+check "restart: still the two jobs, nothing more rejected" \
+	sh -c "'$MECTLD' --bus='$BUS' --state-dir='$STATE' >> '$T/mectld2.log' 2>&1 & p=\$!; sleep 1.5; kill \$p; wait \$p; ! grep -q rejected '$T/mectld2.log'"
+
+# --- a job's record is its owner's and root's ----------------------------------------------
+chmod 755 "$T"
+chmod 644 "$T/me.bin"
+start_daemon
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+as_nobody env DBUS_SYSTEM_BUS_ADDRESS="$BUS" "$MECTL" check "$T/me.bin" >/dev/null 2>&1
+mine=$(as_nobody "$MECTL" jobs --bus="$BUS" --json |
+	python3 -c "import json,sys; print(' '.join(str(j['id']) for j in json.load(sys.stdin)))")
+check "another user lists only their own job (got: $mine; root sees $(listed))" \
+	test "$mine" = 15 -a "$(listed)" = "11 14 15"
+check "another user cannot read root's job's properties" \
+	sh -c "! setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address='$BUS' get-property org.mectl1 /org/mectl1/job/11 org.mectl1.Job Message >/dev/null 2>&1"
+check "... nor find it in GetManagedObjects" \
+	sh -c "! setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address='$BUS' call org.mectl1 /org/mectl1 org.freedesktop.DBus.ObjectManager GetManagedObjects | grep -q 'job/11'"
+check "... but reads their own, and root reads every job" \
+	sh -c "setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address='$BUS' get-property org.mectl1 /org/mectl1/job/15 org.mectl1.Job State >/dev/null && busctl --address='$BUS' get-property org.mectl1 /org/mectl1/job/11 org.mectl1.Job State >/dev/null && busctl --address='$BUS' call org.mectl1 /org/mectl1 org.freedesktop.DBus.ObjectManager GetManagedObjects | grep -q 'job/15'"
+stop_daemon
 
 echo "1..$n"
 [ "$fails" -eq 0 ]

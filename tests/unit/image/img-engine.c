@@ -574,6 +574,100 @@ TEST(truncate_never_grows_past_kept_data)
 	free(txe);
 }
 
+/*
+ * Counts from the image whose byte size wraps a 32-bit size_t (armhf, i386): each is
+ * one "outside the region" error on every build. Computed in size_t, 0x08000001 $FPT
+ * entries of 0x20 bytes pass as 0x20 bytes and the table copy overflows the heap.
+ * The i386 build of these tests (img-engine-i386) is the one that failed before.
+ */
+TEST_F(real, table_sizes_do_not_wrap_32bit)
+{
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
+	const uint32_t ftpr = 0x93000;
+	struct img_result res;
+	uint8_t *img = malloc(self->link_len);
+	uint32_t llut = 0, i;
+
+	ASSERT_NE(NULL, img);
+	/* $FPT entries: 0x08000001 * 0x20 = 2^32 + 0x20 */
+	memcpy(img, self->link, self->link_len);
+	put32(img + 0x14, 0x08000001);
+	ASSERT_EQ(0, run_args(&res, img, self->link_len, ""));
+	ASSERT_ONE_ERROR(&res, "outside the ME region");
+	img_result_free(&res);
+
+	/* $MME module headers: 0x02AAAAAB * 0x60 = 2^32 + 0x20 */
+	memcpy(img, self->link, self->link_len);
+	ASSERT_EQ(0, memcmp(img + ftpr + 0x290, "$MME", 4));
+	put32(img + ftpr + 0x20, 0x02AAAAAB);
+	ASSERT_EQ(0, run_args(&res, img, self->link_len, ""));
+	ASSERT_ONE_ERROR(&res, "outside the ME region");
+	img_result_free(&res);
+
+	/* LLUT chunk count: 0x40000001 * 4 = 2^32 + 4 */
+	memcpy(img, self->link, self->link_len);
+	for (i = 0; i < le32(img + ftpr + 0x20) && !llut; i++) {
+		const uint8_t *h = img + ftpr + 0x290 + i * 0x60;
+
+		if ((le32(h + 0x50) >> 4 & 7) == 1)
+			llut = ftpr + le32(h + 0x38);
+	}
+	ASSERT_TRUE(llut != 0);
+	ASSERT_EQ(0, memcmp(img + llut, "LLUT", 4));
+	put32(img + llut + 4, 0x40000001);
+	ASSERT_EQ(0, run_args(&res, img, self->link_len, ""));
+	ASSERT_ONE_ERROR(&res, "outside the ME region");
+	img_result_free(&res);
+	free(img);
+}
+
+/* The same for the $CPD entry count of generation 3: 0x0AAAAAAB * 0x18 = 2^32 + 8. */
+TEST(cpd_count_does_not_wrap_32bit)
+{
+	struct img_result res;
+	uint8_t img[0x2000], *f = img + 0x1000;
+
+	memset(img, 0xFF, sizeof(img));
+	memset(img, 0, 0x50);
+	memcpy(img + 0x10, "$FPT", 4);
+	put32(img + 0x14, 1);
+	memcpy(img + 0x30, "FTPR", 4);
+	put32(img + 0x38, 0x1000);
+	put32(img + 0x3C, 0x1000);
+	memset(f, 0, 0x400);
+	memcpy(f, "$CPD", 4);
+	put32(f + 4, 0x0AAAAAAB);
+	memcpy(f + 0x0C, "FTPR", 4);
+	memcpy(f + 0x10, "FTPR.man", 8);
+	put32(f + 0x1C, 0x100);
+	memcpy(f + 0x100 + 0x1C, "$MN2", 4);
+	f[0x100 + 0x24] = 11;			/* ME 11: generation 3, not CSME */
+	ASSERT_EQ(0, run_args(&res, img, sizeof(img), ""));
+	ASSERT_EQ(3, res.report.gen);
+	ASSERT_ONE_ERROR(&res, "outside the ME region");
+	img_result_free(&res);
+}
+
+/*
+ * The manifest's header length is a dword count: 0x40000000 + n dwords is 4n bytes in
+ * 32-bit arithmetic (and the signature check went on over the wrong range); in
+ * me_cleaner's integers it runs past the region, an error (OutOfRegionException).
+ */
+TEST_F(real, manifest_length_does_not_wrap)
+{
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
+	const uint32_t man = 0x93000;
+	struct img_result res;
+
+	ASSERT_EQ(0, memcmp(self->link + man + 0x1C, "$MN2", 4));
+	put32(self->link + man + 4, le32(self->link + man + 4) + 0x40000000);
+	ASSERT_EQ(0, run_args(&res, self->link, self->link_len, "-c"));
+	ASSERT_ONE_ERROR(&res, "runs past the end of the ME region");
+	img_result_free(&res);
+}
+
 TEST_F(real, region_options_need_full_dump)
 {
 	if (_metadata->skip)

@@ -780,6 +780,74 @@ TEST(module_walk_skipped)
 	}
 }
 
+/*
+ * The descriptor sanity check, mectld's gate before it writes a chip. A BIOS region
+ * spanning the chip over the descriptor, GbE and ME regions ships on real boards
+ * (ifdtool and me_cleaner accept it): sane, with a warning, and cleaned exactly as
+ * with the BIOS region in its usual place.
+ */
+static void bios_after_me(struct mk_opts *o)
+{
+	o->bios_spans = false;
+}
+
+TEST(descriptor_bios_spanning_chip_is_a_warning)
+{
+	struct run t, u;
+	char *json = NULL;
+
+	expect_fail = false;
+	RUN((&t), "me8-biosall", NULL, "-S");
+	ASSERT_EQ(0, t.r.exit_code);
+	EXPECT_EQ(0x07ff0000, le32(t.l.img + 0x44));		/* BIOS 0-8 MiB */
+	EXPECT_EQ(0x00020001, le32(t.l.img + 0x4C));		/* GbE 0x1000-0x3000 */
+	EXPECT_TRUE(t.r.report.ifd_sane) TH_LOG("%s", t.r.report.ifd_problem);
+	EXPECT_STREQ("the BIOS region (0x0-0x800000) also covers the descriptor, ME and GbE "
+		     "regions (a vendor layout, not corruption)", t.r.report.ifd_warning);
+	ASSERT_EQ(0, img_report_json(&t.r.report, &json));
+	EXPECT_NE(NULL, strstr(json, "\"warning\":\"the BIOS region (0x0-0x800000) also covers"));
+	free(json);
+	EXPECT_TRUE(t.r.report.strap.set_after);
+
+	RUN((&u), "me8-biosall", bios_after_me, "-S");
+	ASSERT_EQ(0, u.r.exit_code);
+	EXPECT_TRUE(u.r.report.ifd_sane);
+	EXPECT_STREQ("", u.r.report.ifd_warning);
+	ASSERT_EQ(t.r.image.len, u.r.image.len);
+	/* the same bytes but FLREG1 */
+	EXPECT_EQ(0, memcmp(t.r.image.data, u.r.image.data, 0x44));
+	EXPECT_EQ(0, memcmp(t.r.image.data + 0x48, u.r.image.data + 0x48, t.r.image.len - 0x48));
+	EXPECT_NE(0, memcmp(t.l.img + t.l.me_start, t.me, 0x1000));	/* it did clean */
+	done(&u);
+	done(&t);
+}
+
+TEST(descriptor_corruption_is_a_problem)
+{
+	static const struct { const char *preset, *corrupt, *problem; } cases[] = {
+		{ "me8-full", "me-over-fd", "the ME region (0x0-0x81000) overlaps the descriptor" },
+		{ "me8-biosall", "me-over-fd", "the ME region (0x0-0x83000) overlaps the descriptor" },
+		{ "me8-full", "region-past-chip",
+		  "the BIOS region (0x81000-0x1000000) ends past the file (0x100000 bytes)" },
+		{ "me8-biosall", "gbe-over-me",
+		  "the ME region (0x3000-0x83000) and the GbE region (0x1000-0x5000) overlap" },
+		{ "me8-biosall", "bios-short",
+		  "the BIOS region (0x0-0x40000) and the ME region (0x3000-0x83000) overlap" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run t;
+
+		corruption = cases[i].corrupt;
+		expect_fail = true;
+		RUN((&t), cases[i].preset, corrupt_tweak, "-c");
+		EXPECT_FALSE(t.r.report.ifd_sane) TH_LOG("%s --corrupt %s", cases[i].preset, corruption);
+		EXPECT_STREQ(cases[i].problem, t.r.report.ifd_problem);
+		EXPECT_STREQ("", t.r.report.ifd_warning);
+		done(&t);
+	}
+}
+
 TEST(generator_tables)
 {
 	/* Every listed preset and malformation resolves, names are unique. */
