@@ -12,10 +12,25 @@ SHELL     := /bin/bash
 B         := build
 SHARED    ?= $(abspath $(CURDIR)/../shared)
 
-# Kernel: Debian's 6.1 headers by default; KDIR may name any configured tree (a
-# Raspberry Pi kernel, an arm64 cross tree with ARCH= and CROSS_COMPILE=).
-KVER      ?= $(shell ls -d /lib/modules/6.1.*-amd64/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)
-KDIR      ?= /lib/modules/$(KVER)/build
+# Kernel: the running one by default (its headers: /lib/modules/$(uname -r)/build).
+# KVER= names another installed kernel; KDIR= any configured tree (a Raspberry Pi
+# kernel, an arm64 cross tree with ARCH= and CROSS_COMPILE=), its version read from it.
+KDIR_GIVEN := $(filter-out undefined,$(origin KDIR))
+ifeq ($(KDIR_GIVEN),)
+KVER      ?= $(shell uname -r)
+KDIR      := /lib/modules/$(KVER)/build
+else
+KVER      ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+endif
+KVER      := $(KVER)
+
+# The kernels the tests build for and boot: the newest installed of each series that
+# `make deps` installs (Debian 12's 6.1 and its 6.12 backport), never the running one.
+TEST_KERNEL_SERIES := '^6\.1\.0-[0-9]+-amd64$$' '^6\.12\.[0-9]+\+deb12-amd64$$'
+TEST_KVERS := $(foreach r,$(TEST_KERNEL_SERIES),$(shell ls -d /lib/modules/*/build 2>/dev/null | \
+		cut -d/ -f4 | grep -E $(r) | sort -V | tail -n1))
+# The kernel of `make vm`, `make demo` and `make bench`.
+VM_KVER   ?= $(firstword $(TEST_KVERS))
 
 CC        ?= cc
 WERROR    ?= $(if $(CI),-Werror,)
@@ -36,6 +51,7 @@ UNIT_TESTS  :=	# host test programs (kselftest harness), run by `make check`
 SELFTESTS   :=	# programs built for the VM
 VM_TESTS    :=	# programs/scripts (one word each) run as root in the VM, in order
 VM_SYSTEMD_TESTS :=	# the same, in a second boot with systemd as PID 1 and the system bus
+VM_DKMS_TESTS :=	# the same, in a third boot whose mectl modules are those dkms built
 KMOD_DIRS   :=	# kmod/ folders, each with its own Kbuild
 BENCHES     :=	# benchmark commands run by `make bench` (bench/*/build.mk)
 CLEAN_FILES :=
@@ -54,8 +70,8 @@ $(B)/unit/%: tests/unit/%.c $(KSFT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(filter %.o %.a,$^) $(LDLIBS_$(notdir $@))
 
-.PHONY: all tests modules programs deps check check-run unit vm bench demo demo-run clean \
-	install install-modules install-dkms install-docs
+.PHONY: all tests modules programs deps check check-run test-modules unit vm bench demo \
+	demo-run clean install install-modules install-dkms install-docs
 .DEFAULT_GOAL := all
 
 # What a user installs. The tests need the kselftest headers from linux-source-6.1
@@ -66,18 +82,37 @@ tests: $(SELFTESTS) $(UNIT_TESTS)
 
 programs: $(PROGRAMS)
 
-# One kbuild run per folder, serialised: kbuild keeps its temporaries next to the
-# sources, so two runs over the same folder would trample each other.
-modules: $(addprefix modules-,$(notdir $(KMOD_DIRS)))
-modules-%: | $(B)
-	flock $(B)/.kbuild.lock $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod/$* W=1 \
+# Modules for kernel K build in $(B)/modules/K/: a mirror of the sources (symlinks;
+# kbuild writes its objects next to them) and one kbuild run over the top-level
+# Kbuild, as DKMS does. Kernels build apart; two runs for one kernel take turns.
+KMOD_SOURCES := Kbuild $(shell find kmod -type f \( -name Kbuild -o -name '*.mk' -o -name '*.[chS]' ! -name '*.mod.c' \))
+kdir_of = $(if $(filter $(1),$(KVER)),$(KDIR),/lib/modules/$(1)/build)
+# What to install when a kernel's headers are missing (Raspberry Pi OS: the flavour's
+# meta package, which follows kernel updates).
+headers_pkg = $(if $(findstring -rpi-,$(1)),linux-headers-rpi-$(lastword $(subst -rpi-, ,$(1))),linux-headers-$(1))
+need_kernel = $(if $(wildcard $(call kdir_of,$(1))/Makefile),,$(error $(if \
+	$(KDIR_GIVEN),KDIR=$(KDIR) is not a configured kernel tree (no Makefile there),no \
+	headers for kernel $(or $(1),?) in $(call kdir_of,$(1)): install $(call headers_pkg,$(1)), or name a kernel tree with KDIR=)))
+
+modules: kmods-$(KVER)
+kmods-%:
+	$(call need_kernel,$*)
+	@mkdir -p $(B)/modules/$*
+	@cd $(B)/modules/$* && find . -xtype l -delete && ln -sfn $(CURDIR)/include include && \
+		for f in $(KMOD_SOURCES); do mkdir -p $$(dirname $$f) && ln -sfn $(CURDIR)/$$f $$f || exit 1; done
+	flock $(B)/modules/$*/.lock $(MAKE) -C $(call kdir_of,$*) M=$(abspath $(B)/modules/$*) W=1 \
 		$(if $(CI),KCFLAGS=-Werror,) modules
 
-# Expanded by the shell when a recipe runs: the modules may be built by the same make.
-MODULE_FILES = $$(ls $(addprefix $(CURDIR)/,$(addsuffix /*.ko,$(KMOD_DIRS))) 2>/dev/null)
+# The .ko files of kernel K; expanded by the shell when a recipe runs (the modules may
+# be built by the same make).
+module_files = $$(ls $(abspath $(B)/modules/$(1))/kmod/*/*.ko 2>/dev/null)
 
 $(B):
 	mkdir -p $@
+
+# For scripts and tests: `make -s print-TEST_KVERS` prints the variable's value.
+print-%:
+	@echo '$($*)'
 
 $(KSFT_HDRS): | $(B)
 	mkdir -p $(KSFT)
@@ -94,19 +129,34 @@ deps:
 
 # ---------------------------------------------------------------------------------
 # Tests. Each program's TAP goes to a results folder; tests/summary.sh counts them.
-UNIT_OUT := $(B)/results/unit
-VM_OUT   := $(B)/results/vm
-VM_SD_OUT := $(B)/results/vm-systemd
+# The VM tests run once per test kernel, in each boot: $(B)/results/KVER/vm, vm-systemd
+# and vm-dkms; each TAP line carries the kernel's name. The dkms boot loads what the
+# unit test tests/unit/dkms.sh staged in $(B)/dkms (the unit tests run first).
+RESULTS  := $(B)/results
+UNIT_OUT := $(RESULTS)/unit
+VM_RUNS  := $(foreach k,$(TEST_KVERS),$(if $(strip $(VM_TESTS)),$(k)/vm) \
+		$(if $(strip $(VM_SYSTEMD_TESTS)),$(k)/vm-systemd) \
+		$(if $(strip $(VM_DKMS_TESTS)),$(k)/vm-dkms))
+need_test_kernels = $(if $(filter $(words $(TEST_KERNEL_SERIES)),$(words $(TEST_KVERS))),,$(error \
+	test kernels: found "$(TEST_KVERS)" for the series $(TEST_KERNEL_SERIES) (make deps)))
+# A VM run of kernel $(1): VM_KVER, the modules built for it, the shared test data.
+vm_env = VM_KVER=$(1) VM_MODULES="$(call module_files,$(1))" SHARED=$(SHARED)
+# ... with the modules dkms installed for it instead.
+vm_dkms_env = VM_KVER=$(1) SHARED=$(SHARED) \
+	VM_MODULES="$$(ls $(abspath $(B))/dkms/lib/modules/$(1)/updates/dkms/*.ko* 2>/dev/null)"
 # Result folders of runs made before this one, counted in its summary line too
 # (.ci/run: make check-arm64 first, then make check CHECK_ALSO=its folder).
 CHECK_ALSO ?=
 
 check:
 	$(MAKE) deps
-	$(MAKE) all tests
+	$(MAKE) programs tests test-modules
 	$(MAKE) check-run
 
-check-run: $(UNIT_TESTS) $(SELFTESTS)
+test-modules: $$(addprefix kmods-,$$(TEST_KVERS))
+	$(call need_test_kernels)
+
+check-run: $(UNIT_TESTS) $(SELFTESTS) programs test-modules
 	@rm -rf $(UNIT_OUT); mkdir -p $(UNIT_OUT)
 	@n=0; for t in $(UNIT_TESTS); do n=$$((n+1)); \
 		name=$$(printf '%03d-%s' $$n $$(basename $$t)); \
@@ -114,47 +164,50 @@ check-run: $(UNIT_TESTS) $(SELFTESTS)
 		SHARED=$(SHARED) timeout -k 5 600 $$t > $(UNIT_OUT)/$$name.tap 2>&1; \
 		echo $$? > $(UNIT_OUT)/$$name.rc; \
 	done
-	@vmrc=0; \
-	$(if $(strip $(VM_TESTS)),SHARED=$(SHARED) VM_MODULES="$(MODULE_FILES)" \
-		tests/vm/run.sh $(VM_OUT) $(VM_TESTS) || vmrc=1;) \
-	$(if $(strip $(VM_SYSTEMD_TESTS)),SHARED=$(SHARED) VM_MODULES="$(MODULE_FILES)" \
-		VM_TIMEOUT=900 tests/vm/run.sh --systemd $(VM_SD_OUT) $(VM_SYSTEMD_TESTS) || vmrc=1;) \
-	tests/summary.sh $(UNIT_OUT) $(if $(strip $(VM_TESTS)),$(VM_OUT)) \
-		$(if $(strip $(VM_SYSTEMD_TESTS)),$(VM_SD_OUT)) $(CHECK_ALSO) --vm-rc $$vmrc
+	@vmfail=0; \
+	$(foreach k,$(TEST_KVERS), \
+		$(if $(strip $(VM_TESTS)),$(call vm_env,$(k)) \
+			tests/vm/run.sh $(RESULTS)/$(k)/vm $(VM_TESTS) || vmfail=$$((vmfail + 1));) \
+		$(if $(strip $(VM_SYSTEMD_TESTS)),$(call vm_env,$(k)) VM_TIMEOUT=900 \
+			tests/vm/run.sh --systemd $(RESULTS)/$(k)/vm-systemd $(VM_SYSTEMD_TESTS) || \
+			vmfail=$$((vmfail + 1));) \
+		$(if $(strip $(VM_DKMS_TESTS)),$(call vm_dkms_env,$(k)) \
+			tests/vm/run.sh $(RESULTS)/$(k)/vm-dkms $(VM_DKMS_TESTS) || vmfail=$$((vmfail + 1));)) \
+	tests/summary.sh $(UNIT_OUT) $(addprefix $(RESULTS)/,$(VM_RUNS)) $(CHECK_ALSO) --vm-rc $$vmfail
 
 # Run a subset in the VM: make vm T='build/selftests/flash/mtd tests/selftests/flash/x.sh'
-# (VM_INIT=--systemd: with systemd as PID 1, as VM_SYSTEMD_TESTS run)
-vm: all tests
-	SHARED=$(SHARED) VM_MODULES="$(MODULE_FILES)" \
-		tests/vm/run.sh $(VM_INIT) $(B)/results/vm-adhoc $(T) ; \
-	tests/summary.sh $(B)/results/vm-adhoc --vm-rc $$?
+# (VM_INIT=--systemd: with systemd as PID 1, as VM_SYSTEMD_TESTS run; VM_KVER= one of
+# the installed kernels, the first test kernel by default)
+vm_kernel = $(or $(VM_KVER),$(error no test kernel installed (make deps)))
+vm: programs tests kmods-$$(vm_kernel)
+	$(call vm_env,$(VM_KVER)) tests/vm/run.sh $(VM_INIT) $(RESULTS)/vm-adhoc $(T) ; \
+	tests/summary.sh $(RESULTS)/vm-adhoc --vm-rc $$?
 
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do SHARED=$(SHARED) $$t; done
 
 # The main job, end to end, in the VM on the simulated chip (tests/demo/demo.sh).
-DEMO_OUT := $(B)/results/demo
+DEMO_OUT := $(RESULTS)/demo
 demo:
 	$(MAKE) deps
-	$(MAKE) all
 	$(MAKE) demo-run
 
-demo-run: all
-	@VM_TIMEOUT=900 VM_MODULES="$(MODULE_FILES)" SHARED=$(SHARED) \
-		tests/vm/run.sh $(DEMO_OUT) tests/demo/demo.sh; vmrc=$$?; \
-	cat $(DEMO_OUT)/*demo.sh.tap 2>/dev/null | grep -v '^ok 1 - demo'; \
-	grep -q '^ok 1 - demo' $(DEMO_OUT)/*demo.sh.tap 2>/dev/null && [ $$vmrc -eq 0 ] && \
+demo-run: programs kmods-$$(vm_kernel)
+	@$(call vm_env,$(VM_KVER)) VM_TIMEOUT=900 tests/vm/run.sh $(DEMO_OUT) tests/demo/demo.sh; vmrc=$$?; \
+	cat $(DEMO_OUT)/*demo.sh.tap 2>/dev/null | grep -v '^ok 1 - '; \
+	grep -q '^ok 1 - .*demo' $(DEMO_OUT)/*demo.sh.tap 2>/dev/null && [ $$vmrc -eq 0 ] && \
 		echo "demo: OK" || { echo "demo: FAILED (see $(DEMO_OUT)/console.log)"; exit 1; }
 
 # ---------------------------------------------------------------------------------
-# Install: make install [DESTDIR=...] [PREFIX=/usr]. The daemon's files come from
-# daemon/build.mk (install-daemon); modules go to updates/mectl for this KVER (use
-# install-dkms instead on a machine whose kernel gets updated: a Raspberry Pi).
+# Install: make install [DESTDIR=...] [PREFIX=/usr] [KVER=...|KDIR=...]. The daemon's
+# files come from daemon/build.mk (install-daemon); modules go to updates/mectl of
+# KVER (the running kernel by default). On a machine whose kernel gets updated (a
+# Raspberry Pi) use install-dkms instead of install-modules.
 PREFIX     ?= /usr
 MANDIR     ?= $(PREFIX)/share/man
 COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
 VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo 0)
-INSTALL_MODULES = kmod/flash/mectl_flash.ko kmod/me/mectl_me.ko
+INSTALL_MODULES = $(addprefix $(B)/modules/$(KVER)/kmod/,flash/mectl_flash.ko me/mectl_me.ko)
 
 install: install-daemon install-modules install-docs
 
@@ -168,19 +221,37 @@ install-docs:
 		install -D -m 0644 $$p $(DESTDIR)$(MANDIR)/man$${p##*.}/$$(basename $$p); done
 	install -D -m 0644 client/mectl.bash-completion $(DESTDIR)$(COMPDIR)/mectl
 
-# DKMS source tree: dkms add/build/install mectl/$(VERSION) then rebuilds the modules
-# for every new kernel.
+# DKMS: the module sources go to /usr/src/mectl-$(VERSION), then Debian's dkms adds,
+# builds and installs them for KVER (and rebuilds them for every later kernel). Run
+# again, it rebuilds (a changed tree may keep its version). The DKMS copy replaces a
+# `make install-modules` one. With DESTDIR, dkms's trees (its signing key too) stay
+# under DESTDIR and depmod is left out: a staged build for tests or packaging.
+DKMS_SRC  = $(DESTDIR)/usr/src/mectl-$(VERSION)
+DKMS      = dkms $(if $(DESTDIR),--sourcetree $(DESTDIR)/usr/src --dkmstree $(DESTDIR)/var/lib/dkms \
+		--installtree $(DESTDIR)/lib/modules --no-depmod)
+DKMS_ARGS = -m mectl -v $(VERSION) -k $(KVER) $(if $(KDIR_GIVEN),--kernelsourcedir $(abspath $(KDIR)))
+ifneq ($(DESTDIR),)
+install-dkms: export mok_signing_key = $(DESTDIR)/var/lib/dkms/mok.key
+install-dkms: export mok_certificate = $(DESTDIR)/var/lib/dkms/mok.pub
+endif
+
 install-dkms:
-	install -d $(DESTDIR)/usr/src/mectl-$(VERSION)
-	cp -r Kbuild include $(DESTDIR)/usr/src/mectl-$(VERSION)/
-	find kmod -name '*.mod.c' -prune -o \( -name Kbuild -o -name '*.[ch]' \) -print | \
-		while read -r f; do install -D -m 0644 $$f $(DESTDIR)/usr/src/mectl-$(VERSION)/$$f; done
-	sed 's/@VERSION@/$(VERSION)/' dkms.conf > $(DESTDIR)/usr/src/mectl-$(VERSION)/dkms.conf
+	$(call need_kernel,$(KVER))
+	@command -v dkms > /dev/null || { echo "make: dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+	@echo "install-dkms: sources to $(DKMS_SRC)"
+	@rm -rf $(DKMS_SRC) && \
+	for f in $(KMOD_SOURCES); do install -D -m 0644 $$f $(DKMS_SRC)/$$f || exit 1; done && \
+	cp -r include $(DKMS_SRC)/ && \
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+	$(if $(DESTDIR),@mkdir -p $(DESTDIR)/var/lib/dkms $(DESTDIR)/lib/modules/$(KVER))
+	rm -rf $(DESTDIR)/lib/modules/$(KVER)/updates/mectl
+	$(DKMS) status -m mectl -v $(VERSION) | grep -q . || $(DKMS) add -m mectl -v $(VERSION)
+	$(DKMS) build --force $(DKMS_ARGS)
+	$(DKMS) install --force $(DKMS_ARGS)
 
 # Benchmarks print ratios against a peer measured in the same run; never part of check.
-bench: all
-	@for b in $(BENCHES); do echo "== $$b"; SHARED=$(SHARED) $$b || exit 1; done
+bench: programs kmods-$$(vm_kernel)
+	@for b in $(BENCHES); do echo "== $$b"; $(call vm_env,$(VM_KVER)) $$b || exit 1; done
 
 clean:
 	rm -rf $(B) $(CLEAN_FILES)
-	for d in $(KMOD_DIRS); do $(MAKE) -C $(KDIR) M=$(CURDIR)/$$d clean >/dev/null 2>&1 || true; done

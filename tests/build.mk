@@ -1,3 +1,7 @@
 # tests/: checks of the tree as a whole (the areas' tests live in tests/*/<area>/).
 UNIT_TESTS += tests/unit/arm64-modules.sh
 UNIT_TESTS += tests/unit/install.sh
+UNIT_TESTS += tests/unit/kernel-choice.sh
+UNIT_TESTS += tests/unit/summary.sh
+# Before the VM runs: it stages the DKMS build that tests/selftests/dkms/load.sh loads.
+UNIT_TESTS += tests/unit/dkms.sh

@@ -1,13 +1,15 @@
 #!/bin/bash
-# Count the results of a test run and print one plain line: N passed, N failed, N skipped.
+# Count the results of a test run: one line per DIR, then the one plain line for all of
+# them: N passed, N failed, N skipped.
 #
-# usage: summary.sh DIR... [--vm-rc RC]
+# usage: summary.sh DIR... [--vm-rc N]
 # Each DIR holds NAME.tap (a program's output) and NAME.rc (its exit code). A program
 # that ends with kselftest's "# Totals:" line is counted by it; other TAP is counted
-# by its top-level "ok"/"not ok" lines. A program that exited non-zero (and not 4,
-# kselftest's skip) without reporting a failure counts as one failure; one that printed
-# no result at all counts as one failure too. --vm-rc non-zero (the VM runner's own
-# verdict: guest hung, died or logged a kernel warning) counts as one more failure.
+# by its top-level "ok"/"not ok" lines; a program that skips as a whole ("1..0 # SKIP
+# why") counts as one skip. A program that exited non-zero (and not 4, kselftest's
+# skip) without reporting a failure counts as one failure; one that printed no result
+# at all counts as one failure too. --vm-rc N: N VM runs failed by the runner's own
+# verdict (guest hung, died or logged a kernel warning), one failure each.
 # Exit 0 only when nothing failed and something ran.
 pass=0 fail=0 skip=0 vmrc=0
 dirs=()
@@ -19,6 +21,7 @@ while [ $# -gt 0 ]; do
 done
 
 for d in "${dirs[@]}"; do
+	dpass=$pass dfail=$fail dskip=$skip
 	for tap in "$d"/*.tap; do
 		[ -e "$tap" ] || continue
 		name=$(basename "$tap" .tap)
@@ -34,6 +37,9 @@ for d in "${dirs[@]}"; do
 			s=$(grep -cE '^ok [0-9]+.*# [Ss][Kk][Ii][Pp]' "$tap" || true)
 			p=$(( $(grep -cE '^ok [0-9]+' "$tap") - s ))
 			f=$(grep -cE '^not ok [0-9]+' "$tap")
+			if [ $((p + f + s)) -eq 0 ] && grep -qE '^1\.\.0 # [Ss][Kk][Ii][Pp]' "$tap"; then
+				s=1
+			fi
 		fi
 		if [ "$rc" -ne 0 ] && [ "$rc" -ne 4 ] && [ "$f" -eq 0 ]; then
 			echo "summary: $d/$name exited $rc without reporting a failure" >&2
@@ -46,10 +52,11 @@ for d in "${dirs[@]}"; do
 		[ "$f" -eq 0 ] || echo "summary: FAILED in $d/$name.tap" >&2
 		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	done
+	echo "summary: $d: $((pass - dpass)) passed, $((fail - dfail)) failed, $((skip - dskip)) skipped" >&2
 done
 if [ "$vmrc" -ne 0 ]; then
-	echo "summary: the VM run itself failed (see above)" >&2
-	fail=$((fail + 1))
+	echo "summary: $vmrc VM run(s) failed (see above)" >&2
+	fail=$((fail + vmrc))
 fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

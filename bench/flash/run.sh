@@ -6,8 +6,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 out=build/results/bench-flash
-mods=$(ls kmod/flash/mectl_flash.ko kmod/sim/flashsim.ko 2>/dev/null | xargs -r realpath)
-[ -n "$mods" ] || { echo "bench/flash: build the modules first (make)" >&2; exit 1; }
+mods=$(printf '%s\n' ${VM_MODULES:-} | grep -E '/(mectl_flash|flashsim)\.ko$')
+[ -n "$mods" ] && [ -n "${VM_KVER:-}" ] || { echo "bench/flash: run by make bench (VM_KVER, VM_MODULES)" >&2; exit 1; }
 VM_MODULES="$mods" tests/vm/run.sh "$out" bench/flash/guest.sh >/dev/null 2>&1
 rc=$?
 tap=$(ls "$out"/*guest.sh.tap 2>/dev/null)

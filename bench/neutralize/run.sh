@@ -19,8 +19,9 @@ SRC=$(pwd)
 
 if [ "${1:-}" != --in-vm ]; then
 	out=$SRC/build/results/bench-neutralize
-	VM_MODULES="$(ls "$SRC"/kmod/*/*.ko | tr '\n' ' ')" VM_TEST_TIMEOUT=900 \
-		tests/vm/run.sh "$out" "bench/neutralize/run.sh --in-vm" >/dev/null || {
+	[ -n "${VM_KVER:-}" ] && [ -n "${VM_MODULES:-}" ] ||
+		{ echo "bench/neutralize: run by make bench (VM_KVER, VM_MODULES)" >&2; exit 1; }
+	VM_TEST_TIMEOUT=900 tests/vm/run.sh "$out" "bench/neutralize/run.sh --in-vm" >/dev/null || {
 		echo "bench/neutralize: the VM run failed (see $out/console.log)" >&2
 		exit 1
 	}

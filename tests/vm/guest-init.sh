@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs inside the test VM as root, on a writable overlay of the host's root.
-# Reads /mnt/vmout/tests.list (one command per line, written by run.sh), runs each with
-# a per-test time limit, and leaves NAME.tap / NAME.rc beside it. Every test start is
+# Reads /mnt/vmout/tests.list (one command per line, written by run.sh), runs each from
+# the tree (bound at $MECTL_SRC) with a per-test time limit, and leaves NAME.tap / NAME.rc
+# beside it. Every test start is
 # marked in the kernel log so the host can name the test behind a kernel warning.
 #
 # With mectl.systemd=1 on the kernel command line (run.sh --systemd) the script sets
@@ -39,16 +40,23 @@ fi
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# what udev would link: bash's <(...) and /dev/stdin need them
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /run
 . "$out/env"
-# A fresh /tmp, unless the tree under test lives in the host's /tmp (a clone anywhere).
-case "$MECTL_SRC/" in
-/tmp/*) ;;
-*) mount -t tmpfs tmpfs /tmp ;;
-esac
+# The tree and the test data at fixed paths, bound before anything mounts over the
+# host's paths (they may lie in /tmp); then the guest's own fresh /tmp, which systemd's
+# tmpfiles would empty at boot in any case.
+mkdir -p "$MECTL_SRC" "$MECTL_SHARED"
+mount --bind "$MECTL_HOST_SRC" "$MECTL_SRC" || echo "mectl-vm: cannot bind the tree at $MECTL_SRC" > /dev/kmsg
+[ -d "$MECTL_HOST_SHARED" ] && mount --bind "$MECTL_HOST_SHARED" "$MECTL_SHARED"
+mount -t tmpfs tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug
 
 # Make this tree's modules loadable by name (plain modprobe, as on a real system).

@@ -48,10 +48,16 @@ for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_p
 		grep -qx "$p" "$tmp/lib/modules/order" || echo "$p" >> "$tmp/lib/modules/order"
 	done
 done
+# Uncompressed (Debian compresses its modules from 6.12 on; busybox's insmod would
+# hand the kernel the .xz file first).
 while read -r p; do
-	cp "$mods/$p" "$tmp/lib/modules/"
+	f=$(basename "$p")
+	case "$f" in
+	*.ko.xz) xz -dc "$mods/$p" > "$tmp/lib/modules/${f%.xz}" ;;
+	*) cp "$mods/$p" "$tmp/lib/modules/" ;;
+	esac
 done < "$tmp/lib/modules/order"
-sed -i 's|.*/||' "$tmp/lib/modules/order"
+sed -i 's|.*/||; s|\.xz$||' "$tmp/lib/modules/order"
 
 cp "$here/initramfs-init.sh" "$tmp/init"
 chmod 755 "$tmp/init"

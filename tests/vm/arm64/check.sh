@@ -17,15 +17,12 @@ out=$3
 shift 3
 
 mkdir -p "$(dirname "$out")"
-VM_ARCH=aarch64 VM_ROOT=$root VM_KVER=$kver "$here/../run.sh" "$out" "$@" 2> >(tee "$out.vm-log" >&2)
+label="arm64 $kver:"
+VM_ARCH=aarch64 VM_ROOT=$root VM_KVER=$kver VM_LABEL="arm64 $kver" \
+	"$here/../run.sh" "$out" "$@" 2> >(tee "$out.vm-log" >&2)
 rc=$?
 wait	# for tee
 
-label="arm64 $kver:"
-for tap in "$out"/*.tap; do
-	[ -e "$tap" ] || continue
-	sed -i -E "s/^(not ok|ok) ([0-9]+)( -)? /\\1 \\2 - $label /" "$tap"
-done
 if [ "$rc" -eq 0 ]; then
 	echo "ok 1 - $label the VM booted, ran every test, kernel log clean" > "$out/000-vm.tap"
 else

@@ -1,0 +1,39 @@
+# TAP output for the tree-wide shell tests (sourced; POSIX sh).
+#   ok NAME / nok NAME      one result line
+#   check NAME CMD...       one result line for the exit status of CMD
+#   diag TEXT...            a "# " line
+#   skip_all WHY            the whole test skips: "1..0 # SKIP WHY", exit 4
+#   finish                  the plan line; exit status 0 only when nothing failed
+tap_n=0
+tap_fail=0
+
+ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $*"
+}
+
+nok() {
+	tap_n=$((tap_n + 1))
+	tap_fail=$((tap_fail + 1))
+	echo "not ok $tap_n - $*"
+}
+
+check() {
+	tap_name=$1
+	shift
+	if "$@"; then ok "$tap_name"; else nok "$tap_name"; fi
+}
+
+diag() {
+	echo "# $*"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 4
+}
+
+finish() {
+	echo "1..$tap_n"
+	[ "$tap_fail" -eq 0 ]
+}
