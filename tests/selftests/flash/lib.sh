@@ -9,39 +9,10 @@ SIM=/sys/kernel/debug/flashsim
 SPI=/sys/bus/spi/devices/spi0.0
 T=${TMPDIR:-/tmp}/mectl-flash.$$
 
-tap_n=0
-tap_fail=0
-
-ok() {
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $*"
-}
-
+# TAP: ok, check, diag, skip_all and finish; not_ok is nok under its older name.
+. "$(dirname "$0")/../../lib/tap.sh"
 not_ok() {
-	tap_n=$((tap_n + 1))
-	tap_fail=$((tap_fail + 1))
-	echo "not ok $tap_n - $*"
-}
-
-# check NAME CMD...: one TAP line for the exit status of CMD.
-check() {
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 4
-}
-
-diag() {
-	echo "# $*"
-}
-
-finish() {
-	echo "1..$tap_n"
-	[ "$tap_fail" -eq 0 ]
+	nok "$@"
 }
 
 # Leave the guest as we found it, whatever happened.
