@@ -575,6 +575,21 @@ TEST(truncate_never_grows_past_kept_data)
 }
 
 /*
+ * Where the LLUT of the first Huffman-compressed module of the FTPR partition at
+ * @ftpr starts (its $MME header's compression field is 1), or 0 for none.
+ */
+static uint32_t llut_offset(const uint8_t *img, uint32_t ftpr)
+{
+	for (uint32_t i = 0; i < le32(img + ftpr + 0x20); i++) {
+		const uint8_t *h = img + ftpr + 0x290 + i * 0x60;
+
+		if ((le32(h + 0x50) >> 4 & 7) == 1)
+			return ftpr + le32(h + 0x38);
+	}
+	return 0;
+}
+
+/*
  * Counts from the image whose byte size wraps a 32-bit size_t (armhf, i386): each is
  * one "outside the region" error on every build. Computed in size_t, 0x08000001 $FPT
  * entries of 0x20 bytes pass as 0x20 bytes and the table copy overflows the heap.
@@ -587,7 +602,7 @@ TEST_F(real, table_sizes_do_not_wrap_32bit)
 	const uint32_t ftpr = 0x93000;
 	struct img_result res;
 	uint8_t *img = malloc(self->link_len);
-	uint32_t llut = 0, i;
+	uint32_t llut;
 
 	ASSERT_NE(NULL, img);
 	/* $FPT entries: 0x08000001 * 0x20 = 2^32 + 0x20 */
@@ -607,12 +622,7 @@ TEST_F(real, table_sizes_do_not_wrap_32bit)
 
 	/* LLUT chunk count: 0x40000001 * 4 = 2^32 + 4 */
 	memcpy(img, self->link, self->link_len);
-	for (i = 0; i < le32(img + ftpr + 0x20) && !llut; i++) {
-		const uint8_t *h = img + ftpr + 0x290 + i * 0x60;
-
-		if ((le32(h + 0x50) >> 4 & 7) == 1)
-			llut = ftpr + le32(h + 0x38);
-	}
+	llut = llut_offset(img, ftpr);
 	ASSERT_TRUE(llut != 0);
 	ASSERT_EQ(0, memcmp(img + llut, "LLUT", 4));
 	put32(img + llut + 4, 0x40000001);
@@ -634,16 +644,11 @@ TEST_F(real, llut_past_the_partition_is_one_error)
 	const uint32_t ftpr = 0x93000;
 	struct img_result res;
 	uint8_t *img = malloc(self->link_len);
-	uint32_t llut = 0, i;
+	uint32_t llut;
 
 	ASSERT_NE(NULL, img);
 	memcpy(img, self->link, self->link_len);
-	for (i = 0; i < le32(img + ftpr + 0x20) && !llut; i++) {
-		const uint8_t *h = img + ftpr + 0x290 + i * 0x60;
-
-		if ((le32(h + 0x50) >> 4 & 7) == 1)
-			llut = ftpr + le32(h + 0x38);
-	}
+	llut = llut_offset(img, ftpr);
 	ASSERT_TRUE(llut != 0);
 	ASSERT_EQ(0, memcmp(img + llut, "LLUT", 4));
 	put32(img + llut + 4, (uint32_t)((self->link_len - llut - 0x40) / 4));
