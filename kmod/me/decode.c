@@ -415,6 +415,9 @@ int me_decode(enum me_layout l, enum me_field f, const u32 *regs, char *buf, siz
 	return snprintf(buf, len, "%s", ME_STR_INACCESSIBLE);
 }
 
+/* BUP state 0x0a, "Check to see if straps say ME DISABLED", in every layout's BUP table */
+#define ME_BUP_STATE_STRAPS	0x0a
+
 static bool in_table(const struct me_layout_desc *ld, enum me_field f, const u32 *regs)
 {
 	return strtab_get(ld->tables[f], me_field_value(f, regs)) != NULL;
@@ -424,7 +427,8 @@ static bool in_table(const struct me_layout_desc *ld, enum me_field f, const u32
  * The seed guide's list of signs that the ME is disabled, as register tests. Its
  * "Current Operation Mode : (null)" is intelmetool reading past its table, i.e. a
  * mode the table does not define; "Progress Phase State : 0x4d" and "Unknown 0x40"
- * are states outside the table of their phase.
+ * are states outside the table of their phase; "Check to see if straps say ME
+ * DISABLED" is the one BUP state the guide names.
  */
 static u32 me_indicators(const struct me_layout_desc *ld, const u32 *regs)
 {
@@ -450,7 +454,8 @@ static u32 me_indicators(const struct me_layout_desc *ld, const u32 *regs)
 		ind |= 1u << ME_IND_OPERATION_STATE;
 	if (phase == ld->bup_phase || !in_table(ld, ME_FIELD_PROGRESS_PHASE, regs))
 		ind |= 1u << ME_IND_PHASE;
-	if (!st || !strtab_get(st, state))
+	if (!st || !strtab_get(st, state) ||
+	    (phase == ld->bup_phase && state == ME_BUP_STATE_STRAPS))
 		ind |= 1u << ME_IND_PHASE_STATE;
 	return ind;
 }
@@ -488,6 +493,40 @@ enum me_verdict me_verdict(enum me_layout l, const u32 *regs, u32 *indicators)
 	if (running && !(ind & (1u << ME_IND_INIT_INCOMPLETE | 1u << ME_IND_ERROR_CODE)))
 		return ME_VERDICT_UNKNOWN;
 	return ME_VERDICT_DISABLED;
+}
+
+/**
+ * me_indicators_str() - the indicators that hold, as the sysfs attribute prints them
+ * @l: register layout of the device
+ * @regs: HFSTS1..HFSTS6
+ * @buf: output buffer, always NUL-terminated when @len > 0
+ * @len: size of @buf
+ *
+ * The names of &me_indicator_names that fire, in the guide's order, separated by
+ * one space; "" when none fires; "not accessible" when HFSTS1 or HFSTS2 cannot be
+ * read.
+ *
+ * Return: the length snprintf() reports (may exceed @len - 1 on truncation).
+ */
+int me_indicators_str(enum me_layout l, const u32 *regs, char *buf, size_t len)
+{
+	unsigned int i;
+	int n = 0;
+	u32 ind;
+
+	if (regs[0] == ME_REG_INACCESSIBLE || regs[1] == ME_REG_INACCESSIBLE)
+		return snprintf(buf, len, "%s", ME_STR_INACCESSIBLE);
+	me_verdict(l, regs, &ind);
+	if (len)
+		buf[0] = 0;
+	for (i = 0; i < ME_IND_COUNT; i++) {
+		size_t at = (size_t)n < len ? (size_t)n : len;
+
+		if (ind & 1u << i)
+			n += snprintf(buf + at, len - at, "%s%s", n ? " " : "",
+				      me_indicator_names[i]);
+	}
+	return n;
 }
 
 /**

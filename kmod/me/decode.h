@@ -142,6 +142,7 @@ u32 me_field_value(enum me_field f, const u32 *regs);
 const struct me_layout_desc *me_layout_get(enum me_layout l);
 int me_decode(enum me_layout l, enum me_field f, const u32 *regs, char *buf, size_t len);
 enum me_verdict me_verdict(enum me_layout l, const u32 *regs, u32 *indicators);
+int me_indicators_str(enum me_layout l, const u32 *regs, char *buf, size_t len);
 const char *me_verdict_str(enum me_verdict v);
 
 /* ids.c: the MEI functions we know, and the PCHs whose RCBA can hide them. */

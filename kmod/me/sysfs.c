@@ -85,6 +85,18 @@ static ssize_t disabled_show(struct device *dev, struct device_attribute *a, cha
 }
 static DEVICE_ATTR_RO(disabled);
 
+static ssize_t indicators_show(struct device *dev, struct device_attribute *a, char *buf)
+{
+	struct me_dev *me = to_me(dev);
+	u32 regs[ME_NR_HFSTS];
+	char s[160];
+
+	me_dev_read(me, regs);
+	me_indicators_str(me->chipset->layout, regs, s, sizeof(s));
+	return sysfs_emit(buf, "%s\n", s);
+}
+static DEVICE_ATTR_RO(indicators);
+
 static ssize_t pci_id_show(struct device *dev, struct device_attribute *a, char *buf)
 {
 	struct me_dev *me = to_me(dev);
@@ -147,6 +159,7 @@ static struct attribute *me_attrs[] = {
 	&dev_attr_pm_event.attr,
 	&dev_attr_progress_phase_state.attr,
 	&dev_attr_disabled.attr,
+	&dev_attr_indicators.attr,
 	&dev_attr_pci_id.attr,
 	&dev_attr_chipset.attr,
 	&dev_attr_generation.attr,
@@ -223,6 +236,7 @@ void me_sysfs_notify_changes(struct me_dev *me, const u32 *old, const u32 *now)
 				sysfs_notify(kobj, NULL, name);
 		}
 		sysfs_notify(kobj, NULL, "disabled");
+		sysfs_notify(kobj, NULL, "indicators");
 	}
 	kobject_uevent(kobj, KOBJ_CHANGE);
 }

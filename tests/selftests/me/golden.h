@@ -255,4 +255,50 @@ static const struct { const char *attr, *value; } g_seed[] = {
 	{ "disabled", "yes" },
 };
 
+/*
+ * The guide's indicators of a disabled ME (shared/seeds, "real indications that the
+ * ME is disabled"), per register set: the ones that hold, in the guide's order, as the
+ * indicators attribute names them, and the verdict the disabled attribute gives.
+ */
+static const struct g_indicator_case {
+	enum g_layout l;
+	unsigned int h1, h2;
+	const char *indicators;
+	const char *disabled;
+} g_indicator_cases[] = {
+	{ G_ME, SEED_HFSTS1, SEED_HFSTS2,
+	  "firmware_init_complete working_state operation_state progress_phase "
+	  "progress_phase_state", "yes" },
+	/* Normal, M0 with UMA, init complete, Host communication established */
+	{ G_ME, 0x00000245, 0x60000000, "", "no" },
+	{ G_CSME11, 0x90000245, 0x60000000, "", "no" },
+	/* Error Code: Image Failure */
+	{ G_ME, 0x00003245, 0x60000000, "error_code", "yes" },
+	/* Disabled, Platform Disable Wait; Recovery is no indicator */
+	{ G_ME, 0x00000244, 0x60000000, "working_state", "yes" },
+	{ G_ME, 0x00000246, 0x60000000, "working_state", "yes" },
+	{ G_ME, 0x00000242, 0x60000000, "", "unknown" },
+	/* operation mode undefined ("(null)"), Soft Temporary Disable: beside Normal */
+	{ G_ME, 0x00010245, 0x60000000, "operation_mode", "unknown" },
+	{ G_CSME15, 0x00030245, 0x60000000, "operation_mode", "unknown" },
+	/* Bring up with init incomplete, beside Normal */
+	{ G_ME, 0x00000185, 0x60000000, "firmware_init_complete operation_state", "yes" },
+	/* BUP: "Check to see if straps say ME DISABLED" (phase 1 in ME, 3 in CSME) */
+	{ G_ME, 0x00000245, 0x100a0000, "progress_phase progress_phase_state", "unknown" },
+	{ G_CSME11, 0x00000245, 0x300a0000, "progress_phase progress_phase_state", "unknown" },
+	/* state 0x0a of the Policy Module phase is "Received AC<>DC switch" */
+	{ G_ME, 0x00000245, 0x300a0000, "", "no" },
+	/* "Unknown 0x40": uKernel phase, which has no state table */
+	{ G_ME, 0x00000245, 0x20400000, "progress_phase_state", "unknown" },
+	/* CSME: phase 1 is undefined and has no states */
+	{ G_CSME11, 0x00000241, 0x10000000, "working_state progress_phase progress_phase_state",
+	  "yes" },
+	/* all seven */
+	{ G_ME, 0x00033181, 0x100a0000,
+	  "firmware_init_complete error_code working_state operation_mode operation_state "
+	  "progress_phase progress_phase_state", "yes" },
+	{ G_ME, 0xffffffff, SEED_HFSTS2, "not accessible", "unknown" },
+	{ G_CSME11, 0x00000245, 0xffffffff, "not accessible", "unknown" },
+};
+
 #endif

@@ -230,6 +230,28 @@ TEST_F_TIMEOUT(me, not_accessible, 120)
 	EXPECT_STREQ("Host communication established", attr("progress_phase_state"));
 }
 
+TEST_F_TIMEOUT(me, indicators, 120)
+{
+	unsigned int i;
+	int loaded = -1;
+
+	for (i = 0; i < sizeof(g_indicator_cases) / sizeof(g_indicator_cases[0]); i++) {
+		const struct g_indicator_case *c = &g_indicator_cases[i];
+
+		if (loaded != (int)c->l) {
+			run("rmmod mectl_me 2>/dev/null");
+			ASSERT_EQ(0, run("modprobe mectl_me sim_hfsts=0,0 sim_device=0x%04x",
+					 g_devices[c->l].id));
+			loaded = c->l;
+		}
+		ASSERT_EQ(0, set_regs(c->h1, c->h2));
+		EXPECT_STREQ(c->indicators, attr("indicators"))
+			TH_LOG("%s 0x%08x,0x%08x", g_devices[c->l].layout, c->h1, c->h2);
+		EXPECT_STREQ(c->disabled, attr("disabled"))
+			TH_LOG("%s 0x%08x,0x%08x", g_devices[c->l].layout, c->h1, c->h2);
+	}
+}
+
 TEST_F_TIMEOUT(me, two_register_generation, 120)
 {
 	/* Cougar Point: HFSTS1/2 only */
@@ -290,7 +312,7 @@ static int arm(const char *name)
 
 TEST_F_TIMEOUT(me, notify_on_change, 120)
 {
-	int h1, h2, ws, dis, st;
+	int h1, h2, ws, dis, st, ind;
 
 	ASSERT_EQ(0, run("modprobe mectl_me sim_hfsts=0x%08x,0x%08x sim_device=0x9c3a",
 			 SEED_HFSTS1, SEED_HFSTS2));
@@ -299,8 +321,10 @@ TEST_F_TIMEOUT(me, notify_on_change, 120)
 	ws = arm("working_state");
 	dis = arm("disabled");
 	st = arm("progress_phase_state");
+	ind = arm("indicators");
 	ASSERT_GE(h1, 0);
 	ASSERT_GE(dis, 0);
+	ASSERT_GE(ind, 0);
 
 	/* the same values again: nothing changes, nobody is woken */
 	ASSERT_EQ(0, set_regs(SEED_HFSTS1, SEED_HFSTS2));
@@ -310,6 +334,7 @@ TEST_F_TIMEOUT(me, notify_on_change, 120)
 	EXPECT_TRUE(poll_pri(h1, 1000));
 	EXPECT_TRUE(poll_pri(ws, 1000));
 	EXPECT_TRUE(poll_pri(dis, 1000));
+	EXPECT_TRUE(poll_pri(ind, 1000));
 	EXPECT_FALSE(poll_pri(h2, 100));
 	EXPECT_FALSE(poll_pri(st, 50));
 	ASSERT_EQ(0, set_regs(0x00000245, 0x60000000));
@@ -337,6 +362,7 @@ TEST_F_TIMEOUT(me, notify_on_change, 120)
 	close(ws);
 	close(dis);
 	close(st);
+	close(ind);
 }
 
 TEST_F_TIMEOUT(me, hidden_and_unhide, 120)

@@ -228,6 +228,35 @@ TEST(verdicts)
 	ASSERT_STREQ("unknown", me_verdict_str(ME_VERDICT_UNKNOWN));
 }
 
+TEST(indicators)
+{
+	char got[256];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(g_indicator_cases) / sizeof(g_indicator_cases[0]); i++) {
+		const struct g_indicator_case *c = &g_indicator_cases[i];
+		u32 regs[ME_NR_HFSTS] = { c->h1, c->h2 };
+		enum me_layout l = layout_of[c->l];
+		int n = me_indicators_str(l, regs, got, sizeof(got));
+
+		ASSERT_STREQ(c->indicators, got) TH_LOG("%s 0x%08x,0x%08x",
+							g_devices[c->l].layout, c->h1, c->h2);
+		ASSERT_EQ(strlen(c->indicators), n);
+		ASSERT_STREQ(c->disabled, me_verdict_str(me_verdict(l, regs, NULL)))
+			TH_LOG("%s 0x%08x,0x%08x", g_devices[c->l].layout, c->h1, c->h2);
+	}
+	/* every name is a field's attribute name */
+	for (i = 0; i < ME_IND_COUNT; i++)
+		ASSERT_LT(field_by_name(me_indicator_names[i]), ME_FIELD_COUNT)
+			TH_LOG("indicator %u", i);
+	/* truncation keeps the buffer terminated and reports the full length */
+	ASSERT_EQ(strlen(g_indicator_cases[0].indicators),
+		  me_indicators_str(ME_LAYOUT_ME, (u32[6]){ SEED_HFSTS1, SEED_HFSTS2 }, got, 8));
+	ASSERT_STREQ("firmwar", got);
+	ASSERT_EQ(strlen(g_indicator_cases[0].indicators),
+		  me_indicators_str(ME_LAYOUT_ME, (u32[6]){ SEED_HFSTS1, SEED_HFSTS2 }, NULL, 0));
+}
+
 TEST(id_tables)
 {
 	unsigned int i, j, used[64] = { 0 };
