@@ -325,6 +325,17 @@ const char * const me_indicator_names[ME_IND_COUNT] = {
 	[ME_IND_PHASE_STATE] = "progress_phase_state",
 };
 
+/* The field each indicator is about (me_indicator_names spells its attribute name). */
+static const enum me_field me_indicator_fields[ME_IND_COUNT] = {
+	[ME_IND_INIT_INCOMPLETE] = ME_FIELD_FIRMWARE_INIT_COMPLETE,
+	[ME_IND_ERROR_CODE] = ME_FIELD_ERROR_CODE,
+	[ME_IND_WORKING_STATE] = ME_FIELD_WORKING_STATE,
+	[ME_IND_OPERATION_MODE] = ME_FIELD_OPERATION_MODE,
+	[ME_IND_OPERATION_STATE] = ME_FIELD_OPERATION_STATE,
+	[ME_IND_PHASE] = ME_FIELD_PROGRESS_PHASE,
+	[ME_IND_PHASE_STATE] = ME_FIELD_PROGRESS_PHASE_STATE,
+};
+
 /**
  * me_field_value() - extract one field from the register set
  * @f: the field
@@ -503,28 +514,28 @@ enum me_verdict me_verdict(enum me_layout l, const u32 *regs, u32 *indicators)
  * @len: size of @buf
  *
  * The names of &me_indicator_names that fire, in the guide's order, separated by
- * one space; "" when none fires; "not accessible" when HFSTS1 or HFSTS2 cannot be
- * read.
+ * one space; "" when none fires. An indicator about a field of a register that
+ * cannot be read is left out; "not accessible" when neither HFSTS1 nor HFSTS2 can.
  *
  * Return: the length snprintf() reports (may exceed @len - 1 on truncation).
  */
 int me_indicators_str(enum me_layout l, const u32 *regs, char *buf, size_t len)
 {
+	u32 ind = me_indicators(me_layout_get(l), regs);
 	unsigned int i;
 	int n = 0;
-	u32 ind;
 
-	if (regs[0] == ME_REG_INACCESSIBLE || regs[1] == ME_REG_INACCESSIBLE)
+	if (regs[0] == ME_REG_INACCESSIBLE && regs[1] == ME_REG_INACCESSIBLE)
 		return snprintf(buf, len, "%s", ME_STR_INACCESSIBLE);
-	me_verdict(l, regs, &ind);
 	if (len)
 		buf[0] = 0;
 	for (i = 0; i < ME_IND_COUNT; i++) {
 		size_t at = (size_t)n < len ? (size_t)n : len;
 
-		if (ind & 1u << i)
-			n += snprintf(buf + at, len - at, "%s%s", n ? " " : "",
-				      me_indicator_names[i]);
+		if (!(ind & 1u << i) ||
+		    regs[me_fields[me_indicator_fields[i]].reg] == ME_REG_INACCESSIBLE)
+			continue;
+		n += snprintf(buf + at, len - at, "%s%s", n ? " " : "", me_indicator_names[i]);
 	}
 	return n;
 }

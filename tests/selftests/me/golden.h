@@ -297,8 +297,11 @@ static const struct g_indicator_case {
 	{ G_ME, 0x00033181, 0x100a0000,
 	  "firmware_init_complete error_code working_state operation_mode operation_state "
 	  "progress_phase progress_phase_state", "yes" },
-	{ G_ME, 0xffffffff, SEED_HFSTS2, "not accessible", "unknown" },
-	{ G_CSME11, 0x00000245, 0xffffffff, "not accessible", "unknown" },
+	/* a register that cannot be read gives no indicator, and no verdict */
+	{ G_ME, 0xffffffff, SEED_HFSTS2, "progress_phase progress_phase_state", "unknown" },
+	{ G_ME, 0x00003245, 0xffffffff, "error_code", "unknown" },
+	{ G_CSME11, 0x00000245, 0xffffffff, "", "unknown" },
+	{ G_CSME15, 0xffffffff, 0xffffffff, "not accessible", "unknown" },
 };
 
 #endif

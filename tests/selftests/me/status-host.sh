@@ -49,7 +49,8 @@ common=(fw_partition_table=OK bringup_loader_failure=NO manufacturing_mode=NO
 
 device "$tmp/seed" me0 "${common[@]}" hfsts1=0x1e020191 hfsts2=0x104d0142 \
 	firmware_init_complete=NO working_state=Initializing "operation_state=Bring up" \
-	"error_code=No Error" "progress_phase=BUP Phase" progress_phase_state=0x4d disabled=yes
+	"error_code=No Error" "progress_phase=BUP Phase" progress_phase_state=0x4d disabled=yes \
+	"indicators=firmware_init_complete working_state operation_state progress_phase progress_phase_state"
 expect "disabled device: yes" 0 "$tmp/seed" "ME disabled: yes" \
 	"ME: Progress Phase State    : 0x4d" \
 	"  evidence: ME: Firmware Init Complete  : NO" \
@@ -58,16 +59,35 @@ expect "disabled device: yes" 0 "$tmp/seed" "ME disabled: yes" \
 device "$tmp/on" me0 "${common[@]}" hfsts1=0x90000245 hfsts2=0x60000000 \
 	firmware_init_complete=YES working_state=Normal "operation_state=M0 with UMA" \
 	"error_code=No Error" "progress_phase=Host Communication" \
-	"progress_phase_state=Host communication established" disabled=no
+	"progress_phase_state=Host communication established" disabled=no indicators=
 expect "enabled device: no" 1 "$tmp/on" "ME disabled: no" \
 	"MEI found: [8086:a13a] Sunrise Point (CSME 11; CSME 11 layout; source: pci; me0)"
 
 device "$tmp/pdw" me0 "${common[@]}" hfsts1=0x00000246 hfsts2=0x60000000 \
 	firmware_init_complete=YES "working_state=Platform Disable Wait" \
 	"operation_state=M0 with UMA" "error_code=No Error" \
-	"progress_phase=Host Communication" disabled=yes
+	"progress_phase=Host Communication" disabled=yes indicators=working_state
 expect "platform disable wait: advice" 0 "$tmp/pdw" "ME disabled: yes" \
 	"If it does not reset itself, the ME's watchdog was cleared and the ME stays off;"
+
+# the evidence lines are the fields the module's indicators attribute names, in its order
+device "$tmp/img" me0 "${common[@]}" hfsts1=0x00003245 hfsts2=0x60000000 \
+	firmware_init_complete=YES working_state=Normal "operation_state=M0 with UMA" \
+	"error_code=Image Failure" "progress_phase=Host Communication" disabled=yes \
+	"indicators=error_code operation_mode"
+expect "indicators: evidence" 0 "$tmp/img" "ME disabled: yes" \
+	"  evidence: ME: Error Code              : Image Failure" \
+	"  evidence: ME: Current Operation Mode  : Normal" \
+	"  evidence: ME: has a broken implementation on your board with this firmware" \
+	"ME: has a broken implementation on your board with this firmware"
+grep -n "evidence: ME:" "$tmp/out" | sed -n 1p | grep -qF "Error Code" &&
+	! grep -qF "evidence: ME: Current Working State" "$tmp/out" &&
+	ok "indicators: only those, in order" || not_ok "indicators: only those, in order"
+echo > "$tmp/img/sys/class/intel_me/me0/indicators"
+expect "no indicators: no field evidence" 0 "$tmp/img" "ME disabled: yes"
+! grep -qF "evidence: ME: Error Code" "$tmp/out" && ! grep -qF "broken implementation" "$tmp/out" &&
+	ok "no indicators: no broken-implementation line" ||
+	not_ok "no indicators: no broken-implementation line"
 
 device "$tmp/hidden" me0 hfsts1=0xffffffff hfsts2=0xffffffff working_state="not accessible" \
 	disabled=unknown pci_id=unknown "chipset=Lynx Point LP" "generation=ME 9.5" hidden=yes
