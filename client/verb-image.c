@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mectl check / mectl clean: me_cleaner 1.2's command line over the image engine
- * (daemon/image/), run in-process: no daemon and no root needed.
+ * (lib/image/), run in-process: no daemon and no root needed.
  *
  * Output files (the image in place or -O, -D, -M) are written only when the run
  * succeeds, each to a temporary file in the target's directory, fsync'ed and

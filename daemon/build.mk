@@ -1,9 +1,9 @@
 # daemon/: mectld (the D-Bus job daemon) and the D-Bus half of the mectl client.
-# The image engine (daemon/image/) has its own fragment and archive.
+# The image engine (lib/image/) has its own fragment and archive.
 MECTLD_SRCS := main.c bus.c authz.c jobs.c job-file.c job-probe.c job-read.c job-write.c job-neutralize.c \
 	       job-image.c chip.c config.c flash.c kernel.c util.c
 MECTLD_OBJS := $(addprefix $(B)/daemon/,$(MECTLD_SRCS:.c=.o))
-MECTLD_CFLAGS := -Idaemon -Idaemon/image $(shell pkg-config --cflags libnl-genl-3.0 libsystemd 2>/dev/null)
+MECTLD_CFLAGS := -Idaemon -Ilib/image $(shell pkg-config --cflags libnl-genl-3.0 libsystemd 2>/dev/null)
 MECTLD_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libsystemd 2>/dev/null) -lcrypto -lm -lpthread
 
 PROGRAMS += $(B)/mectld

@@ -5,19 +5,19 @@
 FUZZ_CC      ?= clang
 FUZZ_TARGETS := clean ifd fpt gen2 gen3 cse bootguard args jobfile config
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -g -O1 -std=gnu17 -D_GNU_SOURCE -Iinclude -Idaemon/image $(FUZZ_SAN) \
-		$(if $(wildcard daemon/image/cse.c),,-DIMG_NO_CSE) \
-		$(if $(wildcard daemon/image/bootguard.c),,-DIMG_NO_BOOTGUARD) \
-		$(if $(wildcard daemon/image/json.c),,-DIMG_NO_JSON)
+FUZZ_CFLAGS  := -g -O1 -std=gnu17 -D_GNU_SOURCE -Iinclude -Ilib/image $(FUZZ_SAN) \
+		$(if $(wildcard lib/image/cse.c),,-DIMG_NO_CSE) \
+		$(if $(wildcard lib/image/bootguard.c),,-DIMG_NO_BOOTGUARD) \
+		$(if $(wildcard lib/image/json.c),,-DIMG_NO_JSON)
 FUZZ_DAEMON_CFLAGS := -Idaemon -Iinclude/uapi
 # Two builds of the library and the targets: build/fuzz (64-bit) and build/fuzz32
 # (i386, -m32: a 32-bit size_t, as on armhf Raspberry Pi OS; IMG_I386 in
-# daemon/image/build.mk). $(1): the folder, $(2): extra compiler flags.
+# lib/image/build.mk). $(1): the folder, $(2): extra compiler flags.
 define FUZZ_BUILD
-$(1)_OBJS := $$(patsubst daemon/image/%.c,$(B)/$(1)/obj/%.o,$$(sort $$(wildcard daemon/image/*.c)))
+$(1)_OBJS := $$(patsubst lib/image/%.c,$(B)/$(1)/obj/%.o,$$(sort $$(wildcard lib/image/*.c)))
 $(1)_BINS := $$(addprefix $(B)/$(1)/fuzz-,$$(FUZZ_TARGETS))
 
-$(B)/$(1)/obj/%.o: daemon/image/%.c $$(wildcard daemon/image/*.h) | $(B)
+$(B)/$(1)/obj/%.o: lib/image/%.c $$(wildcard lib/image/*.h) | $(B)
 	@mkdir -p $$(dir $$@)
 	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $$@ $$<
 
