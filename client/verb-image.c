@@ -385,12 +385,6 @@ static int image_verb(const char *prog, int argc, char **argv)
 	}
 	img_result_free(&res);
 
-#ifdef IMG_NO_JSON
-	if (o.json) {
-		fprintf(stderr, "mectl: --json is not available in this build\n");
-		return EXIT_FAILURE;
-	}
-#endif
 	/* me_cleaner opens the input read/write unless -c or -O: it must be writable */
 	fd = open(o.file, (o.check || o.output ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (fd < 0) {
@@ -425,7 +419,6 @@ static int image_verb(const char *prog, int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	print_log(&res.log, !o.json);
-#ifndef IMG_NO_JSON
 	if (o.json) {
 		_cleanup_(freep) char *json = NULL;
 
@@ -437,7 +430,6 @@ static int image_verb(const char *prog, int argc, char **argv)
 		fputs(json, stdout);
 		fflush(stdout);
 	}
-#endif
 	rc = res.exit_code;
 	if (!rc && save_results(&o, &res, &st) < 0)
 		rc = EXIT_FAILURE;

@@ -11,21 +11,9 @@
 #include <stdlib.h>
 
 #include "image-internal.h"
+#include "hooks.h"
 
 #define IFD_SIGNATURE 0x0FF0A55A
-
-int img_unknown_hook(struct img_ctx *c)
-{
-#ifndef IMG_NO_CSE
-	int r = img_cse_probe(c);
-
-	if (r)
-		return r < 0 ? r : IMG_STOP;
-#else
-	(void)c;
-#endif
-	return 0;
-}
 
 /* Python's format(v, "0Nx"): the sign counts in the width. */
 static const char *hexw(char *buf, size_t n, int64_t v, int width)
@@ -100,11 +88,9 @@ static int detect(struct img_ctx *c)
 					(long long)c->fd.start, (long long)c->fd.end, c->len);
 		if (at0)
 			c->gen = 1;
-#ifndef IMG_NO_BOOTGUARD
 		r = img_bootguard_probe(c);
 		if (r)
-			return r < 0 ? r : IMG_STOP;
-#endif
+			return r;
 		return 0;
 	}
 	r = img_unknown_hook(c);
@@ -463,13 +449,11 @@ static int run(struct img_ctx *c)
 			img_gen2_report(c);
 		else if (c->gen == 3)
 			img_gen3_report(c);
-#ifndef IMG_NO_CSE
 		if (c->gen == 3) {
 			r = img_cse_after_manifest(c);
 			if (r)
-				return r < 0 ? r : IMG_STOP;
+				return r;
 		}
-#endif
 	}
 
 	if (c->me.start > 0) {

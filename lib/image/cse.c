@@ -35,6 +35,7 @@
 
 #include "image-internal.h"
 #include "cse.h"
+#include "hooks.h"
 
 #define BPDT_SIGNATURE	0x000055AAu
 #define BPDT_MAX	64
@@ -720,7 +721,7 @@ static int probe_range(struct img_ctx *c, const struct img_range *rg, bool again
 	return cse_run(c, rg, &s, again);
 }
 
-int img_cse_probe(struct img_ctx *c)
+static int cse_probe(struct img_ctx *c)
 {
 	struct img_range whole = { 0, (int64_t)c->len };
 
@@ -728,6 +729,13 @@ int img_cse_probe(struct img_ctx *c)
 	if (!c->full && c->me.end <= c->me.start)
 		return probe_range(c, &whole, false);
 	return probe_range(c, &c->me, false);
+}
+
+int img_unknown_hook(struct img_ctx *c)
+{
+	int r = cse_probe(c);
+
+	return r > 0 ? IMG_STOP : r;
 }
 
 int img_cse_after_manifest(struct img_ctx *c)
@@ -739,7 +747,7 @@ int img_cse_after_manifest(struct img_ctx *c)
 		return 0;
 	r = probe_range(c, &c->me, true);
 	if (r)
-		return r;
+		return r > 0 ? IMG_STOP : r;
 	return img_fail(c, "Error: CSME %u firmware whose FTPR manifest mectl cannot parse; "
 			"nothing was changed\n", c->version[0]);
 }

@@ -101,12 +101,6 @@ int img_set_len(struct img_ctx *c, uint64_t len);
 /* Copy @size bytes from the region start into a new buffer. */
 int img_save(struct img_ctx *c, const struct img_range *rg, int64_t size, struct img_buf *out);
 
-/*
- * Where me_cleaner gives up on an image: let cse.c try it (img_cse_probe()).
- * 0: not recognised, go on with me_cleaner's error; IMG_STOP: cse.c ended the run.
- */
-int img_unknown_hook(struct img_ctx *c);				/* clean.c */
-
 /* Steps of the flow, one file each; 0, -ENOMEM or IMG_STOP. */
 int img_ifd_decode(struct img_ctx *c, int64_t sig);		/* ifd.c */
 void img_ifd_sanity(struct img_ctx *c);				/* ifd.c */

@@ -322,29 +322,6 @@ struct img_key {
 extern const struct img_key img_known_keys[];	/* terminated by { NULL } */
 const struct img_key *img_key_lookup(const char *md5);
 
-/* ---------------------------------------------------------------------------------
- * Extension hooks, implemented in cse.c / bootguard.c and called by the flow in
- * clean.c. They see the run through struct img_ctx (image-internal.h).
- *
- * img_cse_probe(): called where me_cleaner gives up on an image it does not know
- *   ("Unknown image", "The ME/TXE region is valid but the firmware is corrupted or
- *   missing", "Can't find the manifest of the FTPR partition", "Wrong FTPR manifest
- *   tag"), before that message is logged. Return 1 when it recognised the image and
- *   finished the run itself (set ctx->r->exit_code, log, fill ctx->r->report.cse);
- *   0 to let the me_cleaner error happen; -errno on failure.
- * img_cse_after_manifest(): called after the version/key lines for gen 3 images
- *   (me_cleaner treats ME 12+ as gen 3). Return 1 to stop the run (e.g. clean
- *   refused without --force, or finished: cse.c sets the HAP strap of CSME 12+
- *   itself; set exit_code and log), 0 to go on.
- * img_bootguard_probe(): called once per full image right after the descriptor is
- *   decoded, before anything is changed. Fills ctx->r->report.bootguard; may log a
- *   warning (-S). Return 1 to stop the run, 0 to go on.
- */
-struct img_ctx;
-int img_cse_probe(struct img_ctx *ctx);
-int img_cse_after_manifest(struct img_ctx *ctx);
-int img_bootguard_probe(struct img_ctx *ctx);
-
 /* json.c: the report as one JSON object (malloc'ed, NUL-terminated). 0 or -ENOMEM. */
 int img_report_json(const struct img_report *rep, char **out);
 

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 
 #include "image-internal.h"
+#include "hooks.h"
 
 /* Python 3's repr() of a 4-byte bytes object (§8.4). */
 static void bytes_repr(const uint8_t *p, size_t n, char *out)

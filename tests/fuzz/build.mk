@@ -5,10 +5,7 @@
 FUZZ_CC      ?= clang
 FUZZ_TARGETS := clean ifd fpt gen2 gen3 cse bootguard args jobfile config
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -g -O1 -std=gnu17 -D_GNU_SOURCE -Iinclude -Ilib/image $(FUZZ_SAN) \
-		$(if $(wildcard lib/image/cse.c),,-DIMG_NO_CSE) \
-		$(if $(wildcard lib/image/bootguard.c),,-DIMG_NO_BOOTGUARD) \
-		$(if $(wildcard lib/image/json.c),,-DIMG_NO_JSON)
+FUZZ_CFLAGS  := -g -O1 -std=gnu17 -D_GNU_SOURCE -Iinclude -Ilib/image $(FUZZ_SAN)
 FUZZ_DAEMON_CFLAGS := -Idaemon -Iinclude/uapi
 # Two builds of the library and the targets: build/fuzz (64-bit) and build/fuzz32
 # (i386, -m32: a 32-bit size_t, as on armhf Raspberry Pi OS; IMG_I386 in

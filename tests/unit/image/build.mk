@@ -13,9 +13,9 @@ LDLIBS_img-engine := -lcrypto -lm
 # The same engine tests on a library built with ASan/UBSan (every bounds check of
 # the engine runs under the sanitizers, not only the fuzzers').
 UNIT_TESTS += $(B)/unit/image/img-engine-san
-$(B)/unit/image/img-engine-san: tests/unit/image/img-engine.c $(IMG_SRCS) $(IMG_FLAGS_STAMP) $(KSFT_HDRS)
+$(B)/unit/image/img-engine-san: tests/unit/image/img-engine.c $(IMG_SRCS) $(KSFT_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(SAN_FLAGS) $(IMG_HOOK_FLAGS) -Ilib/image -o $@ \
+	$(CC) $(TEST_CFLAGS) $(SAN_FLAGS) -Ilib/image -o $@ \
 		tests/unit/image/img-engine.c $(IMG_SRCS) $(IMG_LIBS)
 
 # And once more for i386 (-m32, sanitizers on; IMG_I386 in lib/image/build.mk): a
@@ -23,9 +23,9 @@ $(B)/unit/image/img-engine-san: tests/unit/image/img-engine.c $(IMG_SRCS) $(IMG_
 # size_t. (The harness's ASSERTs cast pointers to intmax_t: -Wno-pointer-to-int-cast.)
 UNIT_TESTS += $(B)/unit/image/img-engine-i386
 ifneq ($(IMG_I386),)
-$(B)/unit/image/img-engine-i386: tests/unit/image/img-engine.c $(IMG_SRCS) $(IMG_FLAGS_STAMP) $(KSFT_HDRS)
+$(B)/unit/image/img-engine-i386: tests/unit/image/img-engine.c $(IMG_SRCS) $(KSFT_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) -m32 $(TEST_CFLAGS) -Wno-pointer-to-int-cast $(SAN_FLAGS) $(IMG_HOOK_FLAGS) -Ilib/image \
+	$(CC) -m32 $(TEST_CFLAGS) -Wno-pointer-to-int-cast $(SAN_FLAGS) -Ilib/image \
 		-o $@ tests/unit/image/img-engine.c $(IMG_SRCS) $(IMG_LIBS)
 else
 $(B)/unit/image/img-engine-i386: | $(B)
