@@ -37,7 +37,7 @@ WERROR    ?= $(if $(CI),-Werror,)
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu17 -Wall -Wextra -Wswitch-enum -Wshadow -Wformat=2 \
 	     -Wmissing-prototypes -Wstrict-prototypes $(WERROR) \
-	     -D_GNU_SOURCE -Iinclude -Iinclude/uapi
+	     -D_GNU_SOURCE -Iinclude -Iinclude/uapi -Ilib/common
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 KSFT      := $(B)/kselftest

@@ -1,5 +1,6 @@
 # lib/image/: the image engine (me_cleaner 1.2 and beyond), a pure library.
-# Every .c here joins libmectl-image.a. Needs OpenSSL's libcrypto.
+# Every .c here joins libmectl-image.a. Needs lib/common (libmectl-common.a, linked
+# after it) and OpenSSL's libcrypto.
 IMG_SRCS := $(sort $(wildcard lib/image/*.c))
 IMG_OBJS := $(patsubst lib/image/%.c,$(B)/lib/image/%.o,$(IMG_SRCS))
 IMG_LIBS := -lcrypto -lm
@@ -11,11 +12,6 @@ $(B)/lib/image/%.o: lib/image/%.c | $(B)
 $(B)/libmectl-image.a: $(IMG_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
-
-# The mectl client runs the engine in-process (client/verb-image.c).
-$(B)/client/verb-image.o: CFLAGS += -Ilib/image
-$(B)/mectl: $(B)/libmectl-image.a
-MECTL_LIBS += $(B)/libmectl-image.a $(IMG_LIBS)
 
 CLEAN_FILES += $(B)/lib/image $(B)/libmectl-image.a
 
