@@ -5,8 +5,8 @@
 #   make check         deps, build, host unit tests, VM selftests; ends "N passed, N failed"
 #   make demo          deps, build, the main job in the VM on the simulated chip
 #
-# Each area adds itself through a build.mk fragment (see the include below); this
-# file only holds what every area shares.
+# Each folder adds itself through a build.mk fragment (see the include below); this
+# file only holds what they all share.
 
 SHELL     := /bin/bash
 B         := build

@@ -26,13 +26,13 @@
  * Every other difference from me_cleaner 1.2 (all on inputs it fails on or crashes
  * with, none on the recorded testdata):
  * - Where me_cleaner raises an uncaught exception (OutOfRegionException, struct.error,
- *   IndexError, NameError, UnicodeDecodeError, ZeroDivisionError, ValueError: §25),
+ *   IndexError, NameError, UnicodeDecodeError, ZeroDivisionError, ValueError),
  *   the run ends with one "Error: ..." line on stderr and exit status 1; the stdout
  *   printed before it is the same.
  * - An ME or descriptor region that ends past the end of the file is an error up
  *   front (me_cleaner reads short and crashes later, or grows the file).
  * - Generation 1 (ME 1-5) full images: the ME region is wiped as me_cleaner means to
- *   (and does under Python 2) instead of its Python 3 TypeError half-way (§26).
+ *   (and does under Python 2) instead of its Python 3 TypeError half-way (it fills with a str).
  * - A full image whose ME region is disabled (not gen 1): one error line where
  *   me_cleaner dies with NameError.
  * - Partition names with a NUL byte inside are shown up to that NUL.
@@ -275,7 +275,7 @@ struct img_result {
  *
  * Accepts what argparse accepts (bundled short flags, attached values, "--",
  * unambiguous long prefixes, --opt=value, mutually exclusive -S/-s and -w/-b) and
- * then runs me_cleaner's semantic checks (§2.3).
+ * then runs me_cleaner's checks after parse_args() ("-c can't be used with ...").
  *
  * Return: 0 to go on with img_run(); 1 when the run is over (r->done: -h/-v with
  * exit code 0, parser error with 2, semantic error with 1, text in r->log);
@@ -313,7 +313,7 @@ int img_log_add(struct img_log *log, enum img_stream s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void img_log_free(struct img_log *log);
 
-/* Known public keys (me_cleaner's table, §1.1) */
+/* Known public keys (me_cleaner 1.2's pubkeys_md5 table) */
 struct img_key {
 	const char *md5;		/* lower-case hex of MD5(modulus || exponent) */
 	const char *variant;		/* "ME", "TXE", "SPS" */

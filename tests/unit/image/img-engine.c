@@ -147,7 +147,7 @@ TEST(key_table)
 		for (j = img_known_keys; j < k; j++)
 			ASSERT_NE(0, strcmp(j->md5, k->md5));
 	}
-	ASSERT_EQ(18, (int)n);	/* me_cleaner 1.2's table (§1.1) */
+	ASSERT_EQ(18, (int)n);	/* me_cleaner 1.2's pubkeys_md5 */
 	ASSERT_EQ(NULL, img_key_lookup("00000000000000000000000000000000"));
 }
 
@@ -266,7 +266,7 @@ TEST(args_errors)
 		ASSERT_STREQ("", joined(&res, IMG_STDOUT));
 		img_result_free(&res);
 	}
-	/* the empty whitelist counts as not given (§2.3) */
+	/* the empty whitelist counts as not given (as by me_cleaner) */
 	ASSERT_EQ(0, parse(&o, &res, 0, "-r --whitelist= f"));
 	img_result_free(&res);
 }
