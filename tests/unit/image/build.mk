@@ -7,7 +7,7 @@
 ENGINE_UNIT := $(addprefix $(B)/unit/image/,img-engine fixtures beyond)
 UNIT_TESTS  += $(B)/unit/image/img-testdata $(ENGINE_UNIT) tests/unit/image/cli.sh
 
-$(B)/unit/image/img-testdata: $(B)/mectl
+$(B)/unit/image/img-testdata: $(B)/mectl $(B)/libmectl-common.a
 LDLIBS_img-testdata := -lcrypto
 
 # fixtures and beyond build their images with libmkimage.a (tests/fixtures/).
