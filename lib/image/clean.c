@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The flow of one run, in the order of me_cleaner 1.2's main program: detect, descriptor, $FPT,
- * manifest, strap report, (gen 1 disable), ME 6 Ignition, partitions, modules,
- * relocation, minimum size/truncation, soft-disable, -d, -D, -M, signature.
- * The steps live in the files their names give; this file strings them together
- * and owns the small steps (straps, -d, -D, -M).
+ * The flow of one run, in the order of me_cleaner 1.2's main program: detect,
+ * descriptor, $FPT, manifest, strap report, (gen 1 disable), ME 6 Ignition,
+ * partitions, modules, relocation, minimum size/truncation, soft-disable, -d, -D,
+ * -M, signature. The steps live in the files their names give; this file strings
+ * them together and owns the small steps (straps, -d, -D, -M).
  */
 #include <stdint.h>
 #include <stdio.h>
