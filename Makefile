@@ -5,8 +5,8 @@
 #   make check         deps, build, host unit tests, VM selftests; ends "N passed, N failed"
 #   make demo          deps, build, the main job in the VM on the simulated chip
 #
-# Each area adds itself through a build.mk fragment (see the include below); this
-# file only holds what every area shares.
+# Each folder adds itself through a build.mk fragment (see the include below); this
+# file only holds what they all share.
 
 SHELL     := /bin/bash
 B         := build
@@ -37,7 +37,7 @@ WERROR    ?= $(if $(CI),-Werror,)
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu17 -Wall -Wextra -Wswitch-enum -Wshadow -Wformat=2 \
 	     -Wmissing-prototypes -Wstrict-prototypes $(WERROR) \
-	     -D_GNU_SOURCE -Iinclude -Iinclude/uapi
+	     -D_GNU_SOURCE -Iinclude -Iinclude/uapi -Ilib/common
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 KSFT      := $(B)/kselftest

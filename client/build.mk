@@ -1,15 +1,20 @@
-# client/: the mectl program. Each verb file may add its own objects and libraries
-# to MECTL_OBJS / MECTL_LIBS from its area's build.mk.
-MECTL_OBJS += $(B)/client/mectl.o $(B)/client/verb-image.o $(B)/client/verb-status.o \
-	      $(B)/client/status-sysfs.o $(B)/client/status-mkhi.o $(B)/client/status-print.o \
-	      $(B)/client/verb-jobs.o
+# client/: the mectl program. The image verbs run the engine in-process
+# (client/verb-image.c, lib/image/); the chip and job verbs talk to mectld over sd-bus
+# (client/verb-jobs.c, client/bus-client.c).
+MECTL_OBJS := $(addprefix $(B)/client/,mectl.o verb-image.o verb-status.o status-sysfs.o \
+		status-mkhi.o status-print.o verb-jobs.o bus-client.o)
+MECTL_ARCHIVES := $(B)/libmectl-image.a $(B)/libmectl-common.a
+MECTL_LIBS := $(shell pkg-config --libs libsystemd 2>/dev/null) -lcrypto -lm
 PROGRAMS   += $(B)/mectl
 
 $(B)/client/%.o: client/%.c client/verbs.h | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/mectl: $$(MECTL_OBJS)
-	$(CC) $(CFLAGS) -o $@ $(MECTL_OBJS) $(MECTL_LIBS) $(LDFLAGS)
+$(B)/client/verb-image.o: CFLAGS += -Ilib/image
+$(B)/client/bus-client.o $(B)/client/verb-jobs.o: client/bus-client.h
+
+$(B)/mectl: $(MECTL_OBJS) $(MECTL_ARCHIVES)
+	$(CC) $(CFLAGS) -o $@ $(MECTL_OBJS) $(MECTL_ARCHIVES) $(MECTL_LIBS) $(LDFLAGS)
 
 -include $(wildcard $(B)/client/*.d)

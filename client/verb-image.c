@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mectl check / mectl clean: me_cleaner 1.2's command line over the image engine
- * (daemon/image/), run in-process: no daemon and no root needed.
+ * (lib/image/), run in-process: no daemon and no root needed.
  *
  * Output files (the image in place or -O, -D, -M) are written only when the run
  * succeeds, each to a temporary file in the target's directory, fsync'ed and
@@ -33,6 +33,7 @@
 
 #include "bus-client.h"
 #include "cleanup.h"
+#include "fd.h"
 #include "image.h"
 #include "verbs.h"
 
@@ -52,50 +53,6 @@ static void print_log(const struct img_log *log, bool stdout_too)
 	fflush(stdout);
 }
 
-static int read_all(int fd, uint8_t **out, size_t *len)
-{
-	struct stat st;
-	uint8_t *buf;
-	size_t n = 0, cap;
-	ssize_t k;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
-		return -EINVAL;
-	cap = st.st_size > 0 ? (size_t)st.st_size : 65536;
-	buf = malloc(cap + 1);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (n == cap) {
-			uint8_t *nb = realloc(buf, cap * 2 + 1);
-
-			if (!nb) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		k = read(fd, buf + n, cap - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			int e = -errno;
-
-			free(buf);
-			return e;
-		}
-		if (!k)
-			break;
-		n += (size_t)k;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 /* One output file on its way: written and synced under a temporary name. */
 struct pending {
 	const char *target;	/* the name the user gave (for messages) */
@@ -111,10 +68,8 @@ static int write_tmp(struct pending *p)
 {
 	_cleanup_(freep) char *dir_copy = strdup(p->path);
 	_cleanup_(closep) int fd = -1;
-	const uint8_t *d = p->data->data;
-	size_t left = p->data->len;
 	const char *dir, *base;
-	ssize_t k;
+	int r;
 
 	if (!dir_copy)
 		return -ENOMEM;
@@ -130,15 +85,9 @@ static int write_tmp(struct pending *p)
 		p->tmp = NULL;
 		return -errno;
 	}
-	while (left) {
-		k = write(fd, d, left);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		d += k;
-		left -= (size_t)k;
-	}
+	r = loop_write(fd, p->data->data, p->data->len);
+	if (r < 0)
+		return r;
 	if (p->uid != (uid_t)-1 && fchown(fd, p->uid, p->gid) < 0 && errno != EPERM)
 		return -errno;
 	if (fchmod(fd, p->mode) < 0 || fsync(fd) < 0)
@@ -344,7 +293,7 @@ static int run_daemon(const struct img_options *o, int fd, struct img_result *re
 		if (mectl_result_true(st.result, "written")) {
 			res->write_image = true;
 			r = lseek(mfd, 0, SEEK_SET) < 0 ? -errno :
-			    read_all(mfd, &res->image.data, &res->image.len);
+			    read_fd_all(mfd, SIZE_MAX, &res->image.data, &res->image.len);
 		}
 	}
 	mectl_job_status_done(&st);
@@ -385,22 +334,21 @@ static int image_verb(const char *prog, int argc, char **argv)
 	}
 	img_result_free(&res);
 
-#ifdef IMG_NO_JSON
-	if (o.json) {
-		fprintf(stderr, "mectl: --json is not available in this build\n");
-		return EXIT_FAILURE;
-	}
-#endif
 	/* me_cleaner opens the input read/write unless -c or -O: it must be writable */
 	fd = open(o.file, (o.check || o.output ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "mectl: cannot open %s: %s\n", o.file, strerror(errno));
 		return EXIT_FAILURE;
 	}
-	if (fstat(fd, &st) < 0 || (r = read_all(fd, &buf, &len)) < 0) {
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		r = -EINVAL;
+	else
+		r = read_fd_all(fd, SIZE_MAX, &buf, &len);
+	if (r < 0) {
 		fprintf(stderr, "mectl: cannot read %s: %s\n", o.file,
-			r == -EINVAL ? "not a regular file or block device" :
-			strerror(r < 0 ? -r : errno));
+			r == -EINVAL ? "not a regular file or block device" : strerror(-r));
 		return EXIT_FAILURE;
 	}
 	/* in place goes through rename(): that would replace a device node by a file */
@@ -425,7 +373,6 @@ static int image_verb(const char *prog, int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	print_log(&res.log, !o.json);
-#ifndef IMG_NO_JSON
 	if (o.json) {
 		_cleanup_(freep) char *json = NULL;
 
@@ -437,7 +384,6 @@ static int image_verb(const char *prog, int argc, char **argv)
 		fputs(json, stdout);
 		fflush(stdout);
 	}
-#endif
 	rc = res.exit_code;
 	if (!rc && save_results(&o, &res, &st) < 0)
 		rc = EXIT_FAILURE;

@@ -1,9 +1,9 @@
-# daemon/: mectld (the D-Bus job daemon) and the D-Bus half of the mectl client.
-# The image engine (daemon/image/) has its own fragment and archive.
+# daemon/: mectld, the D-Bus job daemon. The image engine (lib/image/) and the
+# common helpers (lib/common/) have their own fragments and archives.
 MECTLD_SRCS := main.c bus.c authz.c jobs.c job-file.c job-probe.c job-read.c job-write.c job-neutralize.c \
 	       job-image.c chip.c config.c flash.c kernel.c util.c
 MECTLD_OBJS := $(addprefix $(B)/daemon/,$(MECTLD_SRCS:.c=.o))
-MECTLD_CFLAGS := -Idaemon -Idaemon/image $(shell pkg-config --cflags libnl-genl-3.0 libsystemd 2>/dev/null)
+MECTLD_CFLAGS := -Idaemon -Ilib/image $(shell pkg-config --cflags libnl-genl-3.0 libsystemd 2>/dev/null)
 MECTLD_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libsystemd 2>/dev/null) -lcrypto -lm -lpthread
 
 PROGRAMS += $(B)/mectld
@@ -12,30 +12,25 @@ $(B)/daemon/%.o: daemon/%.c | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(MECTLD_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/mectld: $(MECTLD_OBJS) $(B)/libmectl-image.a
-	$(CC) $(CFLAGS) -o $@ $(MECTLD_OBJS) $(B)/libmectl-image.a $(MECTLD_LIBS) $(LDFLAGS)
-
-# The client's chip verbs talk to mectld over sd-bus (client/verb-jobs.c,
-# client/bus-client.c).
-MECTL_OBJS += $(B)/client/bus-client.o
-MECTL_LIBS += $(shell pkg-config --libs libsystemd 2>/dev/null)
-$(B)/client/bus-client.o $(B)/client/verb-jobs.o: client/bus-client.h
+MECTLD_ARCHIVES := $(B)/libmectl-image.a $(B)/libmectl-common.a
+$(B)/mectld: $(MECTLD_OBJS) $(MECTLD_ARCHIVES)
+	$(CC) $(CFLAGS) -o $@ $(MECTLD_OBJS) $(MECTLD_ARCHIVES) $(MECTLD_LIBS) $(LDFLAGS)
 
 # Host tests of the persistence primitives.
 UNIT_TESTS += $(B)/unit/daemon/daemon-util
-$(B)/unit/daemon/daemon-util: $(B)/daemon/util.o
+$(B)/unit/daemon/daemon-util: $(B)/daemon/util.o $(B)/libmectl-common.a
 LDLIBS_daemon-util := -lcrypto
 # ... and of the write plan (which erase blocks go into one MEMERASE).
 UNIT_TESTS += $(B)/unit/daemon/flash-plan
-$(B)/unit/daemon/flash-plan: $(B)/daemon/flash.o $(B)/daemon/util.o
+$(B)/unit/daemon/flash-plan: $(B)/daemon/flash.o $(B)/daemon/util.o $(B)/libmectl-common.a
 LDLIBS_flash-plan := -lcrypto
 # ... of the configuration file ...
 UNIT_TESTS += $(B)/unit/daemon/config
-$(B)/unit/daemon/config: $(B)/daemon/config.o $(B)/daemon/util.o
+$(B)/unit/daemon/config: $(B)/daemon/config.o $(B)/daemon/util.o $(B)/libmectl-common.a
 LDLIBS_config := -lcrypto
 # ... of the job file format (every damaged file rejected, with its reason) ...
 UNIT_TESTS += $(B)/unit/daemon/job-file
-$(B)/unit/daemon/job-file: $(B)/daemon/job-file.o $(B)/daemon/util.o
+$(B)/unit/daemon/job-file: $(B)/daemon/job-file.o $(B)/daemon/util.o $(B)/libmectl-common.a
 LDLIBS_job-file := -lcrypto -lm
 # mectld itself on a private bus: the configuration file and job pruning (no chip).
 UNIT_TESTS += tests/unit/daemon/state.sh

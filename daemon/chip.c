@@ -127,17 +127,17 @@ int resolve_default_mtd(int *ret_mtd)
 void chip_to_json(const Chip *chip, uint64_t size, uint32_t erasesize, struct strbuf *b)
 {
 	strbuf_printf(b, "\"chip\":{\"id\":");
-	strbuf_json_str(b, chip->id);
+	json_str(b, chip->id);
 	strbuf_printf(b, ",\"managed\":%s,\"mtd\":%u,\"mtd_name\":", chip->managed ? "true" : "false",
 		      chip->info.mtd_index);
-	strbuf_json_str(b, chip->info.mtd_name);
+	json_str(b, chip->info.mtd_name);
 	strbuf_printf(b, ",\"size\":%llu,\"erase_size\":%u", (unsigned long long)size, erasesize);
 	if (chip->managed) {
 		strbuf_printf(b, ",\"bus\":%u,\"cs\":%u,\"speed_hz\":%u,\"jedec_id\":\"%s\",\"manufacturer\":",
 			      chip->info.bus, chip->info.cs, chip->info.speed_hz, chip->jedec_hex);
-		strbuf_json_str(b, chip->info.manufacturer);
+		json_str(b, chip->info.manufacturer);
 		strbuf_printf(b, ",\"part\":");
-		strbuf_json_str(b, chip->info.part);
+		json_str(b, chip->info.part);
 		strbuf_printf(b, ",\"block_erase_size\":%u", chip->info.block_erase_size);
 		strbuf_printf(b, ",\"page_size\":%u,\"writeable\":%s", chip->info.page_size,
 			      chip->info.writeable ? "true" : "false");

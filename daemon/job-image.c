@@ -94,7 +94,7 @@ void image_log_to_json(const struct img_log *log, struct strbuf *b)
 	for (size_t i = 0; i < log->n; i++) {
 		strbuf_printf(b, "%s{\"stream\":\"%s\",\"text\":", i ? "," : "",
 			      log->v[i].stream == IMG_STDERR ? "stderr" : "stdout");
-		strbuf_json_str(b, log->v[i].text);
+		json_str(b, log->v[i].text);
 		strbuf_printf(b, "}");
 	}
 	strbuf_printf(b, "]");

@@ -49,7 +49,7 @@ static int fail_untouched(JobOutcome *o, const char *what, const struct img_log 
 		o->message = NULL;
 	b = (struct strbuf) {};
 	strbuf_printf(&b, "{\"error\":");
-	strbuf_json_str(&b, what);
+	json_str(&b, what);
 	strbuf_printf(&b, ",\"chip_touched\":false,\"backup_written\":%s",
 		      backup_written ? "true" : "false");
 	if (log) {
@@ -230,7 +230,7 @@ int job_run_neutralize(Job *j, JobOutcome *o)
 	if (r < 0) {
 		strbuf_printf(&b, "{\"error\":\"write-failed\",\"chip_touched\":true,"
 			      "\"backup_written\":true,\"backup\":");
-		strbuf_json_str(&b, backup);
+		json_str(&b, backup);
 		strbuf_printf(&b, ",");
 		write_stats_to_json(&st, &b);
 		strbuf_printf(&b, "}");
@@ -243,12 +243,12 @@ int job_run_neutralize(Job *j, JobOutcome *o)
 	chip_to_json(&chip, f.size, f.erasesize, &b);
 	strbuf_printf(&b, ",\"passes\":%u,\"sha256_before\":\"%s\",\"sha256_after\":\"%s\","
 		      "\"backup_written\":true,\"state_backup\":", j->passes, e.sha_orig, e.sha_new);
-	strbuf_json_str(&b, backup);
+	json_str(&b, backup);
 	strbuf_printf(&b, ",");
 	write_stats_to_json(&st, &b);
 	if (e.chk.report.ifd_warning[0]) {
 		strbuf_printf(&b, ",\"descriptor_warning\":");
-		strbuf_json_str(&b, e.chk.report.ifd_warning);
+		json_str(&b, e.chk.report.ifd_warning);
 	}
 	strbuf_printf(&b, ",\"seconds\":%.2f,\"engine_seconds\":%.2f,\"phases\":", now_s() - t0,
 		      e.seconds);

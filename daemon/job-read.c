@@ -111,7 +111,7 @@ int job_run_read(Job *j, JobOutcome *o)
 	strbuf_printf(&b, "{");
 	chip_to_json(&chip, f.size, f.erasesize, &b);
 	strbuf_printf(&b, ",\"passes\":%u,\"sha256\":\"%s\",\"state_backup\":", j->passes, sha);
-	strbuf_json_str(&b, backup);
+	json_str(&b, backup);
 	strbuf_printf(&b, ",\"phases\":");
 	job_phase_times_json(j, &b);
 	strbuf_printf(&b, "}");

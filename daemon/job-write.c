@@ -182,7 +182,7 @@ int job_run_write(Job *j, JobOutcome *o)
 	write_stats_to_json(&st, &b);
 	strbuf_printf(&b, ",\"kept_backup\":");
 	if (kept)
-		strbuf_json_str(&b, kept);
+		json_str(&b, kept);
 	else
 		strbuf_printf(&b, "null");
 	strbuf_printf(&b, ",\"phases\":");

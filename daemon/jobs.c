@@ -535,7 +535,7 @@ static void job_end_phase(Job *j, double now)
 	if (!j->phase || j->phase_started <= 0)
 		return;
 	strbuf_printf(&j->phase_times, "%s", j->phase_times.len ? "," : "");
-	strbuf_json_str(&j->phase_times, j->phase);
+	json_str(&j->phase_times, j->phase);
 	strbuf_printf(&j->phase_times, ":%.3f", now - j->phase_started);
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* mectld: fd I/O, atomic files, hex, SHA-256, a string builder. */
+/* mectld: atomic files, hex, SHA-256 (fd I/O and the string builder: lib/common). */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
@@ -10,81 +9,6 @@
 #include <openssl/evp.h>
 
 #include "util.h"
-
-int loop_read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;	/* short device: caller asked past the end */
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int loop_write(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int read_fd_all(int fd, size_t max, uint8_t **ret, size_t *ret_len)
-{
-	_cleanup_free_ uint8_t *buf = NULL;
-	size_t len = 0, cap = 0;
-
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			uint8_t *nb;
-
-			if (cap > max)
-				return -EFBIG;
-			cap = cap ? cap * 2 : 1 << 20;
-			nb = realloc(buf, cap + 1);
-			if (!nb)
-				return -ENOMEM;
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > max)
-			return -EFBIG;
-	}
-	*ret = TAKE_PTR(buf);
-	*ret_len = len;
-	return 0;
-}
 
 int write_fd_replace(int fd, const void *buf, size_t len)
 {
@@ -237,80 +161,6 @@ int sha256_hex(const void *buf, size_t len, char out[65])
 		return -EIO;
 	hex_encode(md, 32, out);
 	return 0;
-}
-
-static bool strbuf_grow(struct strbuf *b, size_t more)
-{
-	char *ns;
-	size_t cap;
-
-	if (b->oom)
-		return false;
-	if (b->len + more + 1 <= b->cap)
-		return true;
-	cap = (b->len + more + 1) * 2;
-	ns = realloc(b->s, cap);
-	if (!ns) {
-		b->oom = true;
-		return false;
-	}
-	b->s = ns;
-	b->cap = cap;
-	return true;
-}
-
-void strbuf_printf(struct strbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !strbuf_grow(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-void strbuf_json_str(struct strbuf *b, const char *s)
-{
-	strbuf_printf(b, "\"");
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			strbuf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			strbuf_printf(b, "\\n");
-		else if (c < 0x20)
-			strbuf_printf(b, "\\u%04x", c);
-		else
-			strbuf_printf(b, "%c", c);
-	}
-	strbuf_printf(b, "\"");
-}
-
-char *strbuf_steal(struct strbuf *b)
-{
-	char *s;
-
-	if (b->oom || !strbuf_grow(b, 0)) {
-		strbuf_done(b);
-		return NULL;
-	}
-	b->s[b->len] = 0;
-	s = b->s;
-	*b = (struct strbuf){};
-	return s;
-}
-
-void strbuf_done(struct strbuf *b)
-{
-	free(b->s);
-	*b = (struct strbuf){};
 }
 
 void strv_free(char **v)

@@ -3,8 +3,9 @@
 #define MECTLD_UTIL_H
 
 /*
- * Small helpers shared by mectld's files: whole-fd I/O, atomic file writes, hashes,
- * a string builder. Cleanup attributes come from include/cleanup.h.
+ * Small helpers shared by mectld's files: atomic file writes, hashes; with them the
+ * helpers of lib/common (whole-fd I/O, the string builder, JSON strings). Cleanup
+ * attributes come from include/cleanup.h.
  * Nothing here logs; everything returns 0 or -errno.
  */
 #include <errno.h>
@@ -16,14 +17,12 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fd.h"
+#include "json.h"
+#include "strbuf.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Whole-buffer I/O on fds: retry short transfers and EINTR. */
-int loop_read_at(int fd, void *buf, size_t len, uint64_t off);
-int loop_write(int fd, const void *buf, size_t len);
-/* Read an fd to its end (at most max bytes, -EFBIG beyond). */
-int read_fd_all(int fd, size_t max, uint8_t **ret, size_t *ret_len);
 /* Replace the whole content of a passed fd (truncate, write from 0, fsync). */
 int write_fd_replace(int fd, const void *buf, size_t len);
 
@@ -54,21 +53,5 @@ int strv_push(char ***v, char *s);
 void hex_encode(const uint8_t *p, size_t len, char *out);
 /* SHA-256 as 64 hex characters + NUL. */
 int sha256_hex(const void *buf, size_t len, char out[65]);
-
-/*
- * A growing string for JSON results and messages. All functions accept a failed
- * (OOM) strbuf and keep it failed; strbuf_steal() then returns NULL.
- */
-struct strbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-void strbuf_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A JSON string literal, quoted and escaped. */
-void strbuf_json_str(struct strbuf *b, const char *s);
-char *strbuf_steal(struct strbuf *b);
-void strbuf_done(struct strbuf *b);
 
 #endif

@@ -5,19 +5,21 @@
 FUZZ_CC      ?= clang
 FUZZ_TARGETS := clean ifd fpt gen2 gen3 cse bootguard args jobfile config
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -g -O1 -std=gnu17 -D_GNU_SOURCE -Iinclude -Idaemon/image $(FUZZ_SAN) \
-		$(if $(wildcard daemon/image/cse.c),,-DIMG_NO_CSE) \
-		$(if $(wildcard daemon/image/bootguard.c),,-DIMG_NO_BOOTGUARD) \
-		$(if $(wildcard daemon/image/json.c),,-DIMG_NO_JSON)
+FUZZ_CFLAGS  := -g -O1 -std=gnu17 -D_GNU_SOURCE -Iinclude -Ilib/image -Ilib/common $(FUZZ_SAN)
 FUZZ_DAEMON_CFLAGS := -Idaemon -Iinclude/uapi
 # Two builds of the library and the targets: build/fuzz (64-bit) and build/fuzz32
 # (i386, -m32: a 32-bit size_t, as on armhf Raspberry Pi OS; IMG_I386 in
-# daemon/image/build.mk). $(1): the folder, $(2): extra compiler flags.
+# lib/image/build.mk). $(1): the folder, $(2): extra compiler flags.
 define FUZZ_BUILD
-$(1)_OBJS := $$(patsubst daemon/image/%.c,$(B)/$(1)/obj/%.o,$$(sort $$(wildcard daemon/image/*.c)))
+$(1)_COMMON_OBJS := $$(patsubst lib/common/%.c,$(B)/$(1)/cobj/%.o,$$(COMMON_SRCS))
+$(1)_OBJS := $$(patsubst lib/image/%.c,$(B)/$(1)/obj/%.o,$$(IMG_SRCS)) $$($(1)_COMMON_OBJS)
 $(1)_BINS := $$(addprefix $(B)/$(1)/fuzz-,$$(FUZZ_TARGETS))
 
-$(B)/$(1)/obj/%.o: daemon/image/%.c $$(wildcard daemon/image/*.h) | $(B)
+$(B)/$(1)/obj/%.o: lib/image/%.c $$(wildcard lib/image/*.h) | $(B)
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $$@ $$<
+
+$(B)/$(1)/cobj/%.o: lib/common/%.c $$(wildcard lib/common/*.h) | $(B)
 	@mkdir -p $$(dir $$@)
 	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $$@ $$<
 
@@ -25,14 +27,16 @@ $(B)/$(1)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $$($(1)_OBJS)
 	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$< $$($(1)_OBJS) -lcrypto -lm
 
 # mectld's own parsers: their daemon/ objects built the same way.
-$(B)/$(1)/dobj/%.o: daemon/%.c $$(wildcard daemon/*.h) | $(B)
+$(B)/$(1)/dobj/%.o: daemon/%.c $$(wildcard daemon/*.h lib/common/*.h) | $(B)
 	@mkdir -p $$(dir $$@)
 	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) $$(FUZZ_DAEMON_CFLAGS) -fsanitize=fuzzer-no-link -c -o $$@ $$<
 
-$(B)/$(1)/fuzz-jobfile: tests/fuzz/fuzz-jobfile.c $(B)/$(1)/dobj/job-file.o $(B)/$(1)/dobj/util.o
+$(B)/$(1)/fuzz-jobfile: tests/fuzz/fuzz-jobfile.c $(B)/$(1)/dobj/job-file.o $(B)/$(1)/dobj/util.o \
+		$$($(1)_COMMON_OBJS)
 	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) $$(FUZZ_DAEMON_CFLAGS) -fsanitize=fuzzer -o $$@ $$< $$(filter %.o,$$^) -lcrypto -lm
 
-$(B)/$(1)/fuzz-config: tests/fuzz/fuzz-config.c $(B)/$(1)/dobj/config.o $(B)/$(1)/dobj/util.o
+$(B)/$(1)/fuzz-config: tests/fuzz/fuzz-config.c $(B)/$(1)/dobj/config.o $(B)/$(1)/dobj/util.o \
+		$$($(1)_COMMON_OBJS)
 	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) $$(FUZZ_DAEMON_CFLAGS) -fsanitize=fuzzer -o $$@ $$< $$(filter %.o,$$^) -lcrypto -lm
 
 # gen2 and gen3 are one harness; their corpora differ (see fuzz-ftpr.c).

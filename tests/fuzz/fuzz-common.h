@@ -4,7 +4,7 @@
 
 /*
  * Helpers for the libFuzzer targets: run the engine on a byte buffer with a legal
- * option set (me_cleaner's own exclusions, §2.3, respected so that every finding is
+ * option set (me_cleaner's own exclusions after parse_args(), respected so that every finding is
  * a real bug) and serialise the report, as mectl check --json would.
  */
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What mectl_me must print for every register value: the spec the tests hold the
- * module to, written from intelmetool 1.1's tables (shared/reference §5.2/5.3), not
+ * module to, written from intelmetool 1.1's tables (its me_status.c), not
  * from kmod/me/decode.c. Used by the host table test and by the VM sysfs test.
  *
  * A table field prints its entry, or "Unknown (0x%02x)" for a value without one.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Host tests of mectld's persistence primitives (daemon/util.c): atomic replacement,
- * never-overwrite for backups, whole-fd reads with a size cap, JSON escaping, which
- * output fds are storage.
+ * never-overwrite for backups, whole-file reads with a size cap, which output fds are
+ * storage. The JSON writer's tests: tests/unit/common/common.c.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -102,18 +102,6 @@ TEST_F(dir, output_fds_only_on_storage)
 	close(pipefd[0]);
 	close(pipefd[1]);
 	EXPECT_EQ(-EBADFD, fd_check_storage(self->fd, &fs));
-}
-
-TEST(json_escaping)
-{
-	struct strbuf b = {};
-	char *s;
-
-	strbuf_json_str(&b, "a\"b\\c\nd\x01");
-	s = strbuf_steal(&b);
-	ASSERT_NE(NULL, s);
-	ASSERT_STREQ("\"a\\\"b\\\\c\\nd\\u0001\"", s);
-	free(s);
 }
 
 TEST(sha256_of_abc)

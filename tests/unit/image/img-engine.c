@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fd.h"
 #include "image.h"
 #include "kselftest_harness.h"
 
@@ -21,8 +22,9 @@ static uint8_t *load_testdata(const char *image, size_t *len)
 	const char *shared = getenv("SHARED");
 	char cmd[4096];
 	uint8_t *buf = NULL;
-	size_t cap = 0, n = 0, k;
+	size_t n = 0;
 	FILE *f;
+	int r;
 
 	if (!shared)
 		return NULL;
@@ -30,17 +32,8 @@ static uint8_t *load_testdata(const char *image, size_t *len)
 	f = popen(cmd, "r");
 	if (!f)
 		return NULL;
-	for (;;) {
-		if (n + 65536 > cap) {
-			cap = (n + 65536) * 2;
-			buf = realloc(buf, cap);
-		}
-		k = fread(buf + n, 1, cap - n, f);
-		if (!k)
-			break;
-		n += k;
-	}
-	if (pclose(f) != 0 || !n) {
+	r = read_fd_all(fileno(f), SIZE_MAX, &buf, &n);
+	if (pclose(f) != 0 || r < 0 || !n) {
 		free(buf);
 		return NULL;
 	}
@@ -147,7 +140,7 @@ TEST(key_table)
 		for (j = img_known_keys; j < k; j++)
 			ASSERT_NE(0, strcmp(j->md5, k->md5));
 	}
-	ASSERT_EQ(18, (int)n);	/* me_cleaner 1.2's table (§1.1) */
+	ASSERT_EQ(18, (int)n);	/* me_cleaner 1.2's pubkeys_md5 */
 	ASSERT_EQ(NULL, img_key_lookup("00000000000000000000000000000000"));
 }
 
@@ -266,7 +259,7 @@ TEST(args_errors)
 		ASSERT_STREQ("", joined(&res, IMG_STDOUT));
 		img_result_free(&res);
 	}
-	/* the empty whitelist counts as not given (§2.3) */
+	/* the empty whitelist counts as not given (as by me_cleaner) */
 	ASSERT_EQ(0, parse(&o, &res, 0, "-r --whitelist= f"));
 	img_result_free(&res);
 }

@@ -25,36 +25,28 @@
 
 #include <openssl/evp.h>
 
+#include "fd.h"
 #include "kselftest_harness.h"
 
 #define NOT_WRITTEN "mectl: nothing was written: the image fails the FTPR signature check\n"
 
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, k;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint8_t *buf = NULL;
+	size_t n = 0;
+	int r;
 
-	if (!f)
+	if (fd < 0)
 		return NULL;
-	for (;;) {
-		if (n + 65536 + 1 > cap) {
-			cap = (n + 65536 + 1) * 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				break;
-		}
-		k = fread(buf + n, 1, cap - n - 1, f);
-		if (!k)
-			break;
-		n += k;
-	}
-	fclose(f);
-	if (buf)
-		buf[n] = 0;
+	r = read_fd_all(fd, SIZE_MAX, &buf, &n);
+	close(fd);
+	if (r < 0)
+		return NULL;
+	buf[n] = 0;	/* the spare byte */
 	if (len)
 		*len = n;
-	return buf;
+	return (char *)buf;
 }
 
 static int sha256_file(const char *path, char hex[65])

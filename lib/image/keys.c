@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Intel's public keys as me_cleaner 1.2 knows them (§1.1): MD5 of the manifest's
+ * Intel's public keys as me_cleaner 1.2 knows them (its pubkeys_md5): MD5 of the manifest's
  * modulus followed by its exponent (0x104 bytes at manifest + 0x80).
  */
 #include "image-internal.h"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Generation 3 (ME 11, TXE 3, SPS 4): module removal over the $CPD directory
- * (me_cleaner §14). A module runs up to the next one in offset order; a sentinel
- * "end" at the partition length sorts first among equals.
+ * (me_cleaner 1.2's check_and_remove_modules_gen3()). A module runs up to the next
+ * one in offset order; a sentinel "end" at the partition length sorts first among
+ * equals.
  */
 #include <stdio.h>
 #include <stdlib.h>

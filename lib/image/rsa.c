@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The FTPR manifest's RSA signature, checked the way me_cleaner checks it (§21):
+ * The FTPR manifest's RSA signature, checked the way me_cleaner 1.2's
+ * check_partition_signature() checks it:
  * R = S^e mod N over the little-endian 2048-bit values stored in the manifest;
  * valid when R >= 2^252 and R's low 256 bits equal SHA-256(header[0..0x80) ||
  * manifest[hlen..mlen)). No padding check: that is me_cleaner's rule, kept so

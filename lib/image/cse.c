@@ -18,10 +18,10 @@
  *    v2 (CSME 15+): 0x14 bytes, CRC-32 (IEEE) of header + entries with the CRC field
  *    zeroed at 0x10. The CRC coverage is what public ME analysis tools describe; a
  *    mismatch is reported, never fatal.
- *  - Manifest: the $MN2 header of §8.5; HeaderVersion 0x10000 with RSA-2048/SHA-256
- *    (key size 0x40 dwords at 0x78), 0x21000 with RSA-3072/SHA-384 (0x60 dwords,
- *    CSME 16+). Header length = 0x80 + 2 * key + 4. The signed data are header[0,0x80)
- *    and manifest[hlen, size), as for earlier generations.
+ *  - Manifest: the $MN2 header of ME 6-11 (manifest.c); HeaderVersion 0x10000 with
+ *    RSA-2048/SHA-256 (key size 0x40 dwords at 0x78), 0x21000 with RSA-3072/SHA-384
+ *    (0x60 dwords, CSME 16+). Header length = 0x80 + 2 * key + 4. The signed data
+ *    are header[0,0x80) and manifest[hlen, size), as for earlier generations.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +35,7 @@
 
 #include "image-internal.h"
 #include "cse.h"
+#include "hooks.h"
 
 #define BPDT_SIGNATURE	0x000055AAu
 #define BPDT_MAX	64
@@ -543,7 +544,7 @@ static bool essential_module(const char *n)
 	return false;
 }
 
-/* --force: me_cleaner's gen-3 module rule (§14) on the FTPR $CPD found by the scan. */
+/* --force: check_and_remove_modules_gen3()'s rule on the FTPR $CPD found by the scan. */
 static int forced_module_removal(struct img_ctx *c, const struct img_range *rg,
 				 const struct cse_scan *s)
 {
@@ -720,7 +721,7 @@ static int probe_range(struct img_ctx *c, const struct img_range *rg, bool again
 	return cse_run(c, rg, &s, again);
 }
 
-int img_cse_probe(struct img_ctx *c)
+static int cse_probe(struct img_ctx *c)
 {
 	struct img_range whole = { 0, (int64_t)c->len };
 
@@ -728,6 +729,13 @@ int img_cse_probe(struct img_ctx *c)
 	if (!c->full && c->me.end <= c->me.start)
 		return probe_range(c, &whole, false);
 	return probe_range(c, &c->me, false);
+}
+
+int img_unknown_hook(struct img_ctx *c)
+{
+	int r = cse_probe(c);
+
+	return r > 0 ? IMG_STOP : r;
 }
 
 int img_cse_after_manifest(struct img_ctx *c)
@@ -739,7 +747,7 @@ int img_cse_after_manifest(struct img_ctx *c)
 		return 0;
 	r = probe_range(c, &c->me, true);
 	if (r)
-		return r;
+		return r > 0 ? IMG_STOP : r;
 	return img_fail(c, "Error: CSME %u firmware whose FTPR manifest mectl cannot parse; "
 			"nothing was changed\n", c->version[0]);
 }

@@ -26,13 +26,13 @@
  * Every other difference from me_cleaner 1.2 (all on inputs it fails on or crashes
  * with, none on the recorded testdata):
  * - Where me_cleaner raises an uncaught exception (OutOfRegionException, struct.error,
- *   IndexError, NameError, UnicodeDecodeError, ZeroDivisionError, ValueError: §25),
+ *   IndexError, NameError, UnicodeDecodeError, ZeroDivisionError, ValueError),
  *   the run ends with one "Error: ..." line on stderr and exit status 1; the stdout
  *   printed before it is the same.
  * - An ME or descriptor region that ends past the end of the file is an error up
  *   front (me_cleaner reads short and crashes later, or grows the file).
  * - Generation 1 (ME 1-5) full images: the ME region is wiped as me_cleaner means to
- *   (and does under Python 2) instead of its Python 3 TypeError half-way (§26).
+ *   (and does under Python 2) instead of its Python 3 TypeError half-way (it fills with a str).
  * - A full image whose ME region is disabled (not gen 1): one error line where
  *   me_cleaner dies with NameError.
  * - Partition names with a NUL byte inside are shown up to that NUL.
@@ -275,7 +275,7 @@ struct img_result {
  *
  * Accepts what argparse accepts (bundled short flags, attached values, "--",
  * unambiguous long prefixes, --opt=value, mutually exclusive -S/-s and -w/-b) and
- * then runs me_cleaner's semantic checks (§2.3).
+ * then runs me_cleaner's checks after parse_args() ("-c can't be used with ...").
  *
  * Return: 0 to go on with img_run(); 1 when the run is over (r->done: -h/-v with
  * exit code 0, parser error with 2, semantic error with 1, text in r->log);
@@ -313,7 +313,7 @@ int img_log_add(struct img_log *log, enum img_stream s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void img_log_free(struct img_log *log);
 
-/* Known public keys (me_cleaner's table, §1.1) */
+/* Known public keys (me_cleaner 1.2's pubkeys_md5 table) */
 struct img_key {
 	const char *md5;		/* lower-case hex of MD5(modulus || exponent) */
 	const char *variant;		/* "ME", "TXE", "SPS" */
@@ -321,29 +321,6 @@ struct img_key {
 };
 extern const struct img_key img_known_keys[];	/* terminated by { NULL } */
 const struct img_key *img_key_lookup(const char *md5);
-
-/* ---------------------------------------------------------------------------------
- * Extension hooks, implemented in cse.c / bootguard.c and called by the flow in
- * clean.c. They see the run through struct img_ctx (image-internal.h).
- *
- * img_cse_probe(): called where me_cleaner gives up on an image it does not know
- *   ("Unknown image", "The ME/TXE region is valid but the firmware is corrupted or
- *   missing", "Can't find the manifest of the FTPR partition", "Wrong FTPR manifest
- *   tag"), before that message is logged. Return 1 when it recognised the image and
- *   finished the run itself (set ctx->r->exit_code, log, fill ctx->r->report.cse);
- *   0 to let the me_cleaner error happen; -errno on failure.
- * img_cse_after_manifest(): called after the version/key lines for gen 3 images
- *   (me_cleaner treats ME 12+ as gen 3). Return 1 to stop the run (e.g. clean
- *   refused without --force, or finished: cse.c sets the HAP strap of CSME 12+
- *   itself; set exit_code and log), 0 to go on.
- * img_bootguard_probe(): called once per full image right after the descriptor is
- *   decoded, before anything is changed. Fills ctx->r->report.bootguard; may log a
- *   warning (-S). Return 1 to stop the run, 0 to go on.
- */
-struct img_ctx;
-int img_cse_probe(struct img_ctx *ctx);
-int img_cse_after_manifest(struct img_ctx *ctx);
-int img_bootguard_probe(struct img_ctx *ctx);
 
 /* json.c: the report as one JSON object (malloc'ed, NUL-terminated). 0 or -ENOMEM. */
 int img_report_json(const struct img_report *rep, char **out);

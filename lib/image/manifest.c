@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * FTPR discovery, generation, manifest tag, version and key (me_cleaner §8).
+ * FTPR discovery, generation, manifest tag, version and key: me_cleaner 1.2's main
+ * program up to its "Public key match" line, and its check_mn2_tag().
  */
 #include <stdio.h>
 
 #include <openssl/evp.h>
 
 #include "image-internal.h"
+#include "hooks.h"
 
-/* Python 3's repr() of a 4-byte bytes object (§8.4). */
+/* Python 3's repr() of a 4-byte bytes object (check_mn2_tag()'s message). */
 static void bytes_repr(const uint8_t *p, size_t n, char *out)
 {
 	bool sq = memchr(p, '\'', n), dq = memchr(p, '"', n);
@@ -58,7 +60,7 @@ static int check_tag(struct img_ctx *c, int64_t man)
 	return img_fail(c, "Wrong FTPR manifest tag (%s), this image may be corrupted\n", repr);
 }
 
-/* gen 3: the FTPR.man entry of the $CPD directory (§8.3) */
+/* gen 3: the FTPR.man entry of the $CPD directory, found as me_cleaner 1.2 finds it */
 static int cpd_find_manifest(struct img_ctx *c, uint32_t *man_off)
 {
 	uint32_t n, i;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Generation 2 (ME 6-10, TXE 1-2, SPS 2-3): the $MME module headers after the $MN2
- * manifest, LLUT Huffman chunks, module removal and relocation (me_cleaner §13).
+ * manifest, LLUT Huffman chunks, module removal and relocation (me_cleaner 1.2's
+ * remove_modules() and relocate_partition()).
  */
 #include <math.h>
 #include <stdio.h>
@@ -74,10 +75,11 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /*
- * §13.4: every chunk runs up to the next chunk's start (or the stream end): in the
- * sorted list of all non-zero starts plus the stream end, the element right after the
- * first occurrence of its start. The stream end is kept out of the list: that element
- * is the smaller of the next start in the list and the stream end (when not below).
+ * As me_cleaner 1.2's get_chunks_offsets(): every chunk runs up to the next
+ * chunk's start (or the stream end): in the sorted list of all non-zero starts
+ * plus the stream end, the element right after the first occurrence of its
+ * start. The stream end is kept out of the list: that element is the smaller of
+ * the next start in the list and the stream end (when not below).
  */
 static int llut_chunks(struct img_ctx *c, int64_t llut, struct chunks *out, int64_t *base,
 		       int64_t *chunk_size)
@@ -187,7 +189,7 @@ static struct img_module *report_module(struct img_ctx *c, uint32_t i, const cha
 }
 
 /*
- * The protected ("essential") chunks and the removal test of §13.3, in O(n log n):
+ * The protected ("essential") chunks and the removal test of remove_modules(), in O(n log n):
  * a chunk c is kept when some protected p has p.start <= c.start < p.end, or
  * p.start < c.end <= p.end. With the protected chunks sorted by start and a running
  * maximum of their ends, each test is one binary search.
@@ -229,7 +231,7 @@ static bool chunk_protected(const struct prot_set *ps, const struct chunk *c)
 	       max_end_before(ps, end, true) >= end;
 }
 
-/* §13.3: the single walk over the module headers. */
+/* remove_modules(): the single walk over the module headers. */
 static int remove_modules(struct img_ctx *c, const uint8_t *hdrs, uint32_t n, size_t size,
 			  int64_t *end)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * $FPT: finding it (me_cleaner §6), the partition list and partition removal with
- * the table rewrite, EFFS flag and checksum (§7, §12).
+ * $FPT: finding it (at 0 or 0x10 of the ME region, as me_cleaner 1.2), the partition
+ * list and partition removal with the table rewrite, EFFS flag and checksum.
  */
 #include <stdio.h>
 #include <stdlib.h>

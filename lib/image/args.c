@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * me_cleaner's command line (§2), parsed the way Python's argparse parses it:
+ * me_cleaner 1.2's command line, parsed the way Python's argparse parses it:
  * options and the positional in any order, "--", bundled short flags, attached
  * values, --long=value, unambiguous long prefixes, two mutually exclusive groups,
  * the same error texts, usage on stderr and exit status 2. Then me_cleaner's own

@@ -1,133 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The report of a run as one JSON object (`mectl check --json`). Hand-written: a
- * growing string, RFC 8259 string escaping, integers in decimal (offsets too, so
- * that every JSON reader gets numbers), nothing else.
+ * The report of a run as one JSON object (`mectl check --json`). Hand-written on
+ * lib/common's strbuf and JSON strings; integers in decimal (offsets too, so that
+ * every JSON reader gets numbers), nothing else.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "image-internal.h"
-
-struct sb {
-	char *p;
-	size_t n, cap;
-	bool oom;
-};
-
-static void sb_grow(struct sb *b, size_t more)
-{
-	char *np;
-	size_t cap;
-
-	if (b->oom || b->n + more + 1 <= b->cap)
-		return;
-	cap = b->cap ? b->cap : 1024;
-	while (cap < b->n + more + 1)
-		cap *= 2;
-	np = realloc(b->p, cap);
-	if (!np) {
-		b->oom = true;
-		return;
-	}
-	b->p = np;
-	b->cap = cap;
-}
-
-static void sb_add(struct sb *b, const char *s, size_t n)
-{
-	sb_grow(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = 0;
-}
-
-static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	char tmp[128];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		b->oom = true;	/* only short numeric fragments are printed this way */
-		return;
-	}
-	sb_add(b, tmp, (size_t)n);
-}
-
-/* A JSON string; NULL becomes null. Bytes >= 0x80 are escaped as Latin-1 code points. */
-static void sb_str(struct sb *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	if (!s) {
-		sb_add(b, "null", 4);
-		return;
-	}
-	sb_add(b, "\"", 1);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		char esc[7] = { '\\', 'u', '0', '0', hex[*c >> 4], hex[*c & 15], 0 };
-
-		switch (*c) {
-		case '"':  sb_add(b, "\\\"", 2); break;
-		case '\\': sb_add(b, "\\\\", 2); break;
-		case '\b': sb_add(b, "\\b", 2); break;
-		case '\f': sb_add(b, "\\f", 2); break;
-		case '\n': sb_add(b, "\\n", 2); break;
-		case '\r': sb_add(b, "\\r", 2); break;
-		case '\t': sb_add(b, "\\t", 2); break;
-		default:
-			if (*c < 0x20 || *c >= 0x7F)
-				sb_add(b, esc, 6);
-			else
-				sb_add(b, (const char *)c, 1);
-		}
-	}
-	sb_add(b, "\"", 1);
-}
+#include "json.h"
 
 /* "key": — with a comma before every key but the first of an object. */
-static void key(struct sb *b, bool *first, const char *k)
+static void key(struct strbuf *b, bool *first, const char *k)
 {
 	if (!*first)
-		sb_add(b, ",", 1);
+		strbuf_add(b, ",", 1);
 	*first = false;
-	sb_str(b, k);
-	sb_add(b, ":", 1);
+	json_str(b, k);
+	strbuf_add(b, ":", 1);
 }
 
-static void kv_str(struct sb *b, bool *f, const char *k, const char *v)
+static void kv_str(struct strbuf *b, bool *f, const char *k, const char *v)
 {
 	key(b, f, k);
-	sb_str(b, v);
+	json_str(b, v);
 }
 
-static void kv_u64(struct sb *b, bool *f, const char *k, uint64_t v)
+static void kv_u64(struct strbuf *b, bool *f, const char *k, uint64_t v)
 {
 	key(b, f, k);
-	sb_printf(b, "%llu", (unsigned long long)v);
+	strbuf_printf(b, "%llu", (unsigned long long)v);
 }
 
-static void kv_i64(struct sb *b, bool *f, const char *k, int64_t v)
+static void kv_i64(struct strbuf *b, bool *f, const char *k, int64_t v)
 {
 	key(b, f, k);
-	sb_printf(b, "%lld", (long long)v);
+	strbuf_printf(b, "%lld", (long long)v);
 }
 
-static void kv_bool(struct sb *b, bool *f, const char *k, bool v)
+static void kv_bool(struct strbuf *b, bool *f, const char *k, bool v)
 {
 	key(b, f, k);
-	sb_add(b, v ? "true" : "false", v ? 4 : 5);
+	strbuf_add(b, v ? "true" : "false", v ? 4 : 5);
 }
 
-static void kv_version(struct sb *b, bool *f, const char *k, const uint16_t v[4])
+static void kv_version(struct strbuf *b, bool *f, const char *k, const uint16_t v[4])
 {
 	char s[32];
 
@@ -197,11 +114,11 @@ static const char *const region_names[IMG_REGION__MAX] = {
 	[IMG_REGION_PDR] = "pdr",
 };
 
-static void regions(struct sb *b, const struct img_report *r)
+static void regions(struct strbuf *b, const struct img_report *r)
 {
 	bool first = true;
 
-	sb_add(b, "[", 1);
+	strbuf_add(b, "[", 1);
 	for (int i = 0; i < IMG_REGION__MAX; i++) {
 		const struct img_region *g = &r->regions[i];
 		bool f = true;
@@ -209,22 +126,22 @@ static void regions(struct sb *b, const struct img_report *r)
 		if (!g->present && !g->enabled)
 			continue;
 		if (!first)
-			sb_add(b, ",", 1);
+			strbuf_add(b, ",", 1);
 		first = false;
-		sb_add(b, "{", 1);
+		strbuf_add(b, "{", 1);
 		kv_str(b, &f, "name", region_names[i]);
 		kv_bool(b, &f, "enabled", g->enabled);
 		kv_u64(b, &f, "register", g->reg);
 		kv_u64(b, &f, "start", g->start);
 		kv_u64(b, &f, "end", g->end);
-		sb_add(b, "}", 1);
+		strbuf_add(b, "}", 1);
 	}
-	sb_add(b, "]", 1);
+	strbuf_add(b, "]", 1);
 }
 
-static void partitions(struct sb *b, const struct img_report *r)
+static void partitions(struct strbuf *b, const struct img_report *r)
 {
-	sb_add(b, "[", 1);
+	strbuf_add(b, "[", 1);
 	for (size_t i = 0; i < r->n_partitions && i < IMG_MAX_PARTITIONS; i++) {
 		const struct img_partition *p = &r->partitions[i];
 		char name[sizeof(p->name)];
@@ -232,20 +149,20 @@ static void partitions(struct sb *b, const struct img_report *r)
 
 		memcpy(name, p->name, sizeof(name));
 		name[sizeof(name) - 1] = 0;
-		sb_add(b, i ? ",{" : "{", i ? 2 : 1);
+		strbuf_add(b, i ? ",{" : "{", i ? 2 : 1);
 		kv_str(b, &f, "name", name);
 		kv_u64(b, &f, "offset", p->offset);
 		kv_u64(b, &f, "length", p->length);
 		kv_u64(b, &f, "flags", p->flags);
 		kv_str(b, &f, "fate", part_fate(p->fate));
-		sb_add(b, "}", 1);
+		strbuf_add(b, "}", 1);
 	}
-	sb_add(b, "]", 1);
+	strbuf_add(b, "]", 1);
 }
 
-static void modules(struct sb *b, const struct img_report *r)
+static void modules(struct strbuf *b, const struct img_report *r)
 {
-	sb_add(b, "[", 1);
+	strbuf_add(b, "[", 1);
 	for (size_t i = 0; i < r->n_modules && i < IMG_MAX_MODULES; i++) {
 		const struct img_module *m = &r->modules[i];
 		char name[sizeof(m->name)];
@@ -253,7 +170,7 @@ static void modules(struct sb *b, const struct img_report *r)
 
 		memcpy(name, m->name, sizeof(name));
 		name[sizeof(name) - 1] = 0;
-		sb_add(b, i ? ",{" : "{", i ? 2 : 1);
+		strbuf_add(b, i ? ",{" : "{", i ? 2 : 1);
 		kv_str(b, &f, "name", name);
 		kv_str(b, &f, "compression", comp_name(m->comp));
 		kv_u64(b, &f, "start", m->start);
@@ -261,27 +178,27 @@ static void modules(struct sb *b, const struct img_report *r)
 		if (m->comp == IMG_COMP_HUFFMAN)
 			kv_u64(b, &f, "huffman_bytes", m->huffman_bytes);
 		kv_str(b, &f, "fate", mod_fate(m->fate));
-		sb_add(b, "}", 1);
+		strbuf_add(b, "}", 1);
 	}
-	sb_add(b, "]", 1);
+	strbuf_add(b, "]", 1);
 }
 
 int img_report_json(const struct img_report *r, char **out)
 {
 	const struct img_cse_info *ci = &r->cse;
 	const struct img_bootguard_info *bg = &r->bootguard;
-	struct sb b = { 0 };
+	struct strbuf b = { 0 };
 	char s[sizeof(r->ifd_warning)];
 	bool f = true, g;
 
 	*out = NULL;
-	sb_add(&b, "{", 1);
+	strbuf_add(&b, "{", 1);
 	kv_str(&b, &f, "kind", kind_name(r->kind));
 	key(&b, &f, "regions");
 	regions(&b, r);
 
 	key(&b, &f, "descriptor");
-	sb_add(&b, "{", 1);
+	strbuf_add(&b, "{", 1);
 	g = true;
 	kv_bool(&b, &g, "sane", r->ifd_sane);
 	memcpy(s, r->ifd_problem, sizeof(r->ifd_problem) < sizeof(s) ? sizeof(r->ifd_problem) : sizeof(s));
@@ -291,30 +208,30 @@ int img_report_json(const struct img_report *r, char **out)
 	s[sizeof(s) - 1] = 0;
 	kv_str(&b, &g, "warning", s[0] ? s : NULL);
 	key(&b, &g, "flmstr");
-	sb_printf(&b, "[%u,%u,%u]", r->flmstr[0], r->flmstr[1], r->flmstr[2]);
-	sb_add(&b, "}", 1);
+	strbuf_printf(&b, "[%u,%u,%u]", r->flmstr[0], r->flmstr[1], r->flmstr[2]);
+	strbuf_add(&b, "}", 1);
 
 	kv_bool(&b, &f, "me_region_disabled", r->me_disabled);
 	key(&b, &f, "fpt");
-	sb_add(&b, "{", 1);
+	strbuf_add(&b, "{", 1);
 	g = true;
 	kv_bool(&b, &g, "found", r->fpt_found);
 	kv_u64(&b, &g, "offset", r->fpt_offset);
-	sb_add(&b, "}", 1);
+	strbuf_add(&b, "}", 1);
 
 	kv_i64(&b, &f, "generation", r->gen);
 	kv_version(&b, &f, "version", r->version);
 	key(&b, &f, "ftpr");
-	sb_add(&b, "{", 1);
+	strbuf_add(&b, "{", 1);
 	g = true;
 	kv_u64(&b, &g, "offset", r->ftpr_offset);
 	kv_u64(&b, &g, "length", r->ftpr_length);
 	kv_bool(&b, &g, "manifest_found", r->manifest_found);
 	kv_u64(&b, &g, "manifest_offset", r->manifest_offset);
-	sb_add(&b, "}", 1);
+	strbuf_add(&b, "}", 1);
 
 	key(&b, &f, "key");
-	sb_add(&b, "{", 1);
+	strbuf_add(&b, "{", 1);
 	g = true;
 	memcpy(s, r->key_md5, sizeof(r->key_md5));
 	s[sizeof(r->key_md5) - 1] = 0;
@@ -322,7 +239,7 @@ int img_report_json(const struct img_report *r, char **out)
 	kv_bool(&b, &g, "known", r->key_known);
 	kv_str(&b, &g, "variant", r->variant);
 	kv_str(&b, &g, "versions", r->key_versions);
-	sb_add(&b, "}", 1);
+	strbuf_add(&b, "}", 1);
 
 	kv_bool(&b, &f, "ignition", r->ignition);
 	key(&b, &f, "partitions");
@@ -331,7 +248,7 @@ int img_report_json(const struct img_report *r, char **out)
 	modules(&b, r);
 
 	key(&b, &f, "hap");
-	sb_add(&b, "{", 1);
+	strbuf_add(&b, "{", 1);
 	g = true;
 	kv_bool(&b, &g, "present", r->strap.present);
 	kv_str(&b, &g, "name", r->strap.present ? r->strap.name : NULL);
@@ -339,7 +256,7 @@ int img_report_json(const struct img_report *r, char **out)
 	kv_u64(&b, &g, "bit", r->strap.bit);
 	kv_bool(&b, &g, "set_before", r->strap.set_before);
 	kv_bool(&b, &g, "set_after", r->strap.set_after);
-	sb_add(&b, "}", 1);
+	strbuf_add(&b, "}", 1);
 
 	kv_i64(&b, &f, "min_size", r->min_size > 0 ? r->min_size : 0);
 	kv_bool(&b, &f, "relocated", r->relocated);
@@ -348,7 +265,7 @@ int img_report_json(const struct img_report *r, char **out)
 	kv_str(&b, &f, "extracted_me_signature", sig_name(r->me_sig));
 
 	key(&b, &f, "cse");
-	sb_add(&b, "{", 1);
+	strbuf_add(&b, "{", 1);
 	g = true;
 	kv_bool(&b, &g, "detected", ci->detected);
 	if (ci->detected) {
@@ -366,7 +283,7 @@ int img_report_json(const struct img_report *r, char **out)
 
 			memcpy(kh, ci->key_hash, sizeof(kh));
 			kh[sizeof(kh) - 1] = 0;
-			sb_str(&b, kh[0] ? kh : NULL);
+			json_str(&b, kh[0] ? kh : NULL);
 		}
 		kv_bool(&b, &g, "key_known", ci->key_known);
 		kv_str(&b, &g, "signature", sig_name(ci->sig));
@@ -379,10 +296,10 @@ int img_report_json(const struct img_report *r, char **out)
 		}
 		kv_str(&b, &g, "note", ci->note);
 	}
-	sb_add(&b, "}", 1);
+	strbuf_add(&b, "}", 1);
 
 	key(&b, &f, "boot_guard");
-	sb_add(&b, "{", 1);
+	strbuf_add(&b, "{", 1);
 	g = true;
 	kv_bool(&b, &g, "checked", bg->checked);
 	kv_bool(&b, &g, "fit_present", bg->fit_present);
@@ -392,13 +309,9 @@ int img_report_json(const struct img_report *r, char **out)
 	kv_bool(&b, &g, "me_evidence", bg->fpf_evidence);
 	kv_bool(&b, &g, "likely_enabled", bg->likely_enabled);
 	kv_str(&b, &g, "note", bg->note);
-	sb_add(&b, "}", 1);
+	strbuf_add(&b, "}", 1);
 
-	sb_add(&b, "}\n", 2);
-	if (b.oom) {
-		free(b.p);
-		return -ENOMEM;
-	}
-	*out = b.p;
-	return 0;
+	strbuf_add(&b, "}\n", 2);
+	*out = strbuf_steal(&b);
+	return *out ? 0 : -ENOMEM;
 }

@@ -20,6 +20,7 @@
 #include "image-internal.h"
 #include "bootguard.h"
 #include "cse.h"
+#include "hooks.h"
 
 #define FIT_MAX_ENTRIES 512
 

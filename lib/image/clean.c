@@ -1,31 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The flow of one run, in me_cleaner's order (§23): detect, descriptor, $FPT,
- * manifest, strap report, (gen 1 disable), ME 6 Ignition, partitions, modules,
- * relocation, minimum size/truncation, soft-disable, -d, -D, -M, signature.
- * The steps live in the files their names give; this file strings them together
- * and owns the small steps (straps, -d, -D, -M).
+ * The flow of one run, in the order of me_cleaner 1.2's main program: detect,
+ * descriptor, $FPT, manifest, strap report, (gen 1 disable), ME 6 Ignition,
+ * partitions, modules, relocation, minimum size/truncation, soft-disable, -d, -D,
+ * -M, signature. The steps live in the files their names give; this file strings
+ * them together and owns the small steps (straps, -d, -D, -M).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "image-internal.h"
+#include "hooks.h"
 
 #define IFD_SIGNATURE 0x0FF0A55A
-
-int img_unknown_hook(struct img_ctx *c)
-{
-#ifndef IMG_NO_CSE
-	int r = img_cse_probe(c);
-
-	if (r)
-		return r < 0 ? r : IMG_STOP;
-#else
-	(void)c;
-#endif
-	return 0;
-}
 
 /* Python's format(v, "0Nx"): the sign counts in the width. */
 static const char *hexw(char *buf, size_t n, int64_t v, int width)
@@ -37,7 +25,7 @@ static const char *hexw(char *buf, size_t n, int64_t v, int width)
 	return buf;
 }
 
-/* FLREGn encoding (§5) with Python's arithmetic on negative values. */
+/* FLREGn encoding (start_end_to_flreg()) with Python's arithmetic on negative values. */
 static uint32_t region_encode(int64_t start, int64_t end)
 {
 	return (uint32_t)(((start & 0x07FFF000) >> 12) | (((end - 1) & 0x07FFF000) << 4));
@@ -100,11 +88,9 @@ static int detect(struct img_ctx *c)
 					(long long)c->fd.start, (long long)c->fd.end, c->len);
 		if (at0)
 			c->gen = 1;
-#ifndef IMG_NO_BOOTGUARD
 		r = img_bootguard_probe(c);
 		if (r)
-			return r < 0 ? r : IMG_STOP;
-#endif
+			return r;
 		return 0;
 	}
 	r = img_unknown_hook(c);
@@ -113,7 +99,7 @@ static int detect(struct img_ctx *c)
 	return img_fail(c, "Unknown image\n");
 }
 
-/* §10: the strap report of a full image, and the gen-1 meDisable bits. */
+/* The strap report of a full image (AltMeDisable or HAP), and the gen-1 meDisable bits. */
 static int strap_report(struct img_ctx *c)
 {
 	struct img_strap *st = &c->rep->strap;
@@ -196,14 +182,14 @@ static int gen1_disable(struct img_ctx *c)
 		r = img_out(c, "Wiping the ME region...\n");
 	/*
 	 * me_cleaner under Python 3 crashes here (it passes a str to the fill); the
-	 * wipe it means to do, and does under Python 2, is what runs here (§26).
+	 * wipe it means to do, and does under Python 2, is what runs here.
 	 */
 	if (!r)
 		r = img_fill(c, &c->me, 0, c->me.end - c->me.start, 0xFF);
 	return r;
 }
 
-/* §11: ME 6 Ignition firmware is removed whole. */
+/* ME 6 Ignition firmware ($SKU after the module headers) is removed whole. */
 static int ignition_check(struct img_ctx *c)
 {
 	const uint8_t *p = NULL;
@@ -226,7 +212,7 @@ static int ignition_check(struct img_ctx *c)
 	return r;
 }
 
-/* §12-§16: partitions, modules, relocation, minimum size, truncation. */
+/* Partitions, modules, relocation, minimum size, truncation. */
 static int clean_me(struct img_ctx *c)
 {
 	int64_t extra_end = 0, end;
@@ -278,7 +264,7 @@ static int clean_me(struct img_ctx *c)
 	return 0;
 }
 
-/* §17 */
+/* -S / -s: set the AltMeDisable (gen 2) or HAP (gen 3) strap bit. */
 static int soft_disable(struct img_ctx *c)
 {
 	struct img_strap *st = &c->rep->strap;
@@ -299,7 +285,7 @@ static int soft_disable(struct img_ctx *c)
 	return r;
 }
 
-/* §18 */
+/* -d: remove the ME's read/write access to the other regions (FLMSTR2). */
 static int descriptor_perms(struct img_ctx *c)
 {
 	uint32_t v;
@@ -316,7 +302,7 @@ static int descriptor_perms(struct img_ctx *c)
 	return img_write32(c, &c->fd, c->fmba + 4, (v | 0x04040000) & 0x0404FFFF);
 }
 
-/* §19 */
+/* -D: the descriptor, with adjusted region bounds when truncated (-t). */
 static int extract_descriptor(struct img_ctx *c)
 {
 	struct img_buf *d = &c->r->descriptor;
@@ -377,7 +363,7 @@ static int signature_line(struct img_ctx *c, enum img_sig sig)
 	return r;
 }
 
-/* §20 */
+/* -M: the ME region, truncated with -t. */
 static int extract_me(struct img_ctx *c)
 {
 	struct img_buf *m = &c->r->me;
@@ -463,13 +449,11 @@ static int run(struct img_ctx *c)
 			img_gen2_report(c);
 		else if (c->gen == 3)
 			img_gen3_report(c);
-#ifndef IMG_NO_CSE
 		if (c->gen == 3) {
 			r = img_cse_after_manifest(c);
 			if (r)
-				return r < 0 ? r : IMG_STOP;
+				return r;
 		}
-#endif
 	}
 
 	if (c->me.start > 0) {

@@ -5,7 +5,7 @@
 /*
  * Shared by the library's files only (not installed, not for callers). One struct
  * img_ctx per run holds me_cleaner's state; every access to the image goes through
- * the bounded helpers below, which mirror me_cleaner's region accessor (§3) but end
+ * the bounded helpers below, which mirror me_cleaner's RegionFile class but end
  * the run with one error line instead of a traceback.
  */
 
@@ -33,7 +33,7 @@ struct img_ctx {
 	size_t cap;
 
 	bool full;			/* descriptor present */
-	struct img_range fd, me, bios;	/* me_start/me_end etc. (§5) */
+	struct img_range fd, me, bios;	/* me_start/me_end etc. from FLREG0-2 */
 	uint32_t frba, fmba, fpsba, fmsba;
 	int gen;			/* 0 = unset */
 
@@ -43,9 +43,9 @@ struct img_ctx {
 	uint16_t version[4];
 	const char *variant;		/* "ME", "TXE", "SPS" */
 	bool ignition;
-	int64_t end_addr;		/* §6/§16 */
+	int64_t end_addr;		/* me_cleaner's end_addr: end of kept data */
 
-	uint32_t strap_value;		/* PCHSTRP0 or PCHSTRP10 as read in §10 */
+	uint32_t strap_value;		/* PCHSTRP0 or PCHSTRP10 as read for the strap report */
 	bool strap_read;
 };
 
@@ -100,12 +100,6 @@ int img_move(struct img_ctx *c, const struct img_range *rg, int64_t from, int64_
 int img_set_len(struct img_ctx *c, uint64_t len);
 /* Copy @size bytes from the region start into a new buffer. */
 int img_save(struct img_ctx *c, const struct img_range *rg, int64_t size, struct img_buf *out);
-
-/*
- * Where me_cleaner gives up on an image: let cse.c try it (img_cse_probe()).
- * 0: not recognised, go on with me_cleaner's error; IMG_STOP: cse.c ended the run.
- */
-int img_unknown_hook(struct img_ctx *c);				/* clean.c */
 
 /* Steps of the flow, one file each; 0, -ENOMEM or IMG_STOP. */
 int img_ifd_decode(struct img_ctx *c, int64_t sig);		/* ifd.c */

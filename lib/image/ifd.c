@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Intel Flash Descriptor (me_cleaner §5), plus the sanity checks the me_cleaner
- * wiki asks for before trusting a dump (region sizes that make sense, every master
- * with read/write access to its own region), which go into the report. Corruption
- * (a region past the end, the ME or GbE region over the descriptor, two regions
+ * Intel Flash Descriptor (me_cleaner 1.2's FLMAP reads and
+ * flreg_to_start_end()), plus the sanity checks the me_cleaner wiki asks for
+ * before trusting a dump (region sizes that make sense, every master with
+ * read/write access to its own region), which go into the report. Corruption (a
+ * region past the end, the ME or GbE region over the descriptor, two regions
  * crossing) makes it not sane; a BIOS region that holds other regions whole, as
  * some vendors ship it, is only a warning.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Bounded access to the working image, one region at a time (me_cleaner §3).
+ * Bounded access to the working image, one region at a time (me_cleaner 1.2's RegionFile).
  *
  * The checks are me_cleaner's own (a fill only checks its end, a read checks the
  * absolute end); where me_cleaner's check fails it raises an uncaught exception.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Relocation (-r, me_cleaner §15): move the first partition of the rewritten $FPT
- * (FTPR) down to region offset 0x400, or higher when the LLUT's "LUT start
+ * Relocation (-r, me_cleaner 1.2's relocate_partition()): move the first partition
+ * of the rewritten $FPT (FTPR) down to region offset 0x400, or higher when the LLUT's "LUT start
  * correction" needs it, fixing the LLUT pointers first (at the old place).
  */
 #include <stdio.h>

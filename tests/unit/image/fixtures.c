@@ -108,7 +108,7 @@ static void check_cleaned(struct __test_metadata *_metadata, const struct run *t
 	EXPECT_EQ(1, le32(t->me + 0x14));
 	EXPECT_EQ(0, memcmp(t->me + 0x30, "FTPR", 4));
 	EXPECT_TRUE(all_ff(t->me + 0x50, 0x20 * (l->nparts - 1)));
-	/* EFFS flag cleared, checksum correct (§7.3). */
+	/* EFFS flag cleared, checksum correct (byte sum 0). */
 	EXPECT_EQ(0, le32(t->me + 0x24) & 1);
 	for (unsigned i = g3 ? 0x10 : 0; i < 0x30; i++)
 		sum += t->me[i];
@@ -271,7 +271,7 @@ TEST(me8_corr_relocate)
 	expect_fail = false;
 	RUN((&t), "me8-corr", NULL, "-r");
 	ASSERT_EQ(0, t.r.exit_code);
-	/* §15: target = max(0x400, corr - llut_rel - 0x40), rounded up to 0x20. */
+	/* relocate_partition(): target = max(0x400, corr - llut_rel - 0x40), rounded up to 0x20. */
 	llut_rel = t.l.llut_off - t.l.ftpr_off;
 	target = corr - llut_rel - 0x40 > 0x400 ? corr - llut_rel - 0x40 : 0x400;
 	target = (target + 0x1F) & ~0x1Fu;
@@ -377,7 +377,7 @@ TEST(me8_full_descriptor_perms)
 	expect_fail = false;
 	RUN((&t), "me8-full", NULL, "-S -d");
 	ASSERT_EQ(0, t.r.exit_code);
-	/* §18, gen 2: (v | 0x04040000) & 0x0404FFFF on FLMSTR2 = 0x0C0D0000. */
+	/* -d, gen 2: (v | 0x04040000) & 0x0404FFFF on FLMSTR2 = 0x0C0D0000. */
 	EXPECT_EQ(0x04040000u, le32(t.r.image.data + t.l.fmba + 4));
 	done(&t);
 }
@@ -524,7 +524,7 @@ TEST(me6_open_ended_last_partition)
 	expect_fail = false;
 	RUN((&t), "me6-full", NULL, "-S");
 	ASSERT_EQ(0, t.r.exit_code);
-	/* §12.2: length 0xFFFFFFFF on ME 6's last entry means "up to the region end". */
+	/* me_cleaner 1.2: length 0xFFFFFFFF on ME 6's last entry means "up to the region end". */
 	p = part(&t.l, "NFTP");
 	ASSERT_EQ(t.l.me_end - t.l.me_start, p->offset + p->length);
 	snprintf(line, sizeof(line), " NFTP (0x%08x - 0x%09x, 0x%08x total bytes): removed",
@@ -679,7 +679,7 @@ TEST(me11_overlap_whitelist)
 	struct run t;
 
 	expect_fail = false;
-	/* NFTP kept, FTUP (same range) removed: me_cleaner wipes the shared bytes (§12.2). */
+	/* NFTP kept, FTUP (same range) removed: me_cleaner wipes the shared bytes. */
 	RUN((&t), "me11-bare", NULL, "-w NFTP");
 	ASSERT_EQ(0, t.r.exit_code);
 	EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, " NFTP ("));
@@ -771,7 +771,7 @@ TEST(module_walk_skipped)
 		RUN((&t), "me8-bare", corrupt_tweak, "-r -t");
 		EXPECT_EQ(0, t.r.exit_code);
 		EXPECT_TRUE(log_has(&t.r, IMG_STDOUT, cases[i].msg));
-		/* §13.1/§16: no minimum size, no truncation, -r silently not done. */
+		/* Module walk skipped (end_addr -1): no minimum size, no truncation, -r silently not done. */
 		EXPECT_GE(0, t.r.report.min_size);
 		EXPECT_EQ(t.l.size, t.r.image.len);
 		EXPECT_EQ(t.l.ftpr_off, le32(t.me + 0x38));
