@@ -10,13 +10,8 @@
 #    verb: one line on stderr, nothing on stdout, exit 1.
 set -u
 cd "$(dirname "$0")/../.."
-SRC=$(pwd)
-MECTL=$SRC/build/mectl
-MECTLD=$SRC/build/mectld
-T=$(mktemp -d /tmp/mectl-cli.XXXXXX)
-BUS=unix:path=$T/bus.sock
-STATE=$T/state
-. "$SRC/tests/selftests/daemon/lib.sh"
+. tests/selftests/daemon/lib.sh
+daemon_env cli
 
 cleanup() {
 	stop_daemon

@@ -15,11 +15,9 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 note() { echo "# $*"; }
 
-# daemon_test NAME: the start of a mectld test in the VM, run from the tree's top: SRC,
-# SHARED, MECTL, MECTLD, SIM, T (a fresh /tmp/mectld-NAME.XXXXXX), BUS and STATE set,
-# daemon_cleanup on exit; skips unless root with dbus-daemon and mectl and mectld built;
-# unloads the modules an earlier run left.
-daemon_test() {
+# daemon_env NAME: run from the tree's top, sets SRC, SHARED, MECTL, MECTLD, SIM, T (a
+# fresh /tmp/mectld-NAME.XXXXXX), BUS and STATE.
+daemon_env() {
 	SRC=$(pwd)
 	SHARED=${MECTL_SHARED:-$SRC/../shared}
 	MECTL=$SRC/build/mectl
@@ -28,6 +26,13 @@ daemon_test() {
 	T=$(mktemp -d "/tmp/mectld-$1.XXXXXX") || exit 1
 	BUS=unix:path=$T/bus.sock
 	STATE=$T/state
+}
+
+# daemon_test NAME: the start of a mectld test in the VM: daemon_env NAME, daemon_cleanup
+# on exit; skips unless root with dbus-daemon and mectl and mectld built; unloads the
+# modules an earlier run left.
+daemon_test() {
+	daemon_env "$1"
 	trap daemon_cleanup EXIT
 	[ "$(id -u)" = 0 ] || skip_all "needs root"
 	built "$MECTL" "$MECTLD"
