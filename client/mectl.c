@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 		help(stderr);
 		return EXIT_FAILURE;
 	}
-	/* argv[0] stands for the verb in args until the verb is found; argv[] never shrinks */
+	/* the verb's argv: its name, the leading options, the words after it */
 	args = calloc((size_t)argc + 1, sizeof(*args));
 	if (!args) {
 		fprintf(stderr, "mectl: out of memory\n");
