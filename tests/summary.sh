@@ -10,7 +10,8 @@
 # skip) without reporting a failure counts as one failure; one that printed no result
 # at all counts as one failure too. --vm-rc N: N VM runs failed by the runner's own
 # verdict (guest hung, died or logged a kernel warning), one failure each.
-# Exit 0 only when nothing failed and something ran.
+# Exit 0 only when nothing failed and something reported a result: a run whose
+# programs all skipped succeeds, one that counted nothing at all does not.
 pass=0 fail=0 skip=0 vmrc=0
 dirs=()
 while [ $# -gt 0 ]; do
@@ -59,4 +60,4 @@ if [ "$vmrc" -ne 0 ]; then
 	fail=$((fail + vmrc))
 fi
 echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+[ "$fail" -eq 0 ] && [ $((pass + skip)) -gt 0 ]

@@ -1,6 +1,8 @@
 # TAP output for the tree-wide shell tests (sourced; POSIX sh).
 #   ok NAME / nok NAME      one result line
 #   check NAME CMD...       one result line for the exit status of CMD
+#   check_quiet NAME CMD... the same, CMD's output kept out of the TAP stream: its last
+#                           15 lines become "# " lines when it fails
 #   diag TEXT...            a "# " line
 #   skip_all WHY            the whole test skips: "1..0 # SKIP WHY", exit 4
 #   finish                  the plan line; exit status 0 only when nothing failed
@@ -22,6 +24,17 @@ check() {
 	tap_name=$1
 	shift
 	if "$@"; then ok "$tap_name"; else nok "$tap_name"; fi
+}
+
+check_quiet() {
+	tap_name=$1
+	shift
+	tap_log=$(mktemp) || { nok "$tap_name"; return; }
+	if "$@" > "$tap_log" 2>&1; then ok "$tap_name"; else
+		nok "$tap_name"
+		tail -n 15 "$tap_log" | sed 's/^/# /'
+	fi
+	rm -f "$tap_log"
 }
 
 diag() {

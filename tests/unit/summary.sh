@@ -47,6 +47,18 @@ check "a program that printed no result counts as a failure" \
 result e 001-badskip 1 '1..0 # SKIP but exit 1\n'
 check "a whole skip with exit status 1 counts as a failure" \
 	summary "0 passed, 1 failed, 1 skipped" 1 "$t/e"
+result f 001-skipall 4 'TAP version 13\n1..0 # SKIP no flashsim\n'
+result f 002-skipall0 0 '1..0 # skip needs root (lower case, exit 0)\n'
+check "a run whose programs all skip as a whole: two skips, exit 0" \
+	summary "0 passed, 0 failed, 2 skipped" 0 "$t/f"
+result g 001-noplan 4 '# SKIP needs root\n'
+check "a SKIP without the 1..0 plan is no result: a failure" \
+	summary "0 passed, 1 failed, 0 skipped" 1 "$t/g"
+result h 001-emptyplan 1 '1..0\n'
+check "an empty plan without SKIP and exit status 1: a failure" \
+	summary "0 passed, 1 failed, 0 skipped" 1 "$t/h"
+check "whole skips beside a failure: the run fails" \
+	summary "0 passed, 1 failed, 2 skipped" 1 "$t/f" "$t/h"
 check "--vm-rc 2: two failed VM runs, one failure each" \
 	summary "1 passed, 2 failed, 1 skipped" 1 "$t/b" --vm-rc 2
 check "nothing ran: exit 1" summary "0 passed, 0 failed, 0 skipped" 1 "$t/none"

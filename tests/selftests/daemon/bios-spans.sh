@@ -11,29 +11,8 @@
 # mectld on a private dbus-daemon.
 set -u
 cd "$(dirname "$0")/../../.."
-SRC=$(pwd)
-SHARED=${MECTL_SHARED:-$SRC/../shared}
-MECTL=$SRC/build/mectl
-MECTLD=$SRC/build/mectld
-T=$(mktemp -d /tmp/mectld-bios.XXXXXX)
-SIM=/sys/kernel/debug/flashsim
-BUS=unix:path=$T/bus.sock
-STATE=$T/state
-. "$SRC/tests/selftests/daemon/lib.sh"
-
-cleanup() {
-	stop_daemon
-	stop_bus
-	rmmod mectl_flash 2>/dev/null
-	rmmod flashsim 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-[ -x "$MECTL" ] && [ -x "$MECTLD" ] || skip_all "build first (make)"
-command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
-rmmod mectl_flash flashsim 2>/dev/null
+. tests/selftests/daemon/lib.sh
+daemon_test bios
 
 # set_flreg FILE N VALUE: FLREGn of the descriptor at 0x10 (FRBA from FLMAP0).
 set_flreg() {
@@ -91,8 +70,4 @@ check "a BIOS region past the chip: refused, naming it, chip untouched" \
 	test "$rc" = 1 -a -n "$(echo "$out" | grep 'the BIOS region (0x180000-0x1000000) ends past the file')" \
 	-a "$(chip_sha)" = "$BAD_SHA"
 
-echo "1..$n"
-if [ "$fails" -ne 0 ]; then
-	note "mectld log:"; sed 's/^/# /' "$T/mectld.log" | tail -n 30
-fi
-exit $((fails > 0))
+daemon_finish

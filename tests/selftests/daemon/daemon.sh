@@ -12,35 +12,11 @@
 # queued job whose chip was swapped while mectld was down (not run).
 set -u
 cd "$(dirname "$0")/../../.."
-SRC=$(pwd)
-SHARED=${MECTL_SHARED:-$SRC/../shared}
-MECTL=$SRC/build/mectl
-MECTLD=$SRC/build/mectld
+. tests/selftests/daemon/lib.sh
+daemon_test test
 SUBMIT=$SRC/build/selftests/daemon/submit-image
 PIDREUSE=$SRC/build/selftests/daemon/pid-reuse
-T=$(mktemp -d /tmp/mectld-test.XXXXXX)
-SIM=/sys/kernel/debug/flashsim
-BUS=unix:path=$T/bus.sock
-STATE=$T/state
-. "$SRC/tests/selftests/daemon/lib.sh"
-
-cleanup() {
-	stop_daemon
-	stop_bus
-	echo 0 > /sys/module/flashsim/parameters/timing 2>/dev/null
-	echo 0 > /sys/module/flashsim/parameters/clock_hz 2>/dev/null
-	rmmod mectl_flash 2>/dev/null
-	rmmod flashsim 2>/dev/null
-	rmmod mtdram 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-[ -x "$MECTL" ] && [ -x "$MECTLD" ] && [ -x "$SUBMIT" ] && [ -x "$PIDREUSE" ] ||
-	skip_all "build first (make)"
-command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
-rmmod mectl_flash flashsim 2>/dev/null
+built "$SUBMIT" "$PIDREUSE"
 
 sim_op() { awk -v op="$1" '$1 == "op" && $2 == op { n = $4 } END { print n + 0 }' "$SIM/stats"; }
 # A field of a job's JSON (mectl job ID --json) without jq: numbers and strings.
@@ -416,8 +392,4 @@ note "job $QID: $qjob"
 check "a queued probe whose chip changed across a kill -9 is not run: failed, naming both chips" \
 	sh -c "test '$qstate' = queued && echo '$qjob' | grep -q '^failed | not run: .*jedec-ef4017-8388608, now '"
 
-echo "1..$n"	# the plan at the end, as TAP allows: no count to keep by hand
-if [ "$fails" -ne 0 ]; then
-	note "mectld log:"; sed 's/^/# /' "$T/mectld.log" | tail -n 30
-fi
-exit $((fails > 0))
+daemon_finish

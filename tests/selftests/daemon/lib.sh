@@ -3,7 +3,8 @@
 # dbus-daemon with the real policy file, and starting/stopping mectld on it.
 # The caller sets SRC (tree), MECTL, MECTLD, T (scratch dir), BUS (unix:path=$T/bus.sock),
 # STATE (mectld's state dir), and for the chip fixture SHARED and SIM (flashsim's
-# debugfs) first; DPID and BPID hold the two daemons' pids.
+# debugfs) first, or has daemon_test set them all; DPID and BPID hold the two daemons'
+# pids.
 
 DPID= BPID=
 n=0 fails=0
@@ -13,6 +14,62 @@ nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 note() { echo "# $*"; }
+
+# daemon_env NAME: run from the tree's top, sets SRC, SHARED, MECTL, MECTLD, SIM, T (a
+# fresh /tmp/mectld-NAME.XXXXXX), BUS and STATE.
+daemon_env() {
+	SRC=$(pwd)
+	SHARED=${MECTL_SHARED:-$SRC/../shared}
+	MECTL=$SRC/build/mectl
+	MECTLD=$SRC/build/mectld
+	SIM=/sys/kernel/debug/flashsim
+	T=$(mktemp -d "/tmp/mectld-$1.XXXXXX") || exit 1
+	BUS=unix:path=$T/bus.sock
+	STATE=$T/state
+}
+
+# daemon_test NAME: the start of a mectld test in the VM: daemon_env NAME, daemon_cleanup
+# on exit; skips unless root with dbus-daemon and mectl and mectld built; unloads the
+# modules an earlier run left.
+daemon_test() {
+	daemon_env "$1"
+	trap daemon_cleanup EXIT
+	[ "$(id -u)" = 0 ] || skip_all "needs root"
+	built "$MECTL" "$MECTLD"
+	command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
+	rmmod mectl_flash flashsim 2>/dev/null
+}
+
+# built PROGRAM...: skips unless every PROGRAM is built.
+built() {
+	local p
+
+	for p in "$@"; do [ -x "$p" ] || skip_all "build first (make)"; done
+}
+
+# daemon_cleanup: the test's own on_exit first when it defines one, then both daemons,
+# flashsim's timing back off, the modules a test loads, $T.
+daemon_cleanup() {
+	if declare -F on_exit >/dev/null; then on_exit; fi
+	stop_daemon
+	stop_bus
+	echo 0 > /sys/module/flashsim/parameters/timing 2>/dev/null
+	echo 0 > /sys/module/flashsim/parameters/clock_hz 2>/dev/null
+	rmmod mectl_flash 2>/dev/null
+	rmmod flashsim 2>/dev/null
+	rmmod mtdram 2>/dev/null
+	rm -rf "$T"
+}
+
+# daemon_finish: the plan at the end, as TAP allows (no count to keep by hand), and
+# mectld's log when something failed; exit status 0 only when nothing did.
+daemon_finish() {
+	echo "1..$n"
+	if [ "$fails" -ne 0 ]; then
+		note "mectld log:"; sed 's/^/# /' "$T/mectld.log" | tail -n 30
+	fi
+	exit $((fails > 0))
+}
 
 # start_bus: dbus-daemon on $T/bus.sock, system-like, with daemon/org.mectl1.conf.
 start_bus() {

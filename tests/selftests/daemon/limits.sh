@@ -16,42 +16,22 @@
 #  - SIGTERM while a job waits on a silent pipe: mectld exits, the job is interrupted.
 set -u
 cd "$(dirname "$0")/../../.."
-SRC=$(pwd)
-SHARED=${MECTL_SHARED:-$SRC/../shared}
-MECTL=$SRC/build/mectl
-MECTLD=$SRC/build/mectld
+. tests/selftests/daemon/lib.sh
+daemon_test limits
 MKIMAGE=$SRC/build/mkimage
 SUBMIT=$SRC/build/selftests/daemon/submit-image
-T=$(mktemp -d /tmp/mectld-limits.XXXXXX)
-SIM=/sys/kernel/debug/flashsim
-BUS=unix:path=$T/bus.sock
-STATE=$T/state
-. "$SRC/tests/selftests/daemon/lib.sh"
+built "$SUBMIT" "$MKIMAGE"
+command -v setpriv >/dev/null || skip_all "no setpriv"
 
 # mectld's high-water mark bound: two image jobs on 32 MiB images (image, copy and the
 # engine's tables, 3 x 32 MiB each), the 8 MiB chip's read, 32 MiB for the daemon.
 HWM_BOUND_KB=$(((2 * 3 * 32 + 8 + 32) * 1024))
 
 # This shell's write ends of the FIFOs; children must not inherit them (a pipe ends
-# when its last writer closes it).
+# when its last writer closes it). Closed first on exit.
 WRITERS=()
 close_writers() { for fd in "${WRITERS[@]}"; do eval "exec $fd>&-"; done; WRITERS=(); }
-cleanup() {
-	close_writers
-	stop_daemon
-	stop_bus
-	rmmod mectl_flash 2>/dev/null
-	rmmod flashsim 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-[ -x "$MECTL" ] && [ -x "$MECTLD" ] && [ -x "$SUBMIT" ] && [ -x "$MKIMAGE" ] ||
-	skip_all "build first (make)"
-command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
-command -v setpriv >/dev/null || skip_all "no setpriv"
-rmmod mectl_flash flashsim 2>/dev/null
+on_exit() { close_writers; }
 
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 jobs_in() { "$MECTL" jobs --bus="$BUS" | awk -v s="$1" '$2 == "clean" && $3 == s' | wc -l; }

@@ -16,10 +16,7 @@
 setup
 
 W=262144
-sim_load w25q64fv || { not_ok "flashsim loads"; finish; exit; }
-rand "$T/img" $W
-sim_put "$T/img" 0
-flash_load || { not_ok "attaches"; finish; exit; }
+random_chip $W
 
 echo 65536 > "$SIM/flip_rate"
 mtd_debug read "$MTD" 0 $W "$T/r1" >/dev/null

@@ -9,11 +9,7 @@
 setup
 
 SIZE=8388608
-sim_load w25q64fv || { not_ok "flashsim loads"; finish; exit; }
-rand "$T/img" $SIZE
-sim_put "$T/img" 0
-
-flash_load || { not_ok "mectl_flash attaches"; finish; exit; }
+random_chip $SIZE
 mtd_debug read "$MTD" 0 $SIZE "$T/mtd" >/dev/null
 check "mtd read = preload" same "$T/mtd" "$T/img"
 flash_unload

@@ -79,6 +79,16 @@ rand() {
 	head -c "$2" /dev/urandom > "$1"
 }
 
+# random_chip LEN: flashsim's W25Q64FV on spi0.0 holding LEN random bytes from 0 (also
+# in $T/img), mectl_flash attached (MTD, MTDN). Failing, it ends the test with one
+# "not ok".
+random_chip() {
+	sim_load w25q64fv || { not_ok "flashsim loads"; finish; exit; }
+	rand "$T/img" "$1"
+	sim_put "$T/img" 0
+	flash_load || { not_ok "mectl_flash attaches"; finish; exit; }
+}
+
 # flash_load [mectl_flash params...]: attach spi0.0; sets MTD=/dev/mtdN and MTDN=N.
 flash_load() {
 	modprobe mectl_flash bus=0 cs=0 "$@" || return 1

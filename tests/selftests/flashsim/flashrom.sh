@@ -8,27 +8,17 @@
 # parts and one 32 MiB read; the rest works on a layout region across the
 # middle of the chip, to keep the run short under TCG.
 set -u
+. "$(dirname "$0")/../../lib/tap.sh"
 DBG=/sys/kernel/debug/flashsim
 DEV=/dev/spidev0.0
 PROG="linux_spi:dev=$DEV,spispeed=8000"
 work=$(mktemp -d)
-n=0 failed=0
 
 cleanup() {
 	rmmod flashsim 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { # name command...
-	local name=$1
-	shift
-	if "$@" >"$work/out" 2>&1; then ok "$name"; else
-		fail "$name"; sed 's/^/# /' "$work/out" | tail -n 15
-	fi
-}
 
 load() { # chip
 	rmmod flashsim 2>/dev/null
@@ -108,19 +98,19 @@ run_chip() {
 	local t0=$SECONDS mid=$(($3 / 2))
 
 	if ! load "$chip"; then
-		fail "$chip: modprobe flashsim bus_num=0 chip=$chip gives $DEV"
+		nok "$chip: modprobe flashsim bus_num=0 chip=$chip gives $DEV"
 		return
 	fi
 	ok "$chip: modprobe flashsim bus_num=0 chip=$chip gives $DEV"
 	rand "$work/pre" "$size"
-	check "$chip: preload $size bytes through debugfs" \
+	check_quiet "$chip: preload $size bytes through debugfs" \
 		sh -c "dd if='$work/pre' of=$DBG/data bs=1M conv=notrunc status=none && cmp '$work/pre' $DBG/data"
-	check "$chip: flashrom identifies $fname" identify "$chip" "$fname"
+	check_quiet "$chip: flashrom identifies $fname" identify "$chip" "$fname"
 	mid_layout "$size"
 	if [ "$rmode" = full ]; then
-		check "$chip: flashrom -r reads exactly the preloaded bytes" full_read "$fname" "$size"
+		check_quiet "$chip: flashrom -r reads exactly the preloaded bytes" full_read "$fname" "$size"
 	else
-		check "$chip: flashrom -r of a region across $((mid >> 20)) MiB reads the preloaded bytes" \
+		check_quiet "$chip: flashrom -r of a region across $((mid >> 20)) MiB reads the preloaded bytes" \
 			region_read "$fname" "$size"
 	fi
 	# Changed blocks on both sides of the middle (16 MiB on the 256 Mbit
@@ -128,19 +118,19 @@ run_chip() {
 	cp "$work/pre" "$work/new"
 	if [ "$wmode" = full ]; then
 		scribble "$work/new" 0 $((mid - 4096)) $mid $((mid + 65536)) $((size - 4096))
-		check "$chip: flashrom -w of a changed image verifies" write_img "$fname"
+		check_quiet "$chip: flashrom -w of a changed image verifies" write_img "$fname"
 	else
 		scribble "$work/new" $((mid - 4096)) $mid $((mid + 65536))
-		check "$chip: flashrom -w of a changed region across $((mid >> 20)) MiB verifies" \
+		check_quiet "$chip: flashrom -w of a changed region across $((mid >> 20)) MiB verifies" \
 			region_write "$fname"
 	fi
-	check "$chip: debugfs holds exactly the written image" same_as_chip "$work/new"
+	check_quiet "$chip: debugfs holds exactly the written image" same_as_chip "$work/new"
 	if [ -n "$erase" ]; then
-		check "$chip: flashrom -E erases the chip" erase_chip "$fname"
-		check "$chip: debugfs reads all 0xFF after flashrom -E" all_ff "$size"
+		check_quiet "$chip: flashrom -E erases the chip" erase_chip "$fname"
+		check_quiet "$chip: debugfs reads all 0xFF after flashrom -E" all_ff "$size"
 	fi
 	echo "# $chip: $((SECONDS - t0)) s"
-	rmmod flashsim || fail "$chip: rmmod flashsim"
+	rmmod flashsim || nok "$chip: rmmod flashsim"
 }
 
 rmmod mectl_flash 2>/dev/null; rmmod flashsim 2>/dev/null
@@ -149,5 +139,4 @@ run_chip w25q64fv "W25Q64BV/W25Q64CV/W25Q64FV" $((8 << 20)) full full erase
 run_chip w25q128fv "W25Q128.V" $((16 << 20)) region region
 run_chip w25q256fv "W25Q256FV" $((32 << 20)) full region
 run_chip w25q256jv "W25Q256JV_Q" $((32 << 20)) region region
-echo "1..$n"
-[ "$failed" -eq 0 ]
+finish

@@ -6,10 +6,10 @@
 # (JESD216A SFDP) and EN4B + 3-byte opcodes on w25q256fv, and that rmmod is
 # refused while /dev/mtdN is open and works once it is closed.
 set -u
+. "$(dirname "$0")/../../lib/tap.sh"
 DBG=/sys/kernel/debug/flashsim
 SPI=/sys/bus/spi
 work=$(mktemp -d)
-n=0 failed=0
 
 cleanup() {
 	exec 9<&- 2>/dev/null
@@ -17,16 +17,6 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() {
-	local name=$1
-	shift
-	if "$@" >"$work/out" 2>&1; then ok "$name"; else
-		fail "$name"; sed 's/^/# /' "$work/out" | tail -n 15
-	fi
-}
 
 stat_op() { awk -v k="$1" '$1 == "op" && $2 == k { print $4; f = 1 } END { if (!f) print 0 }' $DBG/stats; }
 state() { awk -v k="$1" '$1 == k { print $2 }' $DBG/state; }
@@ -101,43 +91,43 @@ run_chip() { # chip jedec size
 
 	rmmod flashsim 2>/dev/null
 	if ! modprobe flashsim bus_num=0 chip="$chip"; then
-		fail "$chip: modprobe"
+		nok "$chip: modprobe"
 		return
 	fi
-	preload "$size" || fail "$chip: preload through debugfs"
+	preload "$size" || nok "$chip: preload through debugfs"
 	echo 0 > $DBG/stats
-	check "$chip: spi-nor binds to spi0.0 and registers an MTD" bind_spinor
-	check "$chip: MTD is NOR, $size bytes, 4 KiB erase" geometry "$size" 4096
-	check "$chip: spi-nor reads JEDEC id $id" jedec "$id"
-	check "$chip: MTD reads equal the bytes preloaded through debugfs" mtd_read_windows "$size"
-	check "$chip: MTD erase+write at 0 lands in the chip" mtd_write_range 0
+	check_quiet "$chip: spi-nor binds to spi0.0 and registers an MTD" bind_spinor
+	check_quiet "$chip: MTD is NOR, $size bytes, 4 KiB erase" geometry "$size" 4096
+	check_quiet "$chip: spi-nor reads JEDEC id $id" jedec "$id"
+	check_quiet "$chip: MTD reads equal the bytes preloaded through debugfs" mtd_read_windows "$size"
+	check_quiet "$chip: MTD erase+write at 0 lands in the chip" mtd_write_range 0
 	if [ "$size" -gt $((16 << 20)) ]; then
-		check "$chip: MTD erase+write across 16 MiB lands in the chip" \
+		check_quiet "$chip: MTD erase+write across 16 MiB lands in the chip" \
 			mtd_write_range $(((16 << 20) - 32768))
 	fi
 	case $chip in
 	w25q256jv)
-		check "$chip: Linux uses 4-byte opcodes (0x0c/0x21/0x12), no EN4B" \
+		check_quiet "$chip: Linux uses 4-byte opcodes (0x0c/0x21/0x12), no EN4B" \
 			test "$(stat_op 0x0c)" -gt 0 -a "$(stat_op 0x21)" -gt 0 -a "$(stat_op 0x12)" -gt 0 \
 			-a "$(stat_op 0xb7)" -eq 0 -a "$(state addr_bytes)" -eq 3
 		;;
 	w25q256fv)
-		check "$chip: Linux sends EN4B and uses 3-byte opcodes with 4-byte addresses" \
+		check_quiet "$chip: Linux sends EN4B and uses 3-byte opcodes with 4-byte addresses" \
 			test "$(stat_op 0xb7)" -gt 0 -a "$(stat_op 0x0c)" -eq 0 -a "$(stat_op 0x0b)" -gt 0 \
 			-a "$(state addr_bytes)" -eq 4
 		;;
 	esac
 	m=$(mtd_of_spi)
 	exec 9< /dev/$m
-	check "$chip: rmmod flashsim is refused while /dev/$m is open" \
+	check_quiet "$chip: rmmod flashsim is refused while /dev/$m is open" \
 		sh -c '! rmmod flashsim 2>/dev/null'
 	exec 9<&-
-	check "$chip: spi0.0 goes back to spidev" unbind_spinor
-	check "$chip: rmmod flashsim with spi-nor gone" rmmod flashsim
+	check_quiet "$chip: spi0.0 goes back to spidev" unbind_spinor
+	check_quiet "$chip: rmmod flashsim with spi-nor gone" rmmod flashsim
 }
 
 rmmod mectl_flash 2>/dev/null; rmmod flashsim 2>/dev/null
-modprobe spi-nor || { echo "1..0 # SKIP no spi-nor module"; exit 4; }
+modprobe spi-nor || skip_all "no spi-nor module"
 run_chip w25q64fv ef4017 $((8 << 20))
 run_chip mx25l6406e c22017 $((8 << 20))
 run_chip w25q128fv ef4018 $((16 << 20))
@@ -147,10 +137,9 @@ run_chip w25q256jv ef4019 $((32 << 20))
 # rmmod with the MTD registered (closed) on top: the SPI core removes spi-nor.
 rmmod flashsim 2>/dev/null
 if modprobe flashsim bus_num=0 && bind_spinor; then
-	check "rmmod flashsim with spi-nor bound and the MTD closed" rmmod flashsim
-	check "the MTD is gone with it" test -z "$(mtd_of_spi)"
+	check_quiet "rmmod flashsim with spi-nor bound and the MTD closed" rmmod flashsim
+	check_quiet "the MTD is gone with it" test -z "$(mtd_of_spi)"
 else
-	fail "setup for rmmod with MTD on top"
+	nok "setup for rmmod with MTD on top"
 fi
-echo "1..$n"
-[ "$failed" -eq 0 ]
+finish
