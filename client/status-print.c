@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
 #include "status.h"
 
 /* intelmetool's report lines: the attribute each prints and its label, in its order. */
@@ -309,22 +310,6 @@ void status_print_text(const struct status *s)
 		printf("\n%s\n", watchdog_text);
 }
 
-static void json_str(const char *v)
-{
-	const unsigned char *p;
-
-	putchar('"');
-	for (p = (const unsigned char *)v; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-}
-
 static void json_device(const struct status *s)
 {
 	static const char * const props[] = { "pci_id", "chipset", "generation", "source" };
@@ -333,17 +318,17 @@ static void json_device(const struct status *s)
 	bool first;
 
 	printf(",\"device\":");
-	json_str(d->device);
+	json_fstr(stdout, d->device);
 	for (i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
 		printf(",\"%s\":", props[i]);
-		json_str(attr(s, props[i]));
+		json_fstr(stdout, attr(s, props[i]));
 	}
 	printf(",\"registers\":{");
 	for (i = 0, first = true; i < 6; i++) {
 		if (!*attr(s, hfsts_name(i)))
 			continue;
 		printf("%s\"%s\":", first ? "" : ",", hfsts_name(i));
-		json_str(attr(s, hfsts_name(i)));
+		json_fstr(stdout, attr(s, hfsts_name(i)));
 		first = false;
 	}
 	printf("},\"fields\":{");
@@ -351,11 +336,11 @@ static void json_device(const struct status *s)
 		if (!status_sysfs_get(d, lines[i].attr))
 			continue;
 		printf("%s\"%s\":", first ? "" : ",", lines[i].attr);
-		json_str(attr(s, lines[i].attr));
+		json_fstr(stdout, attr(s, lines[i].attr));
 		first = false;
 	}
 	printf("},\"registers_disabled\":");
-	json_str(registers_disabled(s));
+	json_fstr(stdout, registers_disabled(s));
 }
 
 /**
@@ -368,15 +353,15 @@ void status_print_json(const struct status *s)
 	unsigned int i;
 
 	printf("{\"sysfs\":");
-	json_str(sysfs_words[s->sysfs.state]);
+	json_fstr(stdout, sysfs_words[s->sysfs.state]);
 	if (s->sysfs.state == SYSFS_OK || s->sysfs.state == SYSFS_INACCESSIBLE ||
 	    s->sysfs.state == SYSFS_HIDDEN)
 		json_device(s);
 	printf(",\"mkhi\":");
-	json_str(mkhi_words[m->state]);
+	json_fstr(stdout, mkhi_words[m->state]);
 	if (m->state == MKHI_UNAVAILABLE) {
 		printf(",\"mkhi_error\":");
-		json_str(m->error);
+		json_fstr(stdout, m->error);
 	}
 	if (m->fwver_ok)
 		printf(",\"fw_version\":\"%u.%u.%u.%u\"", m->ver[0][0], m->ver[0][1],
@@ -384,12 +369,12 @@ void status_print_json(const struct status *s)
 	if (m->fwcaps_ok)
 		printf(",\"fwcaps\":%u", m->capbits);
 	printf(",\"disabled\":");
-	json_str(verdict_words[s->verdict]);
+	json_fstr(stdout, verdict_words[s->verdict]);
 	printf(",\"evidence\":[");
 	for (i = 0; i < s->n_evidence; i++) {
 		if (i)
 			putchar(',');
-		json_str(s->evidence[i]);
+		json_fstr(stdout, s->evidence[i]);
 	}
 	printf("],\"watchdog_advice\":%s}\n", s->watchdog_advice ? "true" : "false");
 }
