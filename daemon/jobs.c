@@ -59,6 +59,7 @@ Job *job_free(Job *j)
 		close(j->out_fd);
 	if (j->in_fd >= 0)
 		close(j->in_fd);
+	job_image_free(j->image);
 	job_fields_free(j);
 	strbuf_done(&j->phase_times);
 	free(j);

@@ -92,7 +92,7 @@ check "unprivileged check job on a passed fd is allowed" \
 "$SUBMIT" "$BUS" clean "$T/orig.bin" "$T/clean-S.bin" -S > "$T/clean.json"; rc=$?
 check "clean job -S output equals me_cleaner -S" test "$rc" = 0 -a "$(sha "$T/clean-S.bin")" = "$S_SHA"
 
-# `mectl check/clean` go through mectld when it runs (here: DBUS_SYSTEM_BUS_ADDRESS)
+# `mectl check/clean --daemon` go through mectld (here: DBUS_SYSTEM_BUS_ADDRESS)
 # and print, return and write exactly what the in-process engine does.
 jobs_before=$("$MECTL" jobs --bus="$BUS" | grep -c ' clean ')
 for mode in "check" "clean -S" "clean -S -r -t" "clean -w MFS,EFFS -S"; do
@@ -100,7 +100,7 @@ for mode in "check" "clean -S" "clean -S -r -t" "clean -w MFS,EFFS -S"; do
 	set -- $mode
 	if [ "$1" = check ]; then o1= o2=; else o1="-O $T/ip.bin" o2="-O $T/dp.bin"; fi
 	env -u DBUS_SYSTEM_BUS_ADDRESS "$MECTL" $mode "$T/orig.bin" $o1 >"$T/ip.out" 2>"$T/ip.err"; irc=$?
-	DBUS_SYSTEM_BUS_ADDRESS="$BUS" "$MECTL" $mode "$T/orig.bin" $o2 >"$T/dp.out" 2>"$T/dp.err"; drc=$?
+	DBUS_SYSTEM_BUS_ADDRESS="$BUS" "$MECTL" $mode --daemon "$T/orig.bin" $o2 >"$T/dp.out" 2>"$T/dp.err"; drc=$?
 	same=yes
 	[ "$irc" = "$drc" ] && cmp -s "$T/ip.out" "$T/dp.out" && cmp -s "$T/ip.err" "$T/dp.err" || same=no
 	[ -e "$T/ip.bin" ] && { cmp -s "$T/ip.bin" "$T/dp.bin" || same=no; }
@@ -244,7 +244,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 jobs0=$("$MECTL" jobs --bus="$BUS" | wc -l)
-DBUS_SYSTEM_BUS_ADDRESS="$BUS" "$MECTL" check "$T/orig.bin" > /dev/null 2>&1; crc=$?
+DBUS_SYSTEM_BUS_ADDRESS="$BUS" "$MECTL" check --daemon "$T/orig.bin" > /dev/null 2>&1; crc=$?
 beside=$(job_field "$RID" "['state']")
 jobs1=$("$MECTL" jobs --bus="$BUS" | wc -l)
 wait "$RPID"; rrc=$?
