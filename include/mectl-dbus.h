@@ -121,35 +121,39 @@
 #define MECTL_RESULT_DIFFERING_BYTES	"differing_bytes"	/* x */
 #define MECTL_RESULT_BAD_OFFSET		"bad_offset"	/* x: where verify failed (write-failed) */
 
-/* Every member of both interfaces: kind ('m'ethod, 'p'roperty, 's'ignal), name, signature. */
+/*
+ * Every member of both interfaces: kind ('m'ethod, 'p'roperty, 's'ignal), name,
+ * signature; a property also says what PropertiesChanged carries of it.
+ */
 struct mectl_dbus_member {
 	const char *iface;
 	char kind;
 	const char *name;
 	const char *signature;	/* in-args for a method (out-args after "->"), type of a property */
+	const char *emits;	/* property: "const" (never changes) or "invalidates" (name only) */
 };
 
 #define MECTL_DBUS_MEMBERS { \
-	{ MECTL_MANAGER_IFACE, 'm', "SubmitProbe", "a{sv}->o" }, \
-	{ MECTL_MANAGER_IFACE, 'm', "SubmitRead", "a{sv}->o" }, \
-	{ MECTL_MANAGER_IFACE, 'm', "SubmitCheck", "ha{sv}a{sh}->o" }, \
-	{ MECTL_MANAGER_IFACE, 'm', "SubmitClean", "ha{sv}a{sh}->o" }, \
-	{ MECTL_MANAGER_IFACE, 'm', "SubmitWrite", "ha{sv}->o" }, \
-	{ MECTL_MANAGER_IFACE, 'm', "SubmitRestore", "ha{sv}->o" }, \
-	{ MECTL_MANAGER_IFACE, 'm', "SubmitNeutralize", "hasa{sv}->o" }, \
-	{ MECTL_MANAGER_IFACE, 'm', "ListJobs", "->a(usssdo)" }, \
-	{ MECTL_MANAGER_IFACE, 'm', "CancelJob", "u->" }, \
-	{ MECTL_MANAGER_IFACE, 's', "JobNew", "uso" }, \
-	{ MECTL_MANAGER_IFACE, 's', "JobRemoved", "uo" }, \
-	{ MECTL_JOB_IFACE, 'p', "Id", "u" }, \
-	{ MECTL_JOB_IFACE, 'p', "Type", "s" }, \
-	{ MECTL_JOB_IFACE, 'p', "Owner", "u" }, \
-	{ MECTL_JOB_IFACE, 'p', "Mtd", "i" }, \
-	{ MECTL_JOB_IFACE, 'p', "State", "s" }, \
-	{ MECTL_JOB_IFACE, 'p', "Phase", "s" }, \
-	{ MECTL_JOB_IFACE, 'p', "Progress", "d" }, \
-	{ MECTL_JOB_IFACE, 'p', "Message", "s" }, \
-	{ MECTL_JOB_IFACE, 'p', "Result", "a{sv}" }, \
+	{ MECTL_MANAGER_IFACE, 'm', "SubmitProbe", "a{sv}->o", NULL }, \
+	{ MECTL_MANAGER_IFACE, 'm', "SubmitRead", "a{sv}->o", NULL }, \
+	{ MECTL_MANAGER_IFACE, 'm', "SubmitCheck", "ha{sv}a{sh}->o", NULL }, \
+	{ MECTL_MANAGER_IFACE, 'm', "SubmitClean", "ha{sv}a{sh}->o", NULL }, \
+	{ MECTL_MANAGER_IFACE, 'm', "SubmitWrite", "ha{sv}->o", NULL }, \
+	{ MECTL_MANAGER_IFACE, 'm', "SubmitRestore", "ha{sv}->o", NULL }, \
+	{ MECTL_MANAGER_IFACE, 'm', "SubmitNeutralize", "hasa{sv}->o", NULL }, \
+	{ MECTL_MANAGER_IFACE, 'm', "ListJobs", "->a(usssdo)", NULL }, \
+	{ MECTL_MANAGER_IFACE, 'm', "CancelJob", "u->", NULL }, \
+	{ MECTL_MANAGER_IFACE, 's', "JobNew", "uso", NULL }, \
+	{ MECTL_MANAGER_IFACE, 's', "JobRemoved", "uo", NULL }, \
+	{ MECTL_JOB_IFACE, 'p', "Id", "u", "const" }, \
+	{ MECTL_JOB_IFACE, 'p', "Type", "s", "const" }, \
+	{ MECTL_JOB_IFACE, 'p', "Owner", "u", "const" }, \
+	{ MECTL_JOB_IFACE, 'p', "Mtd", "i", "const" }, \
+	{ MECTL_JOB_IFACE, 'p', "State", "s", "invalidates" }, \
+	{ MECTL_JOB_IFACE, 'p', "Phase", "s", "invalidates" }, \
+	{ MECTL_JOB_IFACE, 'p', "Progress", "d", "invalidates" }, \
+	{ MECTL_JOB_IFACE, 'p', "Message", "s", "invalidates" }, \
+	{ MECTL_JOB_IFACE, 'p', "Result", "a{sv}", "invalidates" }, \
 	{} }
 
 #endif
