@@ -313,7 +313,7 @@ static int log_from_result(const struct mectl_job_status *st, struct img_log *lo
 		if (!json_object_object_get_ex(e, MECTL_LOG_STREAM, &stream) ||
 		    !json_object_object_get_ex(e, MECTL_LOG_TEXT, &text))
 			return -EBADMSG;
-		if (img_log_add(log, strcmp(json_object_get_string(stream), "stderr") ?
+		if (img_log_add(log, strcmp(json_object_get_string(stream), MECTL_LOG_STDERR) ?
 				IMG_STDOUT : IMG_STDERR, "%s", json_object_get_string(text)) < 0)
 			return -ENOMEM;
 	}

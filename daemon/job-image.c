@@ -96,7 +96,7 @@ void image_log_to_json(const struct img_log *log, struct strbuf *b)
 	for (size_t i = 0; i < log->n; i++) {
 		strbuf_printf(b, "%s{\"" MECTL_LOG_STREAM "\":\"%s\",\"" MECTL_LOG_TEXT "\":",
 			      i ? "," : "",
-			      log->v[i].stream == IMG_STDERR ? "stderr" : "stdout");
+			      log->v[i].stream == IMG_STDERR ? MECTL_LOG_STDERR : MECTL_LOG_STDOUT);
 		strbuf_json_str(b, log->v[i].text);
 		strbuf_printf(b, "}");
 	}

@@ -417,15 +417,6 @@ int jobs_load(Context *c)
 	return 0;
 }
 
-int job_spool_input(Job *j, const uint8_t *data, size_t len)
-{
-	char name[24];
-
-	snprintf(name, sizeof(name), "%u.in", j->id);
-	j->has_input = true;
-	return write_file_atomic(j->ctx->jobs_fd, name, data, len);
-}
-
 int job_load_input(Job *j, uint8_t **ret, size_t *ret_len)
 {
 	char name[24];

@@ -185,14 +185,13 @@ bool job_type_uses_chip(JobType t);
 
 /* jobs.c: the queue and its persistence (main thread) */
 int jobs_load(Context *c);
-int job_submit(Context *c, Job *j);		/* takes j; spools input; persists; schedules */
+int job_submit(Context *c, Job *j);		/* takes j; persists; schedules */
 Job *job_new(Context *c, JobType type, uid_t owner);
 Job *job_free(Job *j);
 Job *job_find(Context *c, uint32_t id);
 int job_cancel(Job *j);
 int jobs_schedule(Context *c);
 int jobs_wake(Context *c);			/* eventfd handler body */
-int job_spool_input(Job *j, const uint8_t *data, size_t len);
 /* A check/clean job of uid may be queued: -EUSERS when it has its share already. */
 int jobs_admit_image(Context *c, uid_t uid);
 char *job_object_path(const Job *j);

@@ -20,9 +20,12 @@
  *	CancelJob(u id)
  *	signal JobNew(u id, s type, o job), JobRemoved(u id, o job)
  * Chip options (a{sv}): "mtd" i, "bus" u, "cs" u, "speed_hz" u, "passes" u, "force" b,
- * "backup" h. Engine options (a{sv}): the MECTL_ENGINE_* keys of lib/bus/engine-options.c.
- * Outputs (a{sh}): MECTL_OUTPUT_* keys, each a writable regular file the job replaces
- * with that piece when the run succeeds.
+ * "backup" h. Engine options (a{sv}, lib/bus/engine-options.c's table): the image
+ * engine's struct img_options by member name: soft_disable, soft_disable_only, relocate,
+ * truncate, keep_modules, descriptor, check, json, force b; whitelist, blacklist,
+ * pch ("lp"|"h") s; output, extract_descriptor, extract_me s (names for the messages
+ * only). Outputs (a{sh}): MECTL_OUTPUT_* keys, each a writable regular file the job
+ * replaces with that piece when the run succeeds.
  *
  * Each job, on MECTL_JOB_PREFIX/<id> (interface MECTL_JOB_IFACE), readable by its
  * owner and root only:
@@ -79,14 +82,16 @@
  */
 /* check, clean */
 #define MECTL_RESULT_EXIT_CODE		"exit_code"	/* x: me_cleaner's exit status */
-#define MECTL_RESULT_LOG		"log"		/* aa{sv}: {stream s "stdout"|"stderr", text s} */
+#define MECTL_RESULT_LOG		"log"		/* aa{sv}: {stream s, text s}, in order */
 #define MECTL_RESULT_WRITTEN		"written"	/* b: the image output was replaced */
 #define MECTL_RESULT_DESCRIPTOR_WRITTEN	"descriptor_written"	/* b: the -D output was */
 #define MECTL_RESULT_ME_WRITTEN		"me_written"	/* b: the -M output was */
 #define MECTL_RESULT_SIZE		"size"		/* x: bytes of the resulting image */
 #define MECTL_RESULT_REPORT		"report"	/* a{sv}: the engine's report (--json) */
-#define MECTL_LOG_STREAM		"stream"
-#define MECTL_LOG_TEXT			"text"
+#define MECTL_LOG_STREAM		"stream"	/* s: one of the two below */
+#define MECTL_LOG_STDOUT		"stdout"
+#define MECTL_LOG_STDERR		"stderr"
+#define MECTL_LOG_TEXT			"text"		/* s: a piece of a line, or lines */
 /* probe, read, write, restore, neutralize */
 #define MECTL_RESULT_CHIP		"chip"		/* a{sv}: id, managed, mtd, mtd_name, size,
 							 * erase_size [, bus, cs, speed_hz, jedec_id,

@@ -94,7 +94,7 @@ check "clean job -S output equals me_cleaner -S" test "$rc" = 0 -a "$(sha "$T/cl
 
 # `mectl check/clean --daemon` go through mectld (here: DBUS_SYSTEM_BUS_ADDRESS)
 # and print, return and write exactly what the in-process engine does.
-jobs_before=$("$MECTL" jobs --bus="$BUS" | grep -c ' clean ')
+jobs_before=$("$MECTL" jobs --bus="$BUS" | grep -cE ' (check|clean) ')
 for mode in "check" "clean -S" "clean -S -r -t" "clean -w MFS,EFFS -S"; do
 	rm -f "$T/ip.bin" "$T/dp.bin"
 	set -- $mode
@@ -106,7 +106,7 @@ for mode in "check" "clean -S" "clean -S -r -t" "clean -w MFS,EFFS -S"; do
 	[ -e "$T/ip.bin" ] && { cmp -s "$T/ip.bin" "$T/dp.bin" || same=no; }
 	[ "$same" = yes ] || { note "mectl $mode differs through mectld (rc $irc/$drc)"; break; }
 done
-jobs_after=$("$MECTL" jobs --bus="$BUS" | grep -c ' clean ')
+jobs_after=$("$MECTL" jobs --bus="$BUS" | grep -cE ' (check|clean) ')
 check "mectl check/clean through mectld == in-process (stdout, stderr, rc, file)" \
 	test "$same" = yes -a "$jobs_after" -eq $((jobs_before + 4))
 
@@ -260,9 +260,12 @@ signals_ok() {
 # The owner's client re-reads on each signal: its plain lines name the read phase and
 # climb within it (25% steps), without a carriage return.
 plain_lines() {
-	[ "$rrc" = 0 ] && grep -q "^mectl: job $RID: read$" "$T/plain.err" && ! grep -q $'\r' "$T/plain.err" &&
-		awk -v id="$RID" '$1 == "mectl:" && $3 == id":" && NF == 5 {
-			p = $5 + 0; if ($4 != ph) { ph = $4; last = 0 } if (p <= last) bad = 1; last = p; n++ }
+	[ "$rrc" = 0 ] && grep -q "^mectl: job $RID: read" "$T/plain.err" && ! grep -q $'\r' "$T/plain.err" &&
+		awk -v id="$RID" '$1 == "mectl:" && $3 == id":" && $NF ~ /^[0-9]+%$/ {
+			ph = $0; sub(/ [0-9]+%$/, "", ph); p = $NF + 0
+			if (ph != last_ph) { last_ph = ph; last = 0 }
+			if (p <= last) bad = 1
+			last = p; n++ }
 			END { exit !(n >= 2 && !bad) }' "$T/plain.err"
 }
 tty_bar() {
