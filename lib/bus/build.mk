@@ -32,3 +32,9 @@ UNIT_TESTS += tests/unit/daemon/transports.sh
 
 CLEAN_FILES += $(B)/lib
 -include $(wildcard $(B)/lib/bus/*.d)
+
+# The converter both ways, on every JSON type (no bus needed).
+UNIT_TESTS += $(B)/unit/bus/variant-json
+$(B)/unit/bus/variant-json: $(B)/lib/bus/variant-json.o
+$(B)/unit/bus/variant-json: TEST_CFLAGS += $(BUS_LIB_CFLAGS)
+LDLIBS_variant-json := $(JSONC_LIBS) -lsystemd
