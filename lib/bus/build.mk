@@ -38,3 +38,8 @@ UNIT_TESTS += $(B)/unit/bus/variant-json
 $(B)/unit/bus/variant-json: $(B)/lib/bus/variant-json.o
 $(B)/unit/bus/variant-json: TEST_CFLAGS += $(BUS_LIB_CFLAGS)
 LDLIBS_variant-json := $(JSONC_LIBS) -lsystemd
+# ... and the engine options' table: encode == decode, every refusal named.
+UNIT_TESTS += $(B)/unit/bus/engine-options
+$(B)/unit/bus/engine-options: $(B)/lib/bus/engine-options.o $(B)/libmectl-image.a
+$(B)/unit/bus/engine-options: TEST_CFLAGS += $(BUS_LIB_CFLAGS)
+LDLIBS_engine-options := -lsystemd -lcrypto -lm
