@@ -248,6 +248,12 @@ static bool same_file(const char *path, const struct stat *in_st)
 	       st.st_ino == in_st->st_ino;
 }
 
+static const char transport_help[] =
+	"\n"
+	"where the engine runs (in-process unless one is given):\n"
+	"  --daemon              in mectld on the system bus, as a job\n"
+	"  --bus ADDRESS         in mectld on this D-Bus address\n";
+
 /* mectl's own options of check/clean, taken out before me_cleaner's command line. */
 struct transport {
 	bool daemon;		/* --daemon: run the engine in mectld */
@@ -482,6 +488,9 @@ static int image_verb(const char *prog, int argc, char **argv)
 	}
 	if (r > 0) {
 		print_log(&res.log, true);
+		/* -h: the engine's options, then the client's own */
+		if (!res.exit_code && res.log.n && !strncmp(res.log.v[0].text, "usage:", 6))
+			fputs(transport_help, stdout);
 		rc = res.exit_code;
 		img_result_free(&res);
 		return rc;
