@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bus-client.h"
+#include "variant-json.h"
 
 int mectl_bus_open(const char *address, sd_bus **ret)
 {
@@ -69,6 +70,22 @@ bool mectl_daemon_reachable(sd_bus *bus)
 	return has;
 }
 
+int mectl_daemon_open(const char *address, sd_bus **ret)
+{
+	int r = mectl_bus_open(address, ret);
+
+	if (r < 0)
+		return r;
+	if (!mectl_daemon_reachable(*ret)) {
+		fprintf(stderr, "mectl: mectld is not running on %s (nothing owns %s); start it with "
+			"'systemctl start mectld'%s\n", address ? address : "the system bus",
+			MECTL_BUS_NAME, address ? "" : " or give --bus=ADDRESS");
+		*ret = sd_bus_flush_close_unref(*ret);
+		return -EHOSTUNREACH;
+	}
+	return 0;
+}
+
 int mectl_bus_error(const char *what, const sd_bus_error *error, int r)
 {
 	if (error && sd_bus_error_is_set(error)) {
@@ -92,13 +109,13 @@ void mectl_job_status_done(struct mectl_job_status *s)
 	free(s->state);
 	free(s->phase);
 	free(s->message);
-	free(s->result);
-	*s = (struct mectl_job_status) {};
+	json_object_put(s->result);
+	*s = (struct mectl_job_status) { .mtd = -1 };
 }
 
 bool mectl_job_state_final(const char *state)
 {
-	return state && strcmp(state, "queued") && strcmp(state, "running");
+	return state && strcmp(state, MECTL_JOB_STATE_QUEUED) && strcmp(state, MECTL_JOB_STATE_RUNNING);
 }
 
 static int dup_str(sd_bus_message *m, char **dst)
@@ -114,6 +131,21 @@ static int dup_str(sd_bus_message *m, char **dst)
 	return *dst ? 0 : -ENOMEM;
 }
 
+static int read_result(sd_bus_message *m, struct json_object **dst)
+{
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'v', "a{sv}");
+	if (r < 0)
+		return r;
+	json_object_put(*dst);
+	*dst = NULL;
+	r = json_read_vardict(m, dst);
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
 int mectl_job_get(sd_bus *bus, const char *path, struct mectl_job_status *ret)
 {
 	sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -126,6 +158,7 @@ int mectl_job_get(sd_bus *bus, const char *path, struct mectl_job_status *ret)
 		r = mectl_bus_error("cannot read the job", &error, r);
 		goto out;
 	}
+	ret->mtd = -1;
 	r = sd_bus_message_enter_container(reply, 'a', "{sv}");
 	while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
 		const char *key;
@@ -145,14 +178,18 @@ int mectl_job_get(sd_bus *bus, const char *path, struct mectl_job_status *ret)
 			r = dup_str(reply, &ret->phase);
 		else if (!strcmp(key, "Message"))
 			r = dup_str(reply, &ret->message);
+		else if (!strcmp(key, "Mtd"))
+			r = sd_bus_message_read(reply, "v", "i", &ret->mtd);
 		else if (!strcmp(key, "Result"))
-			r = dup_str(reply, &ret->result);
+			r = read_result(reply, &ret->result);
 		else
 			r = sd_bus_message_skip(reply, "v");
 		if (r < 0)
 			break;
 		r = sd_bus_message_exit_container(reply);
 	}
+	if (r >= 0 && !ret->result && !(ret->result = json_object_new_object()))
+		r = -ENOMEM;
 	if (r < 0)
 		fprintf(stderr, "mectl: cannot parse the job's properties: %s\n", strerror(-r));
 out:
@@ -188,7 +225,7 @@ static void draw(const struct mectl_job_status *s, bool tty, char *last_phase, s
 		fprintf(stderr, "mectl: job %u: %s\n", s->id, phase);
 		snprintf(last_phase, len, "%s", phase);
 		*last_pct = 0;
-	} else if (pct >= *last_pct + 25 && strcmp(s->state, "running") == 0) {
+	} else if (pct >= *last_pct + 25 && strcmp(s->state, MECTL_JOB_STATE_RUNNING) == 0) {
 		fprintf(stderr, "mectl: job %u: %s %d%%\n", s->id, phase, pct);
 		*last_pct = pct - pct % 25;
 	}
@@ -201,7 +238,11 @@ int mectl_job_wait(sd_bus *bus, const char *path, bool progress, struct mectl_jo
 	char last_phase[64] = "";
 	int last_pct = 0, r;
 
-	/* Subscribe first, then read: no change can slip between the two. */
+	/*
+	 * PropertiesChanged only names what changed (mectld sends no values): each one,
+	 * and a second without one, is a GetAll. Subscribe first, then read: no change
+	 * can slip between the two.
+	 */
 	r = sd_bus_match_signal(bus, &slot, MECTL_BUS_NAME, path, "org.freedesktop.DBus.Properties",
 				"PropertiesChanged", on_properties_changed, &changed);
 	if (r < 0) {
@@ -215,7 +256,7 @@ int mectl_job_wait(sd_bus *bus, const char *path, bool progress, struct mectl_jo
 			r = mectl_job_get(bus, path, ret);
 			if (r < 0)
 				break;
-			if (progress && ret->state && (strcmp(ret->state, "queued") || tty)) {
+			if (progress && ret->state && (strcmp(ret->state, MECTL_JOB_STATE_QUEUED) || tty)) {
 				draw(ret, tty, last_phase, sizeof(last_phase), &last_pct);
 				drawn = true;
 			}
@@ -243,152 +284,52 @@ int mectl_job_wait(sd_bus *bus, const char *path, bool progress, struct mectl_jo
 	return r < 0 ? r : 0;
 }
 
-static void json_str(FILE *f, const char *s)
+/* A string member, "" for none (json-c copies it). */
+static int add_str(struct json_object *o, const char *key, const char *v)
 {
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	return json_object_object_add(o, key, json_object_new_string(v ? v : ""));
 }
 
 void mectl_job_print(const struct mectl_job_status *s, bool json)
 {
 	if (json) {
-		printf("{\"id\":%u,\"type\":", s->id);
-		json_str(stdout, s->type);
-		printf(",\"state\":");
-		json_str(stdout, s->state);
-		printf(",\"phase\":");
-		json_str(stdout, s->phase);
-		printf(",\"progress\":%.3f,\"message\":", s->progress);
-		json_str(stdout, s->message);
-		printf(",\"result\":%s}\n", s->result && *s->result ? s->result : "{}");
+		struct json_object *o = json_object_new_object();
+		char progress[16];
+
+		snprintf(progress, sizeof(progress), "%.3f", s->progress);
+		if (!o || json_object_object_add(o, "id", json_object_new_int64(s->id)) < 0 ||
+		    add_str(o, "type", s->type) < 0 || add_str(o, "state", s->state) < 0 ||
+		    add_str(o, "phase", s->phase) < 0 ||
+		    json_object_object_add(o, "progress",
+					   json_object_new_double_s(s->progress, progress)) < 0 ||
+		    add_str(o, "message", s->message) < 0 ||
+		    json_object_object_add(o, "result", s->result ? json_object_get(s->result) :
+					   json_object_new_object()) < 0) {
+			json_object_put(o);
+			fprintf(stderr, "mectl: out of memory\n");
+			return;
+		}
+		printf("%s\n", json_text(o));
+		json_object_put(o);
 		return;
 	}
-	if (s->state && !strcmp(s->state, "succeeded"))
+	if (s->state && !strcmp(s->state, MECTL_JOB_STATE_SUCCEEDED))
 		printf("%s\n", s->message && *s->message ? s->message : "done");
 	else
 		fprintf(stderr, "mectl: job %u (%s) %s: %s\n", s->id, s->type ? s->type : "?",
 			s->state ? s->state : "?", s->message && *s->message ? s->message : "no details");
 }
 
-/*
- * Reading a job's Result (JSON that mectld writes itself, flat keys): an integer or
- * boolean member, and the image engine's log entries {"stream":..,"text":..}.
- */
-static const char *json_member(const char *json, const char *key)
+struct json_object *mectl_result_get(const struct mectl_job_status *s, const char *key)
 {
-	char pat[64];
-	const char *p;
+	struct json_object *v = NULL;
 
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = json ? strstr(json, pat) : NULL;
-	return p ? p + strlen(pat) : NULL;
+	return s->result && json_object_object_get_ex(s->result, key, &v) ? v : NULL;
 }
 
-int mectl_result_int(const char *json, const char *key, long *ret)
+bool mectl_result_true(const struct mectl_job_status *s, const char *key)
 {
-	const char *p = json_member(json, key);
-	char *end;
+	struct json_object *v = mectl_result_get(s, key);
 
-	if (!p)
-		return -ENOENT;
-	*ret = strtol(p, &end, 10);
-	return end == p ? -EBADMSG : 0;
-}
-
-bool mectl_result_true(const char *json, const char *key)
-{
-	const char *p = json_member(json, key);
-
-	return p && !strncmp(p, "true", 4);
-}
-
-/* Decode the JSON string at *p (after its opening quote) into a new string. */
-static char *json_string(const char **p)
-{
-	const char *s = *p;
-	char *out = malloc(strlen(s) + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	for (; *s && *s != '"'; s++) {
-		if (*s != '\\') {
-			*o++ = *s;
-			continue;
-		}
-		s++;
-		switch (*s) {
-		case 'n': *o++ = '\n'; break;
-		case 't': *o++ = '\t'; break;
-		case 'u': {
-			unsigned v = 0;
-
-			if (sscanf(s + 1, "%4x", &v) != 1 || v > 0x7f) {
-				free(out);
-				return NULL;	/* mectld only escapes control characters */
-			}
-			*o++ = (char)v;
-			s += 4;
-			break;
-		}
-		case 0:
-			free(out);
-			return NULL;
-		default: *o++ = *s; break;
-		}
-	}
-	if (*s != '"') {
-		free(out);
-		return NULL;
-	}
-	*o = 0;
-	*p = s + 1;
-	return out;
-}
-
-int mectl_result_log(const char *json, const char *key,
-		     int (*fn)(void *userdata, bool is_stderr, const char *text), void *userdata)
-{
-	const char *p = json_member(json, key);
-	static const char entry[] = "{\"stream\":\"";
-	int r;
-
-	if (!p || *p++ != '[')
-		return -ENOENT;
-	while (*p == '{' || *p == ',') {
-		bool err;
-		char *text;
-
-		if (*p == ',')
-			p++;
-		if (strncmp(p, entry, strlen(entry)))
-			return -EBADMSG;
-		p += strlen(entry);
-		err = !strncmp(p, "stderr", 6);
-		p = strchr(p, '"');
-		if (!p || strncmp(p, "\",\"text\":\"", 10))
-			return -EBADMSG;
-		p += 10;
-		text = json_string(&p);
-		if (!text || *p++ != '}') {
-			free(text);
-			return -EBADMSG;
-		}
-		r = fn(userdata, err, text);
-		free(text);
-		if (r < 0)
-			return r;
-	}
-	return *p == ']' ? 0 : -EBADMSG;
+	return v && json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
 }

@@ -11,18 +11,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
 #include <systemd/sd-bus.h>
 
-#define MECTL_BUS_NAME		"org.mectl1"
-#define MECTL_OBJECT_PATH	"/org/mectl1"
-#define MECTL_MANAGER_IFACE	"org.mectl1.Manager"
-#define MECTL_JOB_IFACE		"org.mectl1.Job"
+#include "mectl-dbus.h"
 
 /* Connect; address NULL = the system bus. */
 int mectl_bus_open(const char *address, sd_bus **ret);
 
 /* true when org.mectl1 has an owner or can be activated. */
 bool mectl_daemon_reachable(sd_bus *bus);
+
+/* Connect and make sure mectld is there (or can be started); one error line if not. */
+int mectl_daemon_open(const char *address, sd_bus **ret);
 
 /* Print a failed method call's error (named D-Bus error or errno) once. */
 int mectl_bus_error(const char *what, const sd_bus_error *error, int r);
@@ -34,7 +35,8 @@ struct mectl_job_status {
 	char *phase;
 	double progress;
 	char *message;
-	char *result;
+	int32_t mtd;			/* the job's chip: /dev/mtdN, -1 for none */
+	struct json_object *result;	/* the typed Result as JSON (an object once read) */
 };
 
 void mectl_job_status_done(struct mectl_job_status *s);
@@ -50,10 +52,8 @@ int mectl_job_wait(sd_bus *bus, const char *path, bool progress, struct mectl_jo
 /* Print the outcome: --json as one object, else the job's message. */
 void mectl_job_print(const struct mectl_job_status *s, bool json);
 
-/* A job's Result: an integer member, a boolean member, the engine's log entries. */
-int mectl_result_int(const char *json, const char *key, long *ret);
-bool mectl_result_true(const char *json, const char *key);
-int mectl_result_log(const char *json, const char *key,
-		     int (*fn)(void *userdata, bool is_stderr, const char *text), void *userdata);
+/* A member of the job's Result: NULL when absent (see MECTL_RESULT_* in mectl-dbus.h). */
+struct json_object *mectl_result_get(const struct mectl_job_status *s, const char *key);
+bool mectl_result_true(const struct mectl_job_status *s, const char *key);
 
 #endif

@@ -11,12 +11,12 @@
  * (me_cleaner writes first and complains after); the engine logs one extra
  * stderr line (IMG_MSG_NOT_WRITTEN) saying so.
  *
- * When mectld runs (org.mectl1 owned on the system bus, or DBUS_SYSTEM_BUS_ADDRESS),
- * the engine runs there as a clean job (daemon/job-image.c, the same library): the
- * input goes over as an fd, the image comes back through a memfd, the log and exit
- * code through the job's Result; outputs are still written here, the same way.
- * Without mectld, and for what the job does not do (-D, -M, --json), in-process.
- * The output is the same either way.
+ * With --daemon (or --bus=ADDRESS) the engine runs in mectld instead, as a check or
+ * clean job (daemon/job-image.c, the same library): the input goes over as an fd, the
+ * options typed (lib/bus/engine-options.c), one memfd for each output; the log, exit
+ * code and --json report come back in the job's typed Result, the outputs through the
+ * memfds, and they are written here, the same way. Same stdout, stderr, exit status
+ * and files either way (tests/unit/daemon/transports.sh).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,9 +32,11 @@
 #include <sys/mman.h>
 
 #include "bus-client.h"
+#include "engine-options.h"
 #include "cleanup.h"
 #include "fd.h"
 #include "image.h"
+#include "variant-json.h"
 #include "verbs.h"
 
 static void print_log(const struct img_log *log, bool stdout_too)
@@ -195,109 +197,193 @@ static bool same_file(const char *path, const struct stat *in_st)
 	       st.st_ino == in_st->st_ino;
 }
 
-/* The options as me_cleaner flags, for mectld (which takes no file names). */
-static int options_to_flags(const struct img_options *o, char **v, size_t max)
+static const char transport_help[] =
+	"\n"
+	"where the engine runs (in-process unless one is given):\n"
+	"  --daemon              in mectld on the system bus, as a job\n"
+	"  --bus ADDRESS         in mectld on this D-Bus address\n";
+
+/* mectl's own options of check/clean, taken out before me_cleaner's command line. */
+struct transport {
+	bool daemon;		/* --daemon: run the engine in mectld */
+	const char *bus;	/* --bus=ADDRESS: mectld's bus (implies --daemon) */
+};
+
+/* Remove --daemon and --bus from argv (up to a "--"). 0, or -EINVAL (one line printed). */
+static int take_transport(int *argc, char **argv, struct transport *t)
 {
-	static const struct { size_t offset; const char *flag; } bools[] = {
-		{ offsetof(struct img_options, soft_disable), "-S" },
-		{ offsetof(struct img_options, soft_disable_only), "-s" },
-		{ offsetof(struct img_options, relocate), "-r" },
-		{ offsetof(struct img_options, truncate), "-t" },
-		{ offsetof(struct img_options, keep_modules), "-k" },
-		{ offsetof(struct img_options, descriptor), "-d" },
-		{ offsetof(struct img_options, check), "-c" },
-		{ offsetof(struct img_options, force), "--force" },
-	};
-	size_t n = 0, i;
+	int i, n = 1;
 
-	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
-		if (*(const bool *)((const char *)o + bools[i].offset) && n < max)
-			v[n++] = (char *)bools[i].flag;
-	if (o->whitelist && *o->whitelist && n + 2 <= max) {
-		v[n++] = (char *)"-w";
-		v[n++] = (char *)o->whitelist;
+	*t = (struct transport) {};
+	for (i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < *argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "--daemon")) {
+			t->daemon = true;
+		} else if (!strncmp(argv[i], "--bus=", 6)) {
+			t->daemon = true;
+			t->bus = argv[i] + 6;
+		} else if (!strcmp(argv[i], "--bus")) {
+			if (i + 1 >= *argc) {
+				fprintf(stderr, "mectl: --bus needs a value\n");
+				return -EINVAL;
+			}
+			t->daemon = true;
+			t->bus = argv[++i];
+		} else {
+			argv[n++] = argv[i];
+		}
 	}
-	if (o->blacklist && *o->blacklist && n + 2 <= max) {
-		v[n++] = (char *)"-b";
-		v[n++] = (char *)o->blacklist;
-	}
-	if (o->pch && n + 1 <= max) {
-		static char pch[16];
-
-		snprintf(pch, sizeof(pch), "--pch=%s", o->pch);
-		v[n++] = pch;
-	}
-	if (n >= max)
-		return -E2BIG;
-	v[n] = NULL;
+	argv[n] = NULL;
+	*argc = n;
 	return 0;
 }
 
-static int add_log(void *userdata, bool is_stderr, const char *text)
+#define N_OUTPUTS 3	/* the image, -D, -M */
+
+/* One piece a mectld job may hand back: a memfd passed as the a{sh} output key. */
+struct daemon_output {
+	const char *key;		/* MECTL_OUTPUT_* */
+	const char *written;		/* MECTL_RESULT_*: the job replaced it */
+	bool want;
+	struct img_buf *buf;
+	bool *flag;			/* res->write_* */
+	int fd;
+};
+
+/* The engine's log from the Result: [{stream, text}] in order. */
+static int log_from_result(const struct mectl_job_status *st, struct img_log *log)
 {
-	return img_log_add(userdata, is_stderr ? IMG_STDERR : IMG_STDOUT, "%s", text);
+	struct json_object *v = mectl_result_get(st, MECTL_RESULT_LOG);
+	size_t n = v && json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
+
+	if (!v)
+		return -EBADMSG;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(v, i), *stream, *text;
+
+		if (!json_object_object_get_ex(e, MECTL_LOG_STREAM, &stream) ||
+		    !json_object_object_get_ex(e, MECTL_LOG_TEXT, &text))
+			return -EBADMSG;
+		if (img_log_add(log, strcmp(json_object_get_string(stream), MECTL_LOG_STDERR) ?
+				IMG_STDOUT : IMG_STDERR, "%s", json_object_get_string(text)) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int submit_image(sd_bus *bus, const struct img_options *o, int fd,
+			const struct daemon_output *out, size_t n_out, const char **ret_path,
+			sd_bus_message **ret_reply)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	int r;
+
+	r = sd_bus_message_new_method_call(bus, &m, MECTL_BUS_NAME, MECTL_OBJECT_PATH,
+					   MECTL_MANAGER_IFACE,
+					   o->check ? "SubmitCheck" : "SubmitClean");
+	if (r >= 0)
+		r = sd_bus_message_append(m, "h", fd);
+	if (r >= 0)
+		r = engine_options_append(m, o);
+	if (r >= 0)
+		r = sd_bus_message_open_container(m, 'a', "{sh}");
+	for (size_t i = 0; r >= 0 && i < n_out; i++)
+		if (out[i].want)
+			r = sd_bus_message_append(m, "{sh}", out[i].key, out[i].fd);
+	if (r >= 0)
+		r = sd_bus_message_close_container(m);
+	if (r < 0) {
+		fprintf(stderr, "mectl: cannot build the call: %s\n", strerror(-r));
+		return r;
+	}
+	r = sd_bus_call(bus, m, 0, &error, ret_reply);
+	if (r < 0) {
+		r = mectl_bus_error("mectld refused the job", &error, r);
+		sd_bus_error_free(&error);
+		return r;
+	}
+	r = sd_bus_message_read(*ret_reply, "o", ret_path);
+	if (r < 0)
+		fprintf(stderr, "mectl: bad reply from mectld: %s\n", strerror(-r));
+	return r;
 }
 
 /*
- * The run as a mectld clean job. Return 1 when it ran there (res filled), 0 when
- * mectld is not available or declined (the caller runs in-process), <0 on error.
+ * The run as a mectld job: the image as an fd, the options typed, a memfd for each
+ * output; back come the log, the exit code, the report (--json) and the outputs, which
+ * are then written here as in-process. Errors are printed; <0 on one.
  */
-static int run_daemon(const struct img_options *o, int fd, struct img_result *res)
+static int run_daemon(const struct transport *t, const struct img_options *o, int fd,
+		      struct img_result *res, struct json_object **ret_report)
 {
 	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-	_cleanup_(closep) int mfd = -1;
-	struct mectl_job_status st = { 0 };
-	sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	struct daemon_output out[N_OUTPUTS] = {
+		{ MECTL_OUTPUT_IMAGE, MECTL_RESULT_WRITTEN, !o->check, &res->image,
+		  &res->write_image, -1 },
+		{ MECTL_OUTPUT_DESCRIPTOR, MECTL_RESULT_DESCRIPTOR_WRITTEN, o->extract_descriptor,
+		  &res->descriptor, &res->write_descriptor, -1 },
+		{ MECTL_OUTPUT_ME, MECTL_RESULT_ME_WRITTEN, o->extract_me, &res->me, &res->write_me,
+		  -1 },
+	};
+	struct mectl_job_status st = { .mtd = -1 };
+	struct json_object *code, *report = NULL;
 	const char *path;
-	char *flags[16];
-	struct stat sb;
-	long code;
+	size_t i;
 	int r;
 
-	if (o->json || o->extract_descriptor || o->extract_me || options_to_flags(o, flags, 16) < 0)
-		return 0;
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))
-		return 0;
-	/* Quietly in-process when there is no system bus or nobody owns org.mectl1. */
-	if (sd_bus_open_system(&bus) < 0)
-		return 0;
-	r = sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-			       "org.freedesktop.DBus", "NameHasOwner", &error, &reply, "s",
-			       MECTL_BUS_NAME);
-	if (r < 0 || sd_bus_message_read(reply, "b", &r) < 0 || !r) {
-		sd_bus_error_free(&error);
-		return 0;
-	}
-	mfd = memfd_create("mectl-clean", MFD_CLOEXEC);
-	if (mfd < 0)
-		return 0;
-	reply = sd_bus_message_unref(reply);
-	r = sd_bus_message_new_method_call(bus, &m, MECTL_BUS_NAME, MECTL_OBJECT_PATH,
-					   MECTL_MANAGER_IFACE, "SubmitClean");
-	if (r >= 0)
-		r = sd_bus_message_append(m, "hh", fd, mfd);
-	if (r >= 0)
-		r = sd_bus_message_append_strv(m, flags);
-	if (r >= 0)
-		r = sd_bus_call(bus, m, 0, &error, &reply);
-	sd_bus_error_free(&error);
-	if (r < 0 || sd_bus_message_read(reply, "o", &path) < 0)
-		return 0;	/* refused (e.g. a flag it does not take): in-process */
-	r = mectl_job_wait(bus, path, false, &st);
-	if (r >= 0 && (mectl_result_int(st.result, "exit_code", &code) < 0 ||
-		       mectl_result_log(st.result, "log", add_log, &res->log) < 0))
-		r = -EBADMSG;
-	if (r >= 0) {
-		res->exit_code = (int)code;
-		if (mectl_result_true(st.result, "written")) {
-			res->write_image = true;
-			r = lseek(mfd, 0, SEEK_SET) < 0 ? -errno :
-			    read_fd_all(mfd, SIZE_MAX, &res->image.data, &res->image.len);
+	r = mectl_daemon_open(t->bus, &bus);
+	if (r < 0)
+		return r;
+	for (i = 0; i < N_OUTPUTS; i++)
+		if (out[i].want && (out[i].fd = memfd_create("mectl-output", MFD_CLOEXEC)) < 0) {
+			r = -errno;
+			fprintf(stderr, "mectl: cannot create a memfd: %s\n", strerror(-r));
+			goto out;
 		}
+	r = submit_image(bus, o, fd, out, N_OUTPUTS, &path, &reply);
+	if (r >= 0)
+		r = mectl_job_wait(bus, path, false, &st);
+	if (r < 0)
+		goto out;
+	code = mectl_result_get(&st, MECTL_RESULT_EXIT_CODE);
+	if (!code) {
+		/* the engine never ran (the image could not be read, a restart) */
+		mectl_job_print(&st, false);
+		r = -EIO;
+		goto out;
 	}
+	if (o->json && (!json_object_object_get_ex(st.result, MECTL_RESULT_REPORT, &report) ||
+			!json_object_is_type(report, json_type_object))) {
+		fprintf(stderr, "mectl: mectld's result has no report\n");
+		r = -EBADMSG;
+		goto out;
+	}
+	res->exit_code = json_object_get_int(code);
+	r = log_from_result(&st, &res->log);
+	for (i = 0; r >= 0 && i < N_OUTPUTS; i++) {
+		if (!out[i].want || !mectl_result_true(&st, out[i].written))
+			continue;
+		*out[i].flag = true;
+		r = lseek(out[i].fd, 0, SEEK_SET) < 0 ? -errno :
+		    read_fd_all(out[i].fd, SIZE_MAX, &out[i].buf->data, &out[i].buf->len);
+	}
+	if (r < 0) {
+		fprintf(stderr, "mectl: cannot take mectld's result: %s\n", strerror(-r));
+		goto out;
+	}
+	*ret_report = report ? json_object_get(report) : NULL;
+out:
+	for (i = 0; i < N_OUTPUTS; i++)
+		if (out[i].fd >= 0)
+			close(out[i].fd);
 	mectl_job_status_done(&st);
-	return r < 0 ? r : 1;
+	return r;
 }
 
 /* The engine takes the buffer over (no second copy of the image in memory). */
@@ -310,16 +396,39 @@ static int run_engine(const struct img_options *o, uint8_t **buf, size_t len,
 	return img_run_owned(b, len, len, o, res);
 }
 
+/* The report --json prints, whichever side ran the engine: one text form (json_text()). */
+static int print_report(const struct img_result *res, struct json_object *report)
+{
+	_cleanup_(freep) char *text = NULL;
+	struct json_object *own = NULL;
+
+	if (!report) {
+		if (img_report_json(&res->report, &text) < 0 || !(own = json_tokener_parse(text))) {
+			fprintf(stderr, "mectl: out of memory\n");
+			return -ENOMEM;
+		}
+		report = own;
+	}
+	printf("%s\n", json_text(report));
+	fflush(stdout);
+	json_object_put(own);
+	return 0;
+}
+
 static int image_verb(const char *prog, int argc, char **argv)
 {
 	_cleanup_(freep) uint8_t *buf = NULL;
 	_cleanup_(closep) int fd = -1;
+	struct json_object *report = NULL;
 	struct img_result res = { 0 };
+	struct transport t;
 	struct img_options o;
 	struct stat st;
 	size_t len = 0;
 	int r, rc;
 
+	if (take_transport(&argc, argv, &t) < 0)
+		return EXIT_FAILURE;
 	r = img_parse_args(&o, argc, argv, prog, 0, &res);
 	if (r < 0) {
 		fprintf(stderr, "mectl: out of memory\n");
@@ -328,6 +437,9 @@ static int image_verb(const char *prog, int argc, char **argv)
 	}
 	if (r > 0) {
 		print_log(&res.log, true);
+		/* -h: the engine's options, then the client's own */
+		if (!res.exit_code && res.log.n && !strncmp(res.log.v[0].text, "usage:", 6))
+			fputs(transport_help, stdout);
 		rc = res.exit_code;
 		img_result_free(&res);
 		return rc;
@@ -364,26 +476,24 @@ static int image_verb(const char *prog, int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	r = run_daemon(&o, fd, &res);
-	if (r == 0)
+	if (t.daemon) {
+		r = run_daemon(&t, &o, fd, &res, &report);
+	} else {
 		r = run_engine(&o, &buf, len, &res);
+		if (r < 0)
+			fprintf(stderr, "mectl: %s\n", strerror(-r));
+	}
 	if (r < 0) {
-		fprintf(stderr, "mectl: %s\n", strerror(-r));
 		img_result_free(&res);
 		return EXIT_FAILURE;
 	}
 	print_log(&res.log, !o.json);
-	if (o.json) {
-		_cleanup_(freep) char *json = NULL;
-
-		if (img_report_json(&res.report, &json) < 0) {
-			fprintf(stderr, "mectl: out of memory\n");
-			img_result_free(&res);
-			return EXIT_FAILURE;
-		}
-		fputs(json, stdout);
-		fflush(stdout);
+	if (o.json && print_report(&res, report) < 0) {
+		json_object_put(report);
+		img_result_free(&res);
+		return EXIT_FAILURE;
 	}
+	json_object_put(report);
 	rc = res.exit_code;
 	if (!rc && save_results(&o, &res, &st) < 0)
 		rc = EXIT_FAILURE;

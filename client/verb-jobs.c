@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "bus-client.h"
+#include "variant-json.h"
 #include "verbs.h"
 
 struct args {
@@ -312,22 +313,6 @@ static int want_args(const struct args *a, const char *verb, int n)
 	return -EINVAL;
 }
 
-static int connect_daemon(const struct args *a, sd_bus **ret)
-{
-	int r = mectl_bus_open(a->bus, ret);
-
-	if (r < 0)
-		return r;
-	if (!mectl_daemon_reachable(*ret)) {
-		fprintf(stderr, "mectl: mectld is not running on %s (nothing owns %s); start it with "
-			"'systemctl start mectld'%s\n", a->bus ? a->bus : "the system bus",
-			MECTL_BUS_NAME, a->bus ? "" : " or give --bus=ADDRESS");
-		*ret = sd_bus_flush_close_unref(*ret);
-		return -EHOSTUNREACH;
-	}
-	return 0;
-}
-
 /* a{sv} with the chip options every chip verb shares. */
 static int append_options(sd_bus_message *m, const struct args *a, int backup_fd)
 {
@@ -386,7 +371,7 @@ static int run_job_status(sd_bus *bus, sd_bus_message *m, const struct args *a, 
 	if (r < 0)
 		goto out;
 	mectl_job_print(&st, a->json);
-	*ret_ok = st.state && !strcmp(st.state, "succeeded");
+	*ret_ok = st.state && !strcmp(st.state, MECTL_JOB_STATE_SUCCEEDED);
 out:
 	if (ret_st)
 		*ret_st = st;
@@ -545,7 +530,7 @@ static int run_verb(int argc, char **argv, chip_verb_fn fn)
 		args_done(&a);
 		return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	}
-	r = connect_daemon(&a, &bus);
+	r = mectl_daemon_open(a.bus, &bus);
 	if (r >= 0)
 		r = fn(bus, &a, &ok);
 	sd_bus_flush_close_unref(bus);
@@ -626,12 +611,21 @@ static int do_restore(sd_bus *bus, struct args *a, bool *ok)
 	return do_write_like(bus, a, ok, "restore", "SubmitRestore");
 }
 
+/* " --mtd N" naming the chip the job used, "" when it had none. */
+static const char *restore_mtd(const struct mectl_job_status *st, char *buf, size_t len)
+{
+	if (st->mtd < 0)
+		return "";
+	snprintf(buf, len, " --mtd %d", st->mtd);
+	return buf;
+}
+
 static int do_neutralize(sd_bus *bus, struct args *a, bool *ok)
 {
 	struct mectl_job_status st = {};
 	sd_bus_message *m = NULL;
 	struct staged out;
-	const char *mtd;
+	char mtd[32];
 	int r;
 
 	if (!a->backup) {
@@ -656,15 +650,14 @@ static int do_neutralize(sd_bus *bus, struct args *a, bool *ok)
 	 * The backup is saved before the chip is armed: keep it whenever the job got
 	 * that far (the daemon says so), also when the write failed: restore needs it.
 	 */
-	if (r >= 0 && (*ok || (st.result && strstr(st.result, "\"backup_written\":true"))) &&
+	if (r >= 0 && (*ok || mectl_result_true(&st, MECTL_RESULT_BACKUP_WRITTEN)) &&
 	    backup_commit(&out, a->backup) >= 0 && !a->json) {
-		mtd = st.result ? strstr(st.result, "\"mtd\":") : NULL;
 		if (*ok)
-			printf("The original is in %s. To undo: mectl restore --mtd %d %s\n", a->backup,
-			       mtd ? atoi(mtd + 6) : a->mtd, a->backup);
-		else if (st.result && strstr(st.result, "\"chip_touched\":true"))
-			fprintf(stderr, "mectl: the original is in %s: mectl restore --mtd %d %s\n",
-				a->backup, a->mtd, a->backup);
+			printf("The original is in %s. To undo: mectl restore%s %s\n", a->backup,
+			       restore_mtd(&st, mtd, sizeof(mtd)), a->backup);
+		else if (mectl_result_true(&st, MECTL_RESULT_CHIP_TOUCHED))
+			fprintf(stderr, "mectl: the original is in %s: mectl restore%s %s\n",
+				a->backup, restore_mtd(&st, mtd, sizeof(mtd)), a->backup);
 	}
 	mectl_job_status_done(&st);
 	sd_bus_message_unref(m);
@@ -751,7 +744,7 @@ static int job_path_arg(const struct args *a, const char *verb, char *buf, size_
 		fprintf(stderr, "mectl: '%s' is not a job id (mectl jobs lists them)\n", a->rest[0]);
 		return -EINVAL;
 	}
-	snprintf(buf, len, "/org/mectl1/job/%lu", id);
+	snprintf(buf, len, MECTL_JOB_PREFIX "/%lu", id);
 	*ret_id = (uint32_t)id;
 	return 0;
 }
@@ -773,7 +766,7 @@ static int do_job(sd_bus *bus, struct args *a, bool *ok)
 		else
 			printf("Job %u\n  Type: %s\n  State: %s\n  Phase: %s\n  Progress: %.0f%%\n"
 			       "  Message: %s\n  Result: %s\n", st.id, st.type, st.state, st.phase,
-			       st.progress * 100, st.message, st.result);
+			       st.progress * 100, st.message, json_text(st.result));
 		*ok = true;
 	}
 	mectl_job_status_done(&st);
@@ -813,7 +806,7 @@ static int do_watch(sd_bus *bus, struct args *a, bool *ok)
 	r = mectl_job_wait(bus, path, !a->json, &st);
 	if (r >= 0) {
 		mectl_job_print(&st, a->json);
-		*ok = st.state && !strcmp(st.state, "succeeded");
+		*ok = st.state && !strcmp(st.state, MECTL_JOB_STATE_SUCCEEDED);
 	}
 	mectl_job_status_done(&st);
 	return r;

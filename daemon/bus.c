@@ -2,11 +2,11 @@
 /*
  * mectld: the D-Bus face. org.mectl1.Manager on /org/mectl1 submits, lists and
  * cancels jobs; each job is /org/mectl1/job/N with org.mectl1.Job properties and
- * PropertiesChanged on every change.
+ * PropertiesChanged (names only) on every change. include/mectl-dbus.h is the contract.
  *
- * Files cross the bus as fds only: an image to read must be a regular file (so a
- * stalled pipe can never block the daemon) and is copied into the state dir at once
- * (a queued job survives a restart); an output fd must be writable. The chip is
+ * Files cross the bus as fds only: an image fd is only checked for reading here and
+ * read by the job's worker (a regular file or a pipe; a stalled one holds that job
+ * only, never the event loop); an output fd must be a writable regular file. The chip is
  * named by MTD index ("mtd" option), never by a path.
  *
  * Authorization (authz.c) rests on what the bus vouches for: chip jobs are polkit's
@@ -19,7 +19,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "job-image.h"
 #include "mectld.h"
+#include "variant-json.h"
 
 typedef struct SubmitOptions {
 	int32_t mtd;
@@ -104,33 +106,6 @@ static int read_options(sd_bus_message *m, SubmitOptions *o, sd_bus_error *error
  * later". sd-bus dispatches the call to the handler again with polkit's answer.
  */
 #define AUTHZ_PENDING 1
-
-/* Copy an image fd's content: regular files only, from offset 0. */
-static int read_image_fd(int fd, uint8_t **ret, size_t *ret_len, sd_bus_error *error)
-{
-	_cleanup_free_ uint8_t *buf = NULL;
-	struct stat st;
-	int r;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS,
-					"the image fd must be a regular file");
-	if (st.st_size <= 0 || (uint64_t)st.st_size > MECTL_IMAGE_MAX)
-		return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS,
-					 "the image has %lld bytes (1..%u accepted)",
-					 (long long)st.st_size, MECTL_IMAGE_MAX);
-	buf = malloc((size_t)st.st_size);
-	if (!buf)
-		return -ENOMEM;
-	r = loop_read_at(fd, buf, (size_t)st.st_size, 0);
-	if (r < 0)
-		return sd_bus_error_set_errnof(error, -r, "cannot read the image fd: %m");
-	*ret = TAKE_PTR(buf);
-	*ret_len = (size_t)st.st_size;
-	return 0;
-}
 
 static int take_output_fd(int fd, int *ret, sd_bus_error *error)
 {
@@ -249,20 +224,13 @@ static int read_strv(sd_bus_message *m, char ***ret)
 	return 0;
 }
 
-/* Common tail of every Submit*: id, input spool, queue, reply with the path. */
-static int submit(Context *c, sd_bus_message *m, Job *j, const uint8_t *input, size_t len)
+/* Common tail of every Submit*: id, queue, reply with the path. */
+static int submit(Context *c, sd_bus_message *m, Job *j)
 {
 	_cleanup_free_ char *path = NULL;
 	int r;
 
 	j->id = c->next_id++;
-	if (input) {
-		r = job_spool_input(j, input, len);
-		if (r < 0) {
-			job_free(j);
-			return r;
-		}
-	}
 	path = job_object_path(j);
 	if (!path) {
 		job_free(j);
@@ -318,7 +286,7 @@ static int method_submit_probe(sd_bus_message *m, void *userdata, sd_bus_error *
 		if (r < 0)
 			return r;
 	}
-	return submit(c, m, TAKE_PTR(j), NULL, 0);
+	return submit(c, m, TAKE_PTR(j));
 }
 
 static int method_submit_read(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -341,16 +309,14 @@ static int method_submit_read(sd_bus_message *m, void *userdata, sd_bus_error *e
 			return r;
 		j->has_output = true;
 	}
-	return submit(c, m, TAKE_PTR(j), NULL, 0);
+	return submit(c, m, TAKE_PTR(j));
 }
 
-/* write and restore: same shape, different rule (job-write.c). */
+/* write and restore: same shape, different rule (job-write.c); the worker reads the image. */
 static int submit_image_to_chip(sd_bus_message *m, Context *c, JobType type, sd_bus_error *error)
 {
 	_cleanup_(job_freep) Job *j = NULL;
-	_cleanup_free_ uint8_t *image = NULL;
 	SubmitOptions o;
-	size_t len = 0;
 	uid_t uid;
 	int fd, r;
 
@@ -363,17 +329,17 @@ static int submit_image_to_chip(sd_bus_message *m, Context *c, JobType type, sd_
 	r = read_options(m, &o, error);
 	if (r < 0)
 		return r;
-	r = read_image_fd(fd, &image, &len, error);
-	if (r < 0)
-		return r;
 	j = job_new(c, type, uid);
 	if (!j)
 		return -ENOMEM;
 	r = pick_chip(c, &o, &j->mtd, error);
 	if (r < 0)
 		return r;
+	r = take_input_fd(fd, &j->in_fd, error);
+	if (r < 0)
+		return r;
 	j->force = o.force;
-	return submit(c, m, TAKE_PTR(j), image, len);
+	return submit(c, m, TAKE_PTR(j));
 }
 
 static int method_submit_write(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -435,15 +401,72 @@ static int method_submit_neutralize(sd_bus_message *m, void *userdata, sd_bus_er
 	if (r < 0)
 		return r;
 	j->passes = o.passes;
-	return submit(c, m, TAKE_PTR(j), NULL, 0);
+	return submit(c, m, TAKE_PTR(j));
 }
 
-/* check and clean touch no chip: any local user. */
+/* check/clean outputs (a{sh}): where each piece of a successful run goes. */
+static int read_image_outputs(sd_bus_message *m, Job *j, sd_bus_error *error)
+{
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "{sh}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "sh")) > 0) {
+		const char *key;
+		int fd, *dst;
+
+		r = sd_bus_message_read(m, "sh", &key, &fd);
+		if (r < 0)
+			return r;
+		dst = !strcmp(key, MECTL_OUTPUT_IMAGE) ? &j->out_fd :
+		      !strcmp(key, MECTL_OUTPUT_DESCRIPTOR) ? &j->image->descriptor_fd :
+		      !strcmp(key, MECTL_OUTPUT_ME) ? &j->image->me_fd : NULL;
+		if (!dst)
+			return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS,
+						 "unknown output '%s'", key);
+		if (*dst >= 0)
+			return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS,
+						 "output '%s' given twice", key);
+		r = take_output_fd(fd, dst, error);
+		if (r < 0)
+			return r;
+		if (dst == &j->out_fd)
+			j->has_output = true;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+/* The engine's options of a check/clean job, decoded and checked here, once. */
+static int read_engine_options(sd_bus_message *m, Job *j, sd_bus_error *error)
+{
+	struct img_options *o = &j->image->opts.o;
+	_cleanup_free_ char *msg = NULL;
+	int r;
+
+	r = engine_options_read(m, &j->image->opts, &msg);
+	if (r >= 0) {
+		o->prog = j->type == JOB_CHECK ? "mectl check" : "mectl clean";
+		o->check = o->check || j->type == JOB_CHECK;
+		r = engine_options_validate(&j->image->opts, &msg);
+	}
+	if (r == -EINVAL)
+		return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS, "bad engine options: %s",
+					 msg ? msg : "refused");
+	return r;
+}
+
+/* check and clean touch no chip: any local user. The worker reads the image. */
 static int submit_image_job(sd_bus_message *m, Context *c, JobType type, sd_bus_error *error)
 {
 	_cleanup_(job_freep) Job *j = NULL;
 	uid_t uid;
-	int in, out = -1, r;
+	int in, r;
 
 	r = authz_check(c, m, AUTHZ_IMAGE, &uid, error);
 	if (r <= 0)
@@ -455,30 +478,22 @@ static int submit_image_job(sd_bus_message *m, Context *c, JobType type, sd_bus_
 	j = job_new(c, type, uid);
 	if (!j)
 		return -ENOMEM;
+	j->image = job_image_new();
+	if (!j->image)
+		return -ENOMEM;
 	r = sd_bus_message_read(m, "h", &in);
 	if (r < 0)
 		return r;
-	if (type == JOB_CLEAN) {
-		r = sd_bus_message_read(m, "h", &out);
-		if (r < 0)
-			return r;
-		r = read_strv(m, &j->args);
-		if (r < 0)
-			return r;
-		r = validate_flags(type, j->args, error);
-		if (r < 0)
-			return r;
-	}
+	r = read_engine_options(m, j, error);
+	if (r < 0)
+		return r;
+	r = read_image_outputs(m, j, error);
+	if (r < 0)
+		return r;
 	r = take_input_fd(in, &j->in_fd, error);
 	if (r < 0)
 		return r;
-	if (out >= 0) {
-		r = take_output_fd(out, &j->out_fd, error);
-		if (r < 0)
-			return r;
-		j->has_output = true;
-	}
-	return submit(c, m, TAKE_PTR(j), NULL, 0);
+	return submit(c, m, TAKE_PTR(j));
 }
 
 static int method_submit_check(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -692,8 +707,6 @@ static int property_get_live(sd_bus *bus, const char *path, const char *interfac
 		s = strdup(j->phase ? j->phase : "");
 	else if (!strcmp(property, "Message"))
 		s = strdup(j->message ? j->message : "");
-	else if (!strcmp(property, "Result"))
-		s = strdup(j->result ? j->result : "{}");
 	else
 		s = strdup("");
 	pthread_mutex_unlock(&j->ctx->lock);
@@ -702,6 +715,34 @@ static int property_get_live(sd_bus *bus, const char *path, const char *interfac
 	if (!s)
 		return -ENOMEM;
 	r = sd_bus_message_append(reply, "s", s);
+	return r;
+}
+
+/* The job's result (JSON text, as in its file) as typed values: variant-json.c. */
+static int property_get_result(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
+{
+	Job *j = userdata;
+	struct json_object *obj;
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	(void)bus, (void)path, (void)interface, (void)property;
+	pthread_mutex_lock(&j->ctx->lock);
+	text = strdup(j->result ? j->result : "{}");
+	pthread_mutex_unlock(&j->ctx->lock);
+	if (!text)
+		return -ENOMEM;
+	obj = json_tokener_parse(text);
+	if (!obj)
+		return sd_bus_error_setf(error, MECTL_ERROR_IO, "job %u: its result is not JSON",
+					 j->id);
+	r = json_append_vardict(reply, obj);
+	json_object_put(obj);
+	if (r == -EINVAL)
+		return sd_bus_error_setf(error, MECTL_ERROR_IO,
+					 "job %u: its result does not convert to a{sv}", j->id);
 	return r;
 }
 
@@ -757,16 +798,20 @@ static const sd_bus_vtable job_vtable[] = {
 	SD_BUS_PROPERTY("Type", "s", property_get_type, 0, SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("Owner", "u", NULL, offsetof(Job, owner), SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("Mtd", "i", NULL, offsetof(Job, mtd), SD_BUS_VTABLE_PROPERTY_CONST),
-	SD_BUS_PROPERTY("State", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	SD_BUS_PROPERTY("Phase", "s", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	SD_BUS_PROPERTY("Progress", "d", property_get_live, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	/*
-	 * PropertiesChanged goes to every listener: it names a changed Message or Result
-	 * without its text (paths, hashes, the chip), which only job_object_find() hands out.
+	 * A job's record is its owner's and root's (job_object_find()), but PropertiesChanged
+	 * goes to every listener: it names what changed without a value (no state, phase,
+	 * progress, text, paths, hashes or chip), and the owner reads the values with Get.
 	 */
+	SD_BUS_PROPERTY("State", "s", property_get_live, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	SD_BUS_PROPERTY("Phase", "s", property_get_live, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	SD_BUS_PROPERTY("Progress", "d", property_get_live, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
 	SD_BUS_PROPERTY("Message", "s", property_get_live, 0,
 			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	SD_BUS_PROPERTY("Result", "s", property_get_live, 0,
+	SD_BUS_PROPERTY("Result", "a{sv}", property_get_result, 0,
 			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
 	SD_BUS_VTABLE_END
 };
@@ -777,9 +822,11 @@ static const sd_bus_vtable manager_vtable[] = {
 				SD_BUS_RESULT("o", job), method_submit_probe, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("SubmitRead", SD_BUS_ARGS("a{sv}", options),
 				SD_BUS_RESULT("o", job), method_submit_read, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("SubmitCheck", SD_BUS_ARGS("h", image),
+	SD_BUS_METHOD_WITH_ARGS("SubmitCheck",
+				SD_BUS_ARGS("h", image, "a{sv}", engine, "a{sh}", outputs),
 				SD_BUS_RESULT("o", job), method_submit_check, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("SubmitClean", SD_BUS_ARGS("h", image, "h", output, "as", flags),
+	SD_BUS_METHOD_WITH_ARGS("SubmitClean",
+				SD_BUS_ARGS("h", image, "a{sv}", engine, "a{sh}", outputs),
 				SD_BUS_RESULT("o", job), method_submit_clean, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("SubmitWrite", SD_BUS_ARGS("h", image, "a{sv}", options),
 				SD_BUS_RESULT("o", job), method_submit_write, SD_BUS_VTABLE_UNPRIVILEGED),

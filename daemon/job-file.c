@@ -20,22 +20,22 @@
 #include "mectld.h"
 
 static const char *const job_type_table[_JOB_TYPE_MAX] = {
-	[JOB_PROBE] = "probe",
-	[JOB_READ] = "read",
-	[JOB_CHECK] = "check",
-	[JOB_CLEAN] = "clean",
-	[JOB_WRITE] = "write",
-	[JOB_RESTORE] = "restore",
-	[JOB_NEUTRALIZE] = "neutralize",
+	[JOB_PROBE] = MECTL_JOB_TYPE_PROBE,
+	[JOB_READ] = MECTL_JOB_TYPE_READ,
+	[JOB_CHECK] = MECTL_JOB_TYPE_CHECK,
+	[JOB_CLEAN] = MECTL_JOB_TYPE_CLEAN,
+	[JOB_WRITE] = MECTL_JOB_TYPE_WRITE,
+	[JOB_RESTORE] = MECTL_JOB_TYPE_RESTORE,
+	[JOB_NEUTRALIZE] = MECTL_JOB_TYPE_NEUTRALIZE,
 };
 
 static const char *const job_state_table[_JOB_STATE_MAX] = {
-	[JOB_QUEUED] = "queued",
-	[JOB_RUNNING] = "running",
-	[JOB_SUCCEEDED] = "succeeded",
-	[JOB_FAILED] = "failed",
-	[JOB_CANCELLED] = "cancelled",
-	[JOB_INTERRUPTED] = "interrupted",
+	[JOB_QUEUED] = MECTL_JOB_STATE_QUEUED,
+	[JOB_RUNNING] = MECTL_JOB_STATE_RUNNING,
+	[JOB_SUCCEEDED] = MECTL_JOB_STATE_SUCCEEDED,
+	[JOB_FAILED] = MECTL_JOB_STATE_FAILED,
+	[JOB_CANCELLED] = MECTL_JOB_STATE_CANCELLED,
+	[JOB_INTERRUPTED] = MECTL_JOB_STATE_INTERRUPTED,
 };
 
 const char *job_type_to_string(JobType t)

@@ -3,10 +3,12 @@
  * mectld: the check and clean jobs (the image engine on an image passed as an fd),
  * and the engine glue neutralize uses. Open to any local user: they touch no chip.
  *
- * Options are me_cleaner's flags, parsed by the engine itself (img_parse_args()),
- * once at submission so a bad flag is an immediate D-Bus error, and again in the
- * worker. Flags that name files (-O, -D, -M) make no sense here: the output of
- * clean goes to the passed fd; extracting pieces is `mectl clean` offline.
+ * check/clean get the engine's options typed (lib/bus/engine-options.c), decoded and
+ * checked once at submission, and one fd for each piece the run may produce (the
+ * image, -D's descriptor, -M's ME region), each replaced only when the run succeeds.
+ * neutralize takes me_cleaner's flags, parsed by the engine itself (img_parse_args())
+ * at submission so a bad flag is an immediate D-Bus error, and again in the worker;
+ * flags naming files (-O, -D, -M) make no sense there.
  */
 #include <poll.h>
 #include <stdarg.h>
@@ -92,8 +94,9 @@ void image_log_to_json(const struct img_log *log, struct strbuf *b)
 {
 	strbuf_printf(b, "[");
 	for (size_t i = 0; i < log->n; i++) {
-		strbuf_printf(b, "%s{\"stream\":\"%s\",\"text\":", i ? "," : "",
-			      log->v[i].stream == IMG_STDERR ? "stderr" : "stdout");
+		strbuf_printf(b, "%s{\"" MECTL_LOG_STREAM "\":\"%s\",\"" MECTL_LOG_TEXT "\":",
+			      i ? "," : "",
+			      log->v[i].stream == IMG_STDERR ? MECTL_LOG_STDERR : MECTL_LOG_STDOUT);
 		json_str(b, log->v[i].text);
 		strbuf_printf(b, "}");
 	}
@@ -211,7 +214,7 @@ static int image_read_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *
 }
 
 /* The image of the job: from its fd, or spooled by an older mectld. */
-static int image_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *o)
+int job_image_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *o)
 {
 	if (j->in_fd >= 0)
 		return image_read_input(j, ret, ret_len, o);
@@ -221,46 +224,119 @@ static int image_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *o)
 			  "job again");
 }
 
+struct job_image *job_image_new(void)
+{
+	struct job_image *ji = calloc(1, sizeof(*ji));
+
+	if (ji)
+		ji->descriptor_fd = ji->me_fd = -1;
+	return ji;
+}
+
+void job_image_free(struct job_image *ji)
+{
+	if (!ji)
+		return;
+	engine_options_done(&ji->opts);
+	if (ji->descriptor_fd >= 0)
+		close(ji->descriptor_fd);
+	if (ji->me_fd >= 0)
+		close(ji->me_fd);
+	free(ji);
+}
+
+/* The run: the options decoded at submission, or a job file's flags (an older mectld). */
+static int image_run(Job *j, const uint8_t *in, size_t len, struct img_result *res)
+{
+	struct img_options opts;
+	int r;
+
+	if (j->image)
+		return img_run(in, len, &j->image->opts.o, res);
+	if (j->type == JOB_CHECK)
+		return image_check(in, len, res);
+	r = image_parse(j->type, j->args, &opts, res);
+	if (r < 0)
+		return r;
+	img_result_free(res);
+	return img_run(in, len, &opts, res);
+}
+
+/* The pieces a successful run produced, each into the fd the client passed for it. */
+static int image_write_outputs(Job *j, const struct img_result *res, bool written[3],
+			       JobOutcome *o)
+{
+	const struct {
+		bool want;
+		int fd;
+		const struct img_buf *buf;
+		const char *what;
+	} out[3] = {
+		{ res->write_image, j->type == JOB_CLEAN ? j->out_fd : -1, &res->image,
+		  "the cleaned image" },
+		{ res->write_descriptor, j->image ? j->image->descriptor_fd : -1, &res->descriptor,
+		  "the descriptor" },
+		{ res->write_me, j->image ? j->image->me_fd : -1, &res->me, "the ME region" },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(out); i++) {
+		int r;
+
+		written[i] = false;
+		if (res->exit_code || !out[i].want || out[i].fd < 0)
+			continue;
+		r = write_fd_replace(out[i].fd, out[i].buf->data, out[i].buf->len);
+		if (r < 0) {
+			if (asprintf(&o->message, "cannot write %s: %s", out[i].what, strerror(-r)) < 0)
+				o->message = NULL;
+			return r;
+		}
+		written[i] = true;
+	}
+	return 0;
+}
+
+static const char *json_bool(bool b)
+{
+	return b ? "true" : "false";
+}
+
 int job_run_image(Job *j, JobOutcome *o)
 {
 	_cleanup_free_ uint8_t *in = NULL;
-	_cleanup_free_ char *text = NULL;
-	struct img_options opts;
+	_cleanup_free_ char *text = NULL, *report = NULL;
 	struct img_result res = {};
 	struct strbuf b = {};
+	bool written[3];
 	size_t len = 0;
 	int r;
 
 	job_set_phase(j, "input");
-	r = image_input(j, &in, &len, o);
+	r = job_image_input(j, &in, &len, o);
 	if (r < 0)
 		return r;
 	job_set_phase(j, j->type == JOB_CHECK ? "check" : "clean");
-	if (j->type == JOB_CHECK) {
-		r = image_check(in, len, &res);
-	} else {
-		r = image_parse(j->type, j->args, &opts, &res);
-		if (r == 0) {
-			img_result_free(&res);
-			r = img_run(in, len, &opts, &res);
-		}
-	}
+	r = image_run(j, in, len, &res);
 	if (r < 0 && r != -EINVAL)
 		goto out;
-
-	if (res.exit_code == 0 && j->type == JOB_CLEAN && res.write_image && j->out_fd >= 0) {
-		r = write_fd_replace(j->out_fd, res.image.data, res.image.len);
-		if (r < 0) {
-			if (asprintf(&o->message, "cannot write the cleaned image: %s", strerror(-r)) < 0)
-				o->message = NULL;
+	r = image_write_outputs(j, &res, written, o);
+	if (r < 0)
+		goto out;
+	if (j->image && j->image->opts.o.json) {
+		r = img_report_json(&res.report, &report);
+		if (r < 0)
 			goto out;
-		}
+		report[strcspn(report, "\n")] = 0;
 	}
 	text = log_text(&res.log);
-	strbuf_printf(&b, "{\"exit_code\":%d,\"written\":%s,\"size\":%zu,\"log\":", res.exit_code,
-		      res.exit_code == 0 && j->type == JOB_CLEAN && res.write_image && j->out_fd >= 0 ?
-		      "true" : "false", res.image.len);
+	strbuf_printf(&b, "{\"" MECTL_RESULT_EXIT_CODE "\":%d,\"" MECTL_RESULT_WRITTEN "\":%s,\""
+		      MECTL_RESULT_DESCRIPTOR_WRITTEN "\":%s,\"" MECTL_RESULT_ME_WRITTEN "\":%s,\""
+		      MECTL_RESULT_SIZE "\":%zu,\"" MECTL_RESULT_LOG "\":", res.exit_code,
+		      json_bool(written[0]), json_bool(written[1]), json_bool(written[2]),
+		      res.image.len);
 	image_log_to_json(&res.log, &b);
+	if (report)
+		strbuf_printf(&b, ",\"" MECTL_RESULT_REPORT "\":%s", report);
 	strbuf_printf(&b, "}");
 	o->result = strbuf_steal(&b);
 	o->message = text ? TAKE_PTR(text) : NULL;

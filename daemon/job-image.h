@@ -2,9 +2,19 @@
 #ifndef MECTLD_JOB_IMAGE_H
 #define MECTLD_JOB_IMAGE_H
 
-/* Image engine glue shared by job-image.c and job-neutralize.c. */
+/* Image engine glue shared by bus.c, job-image.c and job-neutralize.c. */
+#include "engine-options.h"
 #include "image.h"
 #include "mectld.h"
+
+/* A check/clean job's engine options (decoded once, at submission) and output fds. */
+struct job_image {
+	struct engine_options opts;
+	int descriptor_fd;	/* -D: the descriptor goes there; -1: not asked */
+	int me_fd;		/* -M */
+};
+
+struct job_image *job_image_new(void);
 
 /* me_cleaner flags of a job into engine options; -EINVAL with the usage text in res. */
 int image_parse(JobType type, char **args, struct img_options *o, struct img_result *res);

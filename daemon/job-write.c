@@ -116,7 +116,8 @@ int job_run_write(Job *j, JobOutcome *o)
 	Chip chip;
 	int r;
 
-	r = job_load_input(j, &image, &len);
+	job_set_phase(j, "input");
+	r = job_image_input(j, &image, &len, o);
 	if (r < 0)
 		return r;
 	r = job_open_chip(j, true, &chip, &f);

@@ -59,6 +59,7 @@ Job *job_free(Job *j)
 		close(j->out_fd);
 	if (j->in_fd >= 0)
 		close(j->in_fd);
+	job_image_free(j->image);
 	job_fields_free(j);
 	strbuf_done(&j->phase_times);
 	free(j);
@@ -414,15 +415,6 @@ int jobs_load(Context *c)
 	}
 	jobs_prune(c);
 	return 0;
-}
-
-int job_spool_input(Job *j, const uint8_t *data, size_t len)
-{
-	char name[24];
-
-	snprintf(name, sizeof(name), "%u.in", j->id);
-	j->has_input = true;
-	return write_file_atomic(j->ctx->jobs_fd, name, data, len);
 }
 
 int job_load_input(Job *j, uint8_t **ret, size_t *ret_len)

@@ -27,23 +27,8 @@
 #include "authz.h"
 #include "config.h"
 #include "kernel.h"
+#include "mectl-dbus.h"
 #include "util.h"
-
-#define MECTL_BUS_NAME		"org.mectl1"
-#define MECTL_OBJECT_PATH	"/org/mectl1"
-#define MECTL_JOB_PREFIX	"/org/mectl1/job"
-#define MECTL_MANAGER_IFACE	"org.mectl1.Manager"
-#define MECTL_JOB_IFACE		"org.mectl1.Job"
-
-/* Named errors sent to D-Bus callers. */
-#define MECTL_ERROR_ACCESS_DENIED	"org.mectl1.Error.AccessDenied"
-#define MECTL_ERROR_INVALID_ARGS	"org.mectl1.Error.InvalidArgs"
-#define MECTL_ERROR_NO_SUCH_JOB		"org.mectl1.Error.NoSuchJob"
-#define MECTL_ERROR_NO_CHIP		"org.mectl1.Error.NoChip"
-#define MECTL_ERROR_NOT_CANCELLABLE	"org.mectl1.Error.NotCancellable"
-#define MECTL_ERROR_IO			"org.mectl1.Error.IO"
-#define MECTL_ERROR_CHIP_NOT_ALLOWED	"org.mectl1.Error.ChipNotAllowed"
-#define MECTL_ERROR_LIMITS_EXCEEDED	"org.mectl1.Error.LimitsExceeded"
 
 /* Largest image accepted through an fd: the largest SPI NOR BIOS chips (512 Mbit). */
 #define MECTL_IMAGE_MAX (64u << 20)
@@ -56,6 +41,7 @@ typedef struct Context Context;
 typedef struct Job Job;
 typedef struct Chip Chip;
 typedef struct AuthzQuery AuthzQuery;
+struct job_image;
 
 typedef enum JobType {
 	JOB_PROBE,
@@ -108,6 +94,7 @@ struct Job {
 	int in_fd;			/* check/clean: the client's image, read by the worker */
 	bool has_output;		/* an output fd was passed */
 	int out_fd;			/* -1 after a restart */
+	struct job_image *image;	/* check/clean: engine options, extra outputs (job-image.c) */
 
 	/* Live state, under ctx->lock once a worker runs. */
 	JobState state;
@@ -198,14 +185,13 @@ bool job_type_uses_chip(JobType t);
 
 /* jobs.c: the queue and its persistence (main thread) */
 int jobs_load(Context *c);
-int job_submit(Context *c, Job *j);		/* takes j; spools input; persists; schedules */
+int job_submit(Context *c, Job *j);		/* takes j; persists; schedules */
 Job *job_new(Context *c, JobType type, uid_t owner);
 Job *job_free(Job *j);
 Job *job_find(Context *c, uint32_t id);
 int job_cancel(Job *j);
 int jobs_schedule(Context *c);
 int jobs_wake(Context *c);			/* eventfd handler body */
-int job_spool_input(Job *j, const uint8_t *data, size_t len);
 /* A check/clean job of uid may be queued: -EUSERS when it has its share already. */
 int jobs_admit_image(Context *c, uid_t uid);
 char *job_object_path(const Job *j);
@@ -280,6 +266,11 @@ void chip_to_json(const Chip *chip, uint64_t size, uint32_t erasesize, struct st
 int resolve_default_mtd(int *ret_mtd);
 /* Phase "probe": the job's chip identity and its MTD device open. */
 int job_open_chip(Job *j, bool rw, Chip *chip, struct flash *f);
+
+/* job-image.c: what a check/clean job was given (NULL: a job loaded from its file). */
+void job_image_free(struct job_image *ji);
+/* The image a job was passed: read from its fd on the worker, or its spooled copy. */
+int job_image_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *o);
 
 /* Check the engine's options at submission (named error text in ret_msg). */
 int image_args_validate(JobType type, char **args, char **ret_msg);

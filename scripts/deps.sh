@@ -14,7 +14,7 @@ packages=(
 	linux-image-amd64 linux-headers-amd64			# Debian 6.1: boot + build
 	linux-source-6.1					# kselftest harness headers
 	qemu-system-x86 busybox-static				# the test VM
-	libnl-3-dev libnl-genl-3-dev libsystemd-dev libssl-dev liblzma-dev
+	libnl-3-dev libnl-genl-3-dev libsystemd-dev libssl-dev liblzma-dev libjson-c-dev
 	dbus-daemon dbus systemd				# real bus + dbus-monitor for the daemon tests; the system bus and
 							# systemd as PID 1 in the VM; systemd-analyze
 	polkitd							# mectld's authorization (org.mectl1.policy)

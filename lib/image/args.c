@@ -433,7 +433,7 @@ static int parse_short(struct parser *p, int argc, char *const *argv, int *i)
 	}
 }
 
-static int semantic_checks(struct img_options *o, struct img_result *res)
+int img_options_check(struct img_options *o, struct img_result *res)
 {
 	const char *msg = NULL;
 
@@ -491,7 +491,7 @@ int img_parse_args(struct img_options *o, int argc, char *const *argv, const cha
 		r = parser_error(&p, "unrecognized arguments: %s", p.extras);
 		goto out;
 	}
-	r = semantic_checks(o, res);
+	r = img_options_check(o, res);
 out:
 	free(p.extras);
 	return r;

@@ -284,6 +284,12 @@ struct img_result {
 int img_parse_args(struct img_options *o, int argc, char *const *argv, const char *prog,
 		   unsigned flags, struct img_result *r);
 
+/*
+ * The checks img_parse_args() makes beyond the syntax, on options filled by hand
+ * (mectld's typed options): 0, or 1 with the error line in @r->log and exit code 1.
+ */
+int img_options_check(struct img_options *o, struct img_result *r);
+
 /**
  * img_run() - check or clean one image
  * @in, @len: the input file's bytes (not modified)

@@ -52,8 +52,8 @@ refused() {
 start_bus || { nok "dbus-daemon starts"; exit 1; }
 check "mectld starts on the private bus" start_daemon
 build/mkimage -p me8-bare -o "$T/me.bin" >/dev/null || { nok "mkimage writes a test image"; exit 1; }
-DBUS_SYSTEM_BUS_ADDRESS=$BUS "$MECTL" check "$T/me.bin" >/dev/null 2>&1
-check "a check job through mectld, listed as a clean job" sh -c "'$MECTL' jobs --bus='$BUS' | grep -q ' clean '"
+"$MECTL" check --bus="$BUS" "$T/me.bin" >/dev/null 2>&1
+check "a check job through mectld, listed as a check job" sh -c "'$MECTL' jobs --bus='$BUS' | grep -q ' check '"
 
 same "--bus=ADDRESS before jobs" "--bus=$BUS jobs" "jobs --bus=$BUS"
 same "--bus ADDRESS (separate) before jobs" "--bus $BUS jobs" "jobs --bus=$BUS"

@@ -8,7 +8,8 @@
  *   submit-image ADDRESS clean IN OUT [ME_CLEANER_FLAGS...]
  *
  * OUT is created (it must not exist); "=PATH" opens an existing PATH for writing
- * instead, to hand mectld an fd it must refuse (a file on debugfs).
+ * instead, to hand mectld an fd it must refuse (a file on debugfs). The flags are
+ * parsed here and sent typed, as mectl does (lib/bus/engine-options.c).
  *
  * Exit 0 when the job succeeded, 1 otherwise (the error line names the D-Bus error).
  */
@@ -19,12 +20,15 @@
 #include <unistd.h>
 
 #include "../../../client/bus-client.h"
+#include "engine-options.h"
 
 int main(int argc, char **argv)
 {
 	sd_bus_error error = SD_BUS_ERROR_NULL;
 	sd_bus_message *m = NULL, *reply = NULL;
 	struct mectl_job_status st = {};
+	struct img_result res = {};
+	struct img_options o = {};
 	bool clean = argc >= 5 && !strcmp(argv[2], "clean");
 	const char *path;
 	sd_bus *bus = NULL;
@@ -42,6 +46,11 @@ int main(int argc, char **argv)
 		perror("submit-image: open");
 		return 1;
 	}
+	if (clean && img_parse_args(&o, argc - 4, argv + 4, "mectl clean", IMG_ARGS_NO_FILE,
+				    &res) != 0) {
+		fprintf(stderr, "submit-image: bad flags\n");
+		return 1;
+	}
 	r = mectl_bus_open(argv[1], &bus);
 	if (r < 0)
 		return 1;
@@ -49,10 +58,11 @@ int main(int argc, char **argv)
 					   MECTL_MANAGER_IFACE, clean ? "SubmitClean" : "SubmitCheck");
 	if (r >= 0)
 		r = sd_bus_message_append(m, "h", in);
-	if (r >= 0 && clean)
-		r = sd_bus_message_append(m, "h", out);
-	if (r >= 0 && clean)
-		r = sd_bus_message_append_strv(m, argv + 5);
+	if (r >= 0)
+		r = engine_options_append(m, &o);
+	if (r >= 0)
+		r = clean ? sd_bus_message_append(m, "a{sh}", 1, MECTL_OUTPUT_IMAGE, out) :
+			    sd_bus_message_append(m, "a{sh}", 0);
 	if (r >= 0)
 		r = sd_bus_call(bus, m, 0, &error, &reply);
 	if (r < 0) {
