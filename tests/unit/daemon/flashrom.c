@@ -36,73 +36,110 @@
 #define ME_LEN 0x17f000u
 #define BIOS_START 0x180000u
 
-static uint8_t *load_testdata(const char *image, size_t *len)
+/*
+ * An emulated chip: a temporary directory holding the image file, the dummy
+ * programmer's parameters for it, and the file's bytes as written.
+ */
+struct bed {
+	char dir[64], path[96], params[192];
+	size_t size;
+	uint8_t *orig;
+};
+
+/* Pin the file's mtime to a fixed past second, so any rewrite shows. */
+static const struct timespec old_mtime = { .tv_sec = 1000000000 };
+
+/*
+ * The test image (xz-compressed in $SHARED/testdata/images) into the bed's file,
+ * padded with 0xFF to size, for `emulate=CHIP`. -ENOENT: no test data.
+ */
+static int bed_init(struct bed *b, const char *image, const char *chip, size_t size)
 {
+	struct timespec t[2] = { old_mtime, old_mtime };
 	const char *shared = getenv("SHARED");
 	char cmd[4096];
+	size_t n = 0;
+	struct stat st;
+	int fd, r;
+
+	*b = (struct bed) { .size = size };
+	snprintf(b->dir, sizeof(b->dir), "/tmp/mectl-flashrom.XXXXXX");
+	if (!shared || !mkdtemp(b->dir))
+		return -ENOENT;
+	snprintf(b->path, sizeof(b->path), "%s/chip.bin", b->dir);
+	snprintf(b->params, sizeof(b->params), "emulate=%s,image=%s", chip, b->path);
+	snprintf(cmd, sizeof(cmd), "xz -dc '%s/testdata/images/%s.bin.xz' > '%s' 2>/dev/null",
+		 shared, image, b->path);
+	if (system(cmd) != 0)
+		return -ENOENT;
+	fd = open(b->path, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || (size_t)st.st_size > size) {
+		if (fd >= 0)
+			close(fd);
+		return -EIO;
+	}
+	r = 0;
+	for (size_t left = size - (size_t)st.st_size; left && !r; ) {
+		static const uint8_t ff[4096] = { [0 ... 4095] = 0xff };
+		size_t k = left < sizeof(ff) ? left : sizeof(ff);
+
+		r = loop_write(fd, ff, k);
+		left -= k;
+	}
+	close(fd);
+	if (r < 0 || utimensat(AT_FDCWD, b->path, t, 0) < 0)
+		return -EIO;
+	fd = open(b->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -EIO;
+	r = read_fd_all(fd, SIZE_MAX, &b->orig, &n);
+	close(fd);
+	return r < 0 ? r : n == size ? 0 : -EIO;
+}
+
+static void bed_done(struct bed *b)
+{
+	if (b->path[0])
+		unlink(b->path);
+	if (b->dir[0])
+		rmdir(b->dir);
+	free(b->orig);
+	b->orig = NULL;
+}
+
+/* The image file now (the caller frees it), NULL if it is not the chip's size. */
+static uint8_t *bed_file(const struct bed *b)
+{
+	int fd = open(b->path, O_RDONLY | O_CLOEXEC);
 	uint8_t *buf = NULL;
 	size_t n = 0;
-	FILE *f;
 	int r;
 
-	if (!shared)
+	if (fd < 0)
 		return NULL;
-	snprintf(cmd, sizeof(cmd), "xz -dc '%s/testdata/images/%s.bin.xz' 2>/dev/null", shared, image);
-	f = popen(cmd, "r");
-	if (!f)
-		return NULL;
-	r = read_fd_all(fileno(f), SIZE_MAX, &buf, &n);
-	if (pclose(f) != 0 || r < 0 || !n) {
+	r = read_fd_all(fd, SIZE_MAX, &buf, &n);
+	close(fd);
+	if (r < 0 || n != b->size) {
 		free(buf);
 		return NULL;
 	}
-	*len = n;
 	return buf;
 }
 
-/* A chip-sized image: the test image, then 0xFF. */
-static uint8_t *chip_image(const char *image, size_t size)
+static bool mtime_pinned(const struct bed *b)
 {
-	size_t n = 0;
-	uint8_t *data = load_testdata(image, &n);
-	uint8_t *img;
+	struct stat st;
 
-	if (!data || n > size) {
-		free(data);
-		return NULL;
-	}
-	img = malloc(size);
-	if (img) {
-		memset(img, 0xff, size);
-		memcpy(img, data, n);
-	}
-	free(data);
-	return img;
+	return !stat(b->path, &st) && st.st_mtim.tv_sec == old_mtime.tv_sec &&
+	       st.st_mtim.tv_nsec == 0;
 }
 
-static int write_file(const char *path, const void *buf, size_t len)
+/* Neither rewritten nor changed. */
+static bool bed_untouched(const struct bed *b)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int r;
+	_cleanup_free_ uint8_t *now = bed_file(b);
 
-	if (fd < 0)
-		return -errno;
-	r = loop_write(fd, buf, len);
-	close(fd);
-	return r;
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	uint8_t *buf = NULL;
-	int r;
-
-	if (fd < 0)
-		return NULL;
-	r = read_fd_all(fd, SIZE_MAX, &buf, len);
-	close(fd);
-	return r < 0 ? NULL : buf;
+	return now && !memcmp(now, b->orig, b->size) && mtime_pinned(b);
 }
 
 /* Differing bytes of two buffers. */
@@ -113,24 +150,6 @@ static size_t diff_count(const uint8_t *a, const uint8_t *b, size_t len)
 	for (size_t i = 0; i < len; i++)
 		n += a[i] != b[i];
 	return n;
-}
-
-/* Pin the file's mtime to a fixed past second, so any rewrite shows. */
-static const struct timespec old_mtime = { .tv_sec = 1000000000 };
-
-static void pin_mtime(const char *path)
-{
-	struct timespec t[2] = { old_mtime, old_mtime };
-
-	utimensat(AT_FDCWD, path, t, 0);
-}
-
-static bool mtime_pinned(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && st.st_mtim.tv_sec == old_mtime.tv_sec &&
-	       st.st_mtim.tv_nsec == 0;
 }
 
 struct progress {
@@ -153,52 +172,54 @@ static int progress_cb(void *userdata, uint64_t done, uint64_t total)
 }
 
 FIXTURE(dummy) {
-	char dir[64], path[96], params[192];
-	uint8_t *orig;		/* the image file as written */
+	struct bed bed;
 	uint8_t *cur;		/* what fr_read returned */
+	uint8_t *tgt;		/* a copy of it, for the test to change */
 	struct fr_chip chip;
 	struct fr_err err;
+	struct fr_write_report rep;
 };
 
-static void open_dummy(struct __test_metadata *_metadata, FIXTURE_DATA(dummy) *self)
-{
-	struct fr_open_opts o = { .programmer = "dummy", .params = self->params };
+static const char *const only_me[] = { "me", NULL };
 
-	ASSERT_EQ(0, fr_open(&o, &self->chip, &self->err)) TH_LOG("%s", self->err.msg);
+static int open_chip(FIXTURE_DATA(dummy) *self)
+{
+	struct fr_open_opts o = { .programmer = "dummy", .params = self->bed.params };
+
+	return fr_open(&o, &self->chip, &self->err);
+}
+
+/* Open and read the chip into cur and tgt. */
+static void open_read(struct __test_metadata *_metadata, FIXTURE_DATA(dummy) *self)
+{
+	ASSERT_EQ(0, open_chip(self)) TH_LOG("%s", self->err.msg);
 	ASSERT_EQ(0, fr_read(&self->chip, self->cur, NULL, NULL, &self->err))
 		TH_LOG("%s", self->err.msg);
+	memcpy(self->tgt, self->cur, CHIP);
 }
 
 FIXTURE_SETUP(dummy)
 {
-	snprintf(self->dir, sizeof(self->dir), "/tmp/mectl-flashrom.XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->dir));
-	snprintf(self->path, sizeof(self->path), "%s/chip.bin", self->dir);
-	snprintf(self->params, sizeof(self->params), "emulate=W25Q128FV,image=%s", self->path);
 	self->cur = malloc(CHIP);
+	self->tgt = malloc(CHIP);
 	ASSERT_NE(NULL, self->cur);
+	ASSERT_NE(NULL, self->tgt);
 	memset(self->cur, 0x5a, CHIP);
-	self->orig = chip_image("full_cb_lumpy_me7_8M", CHIP);
-	if (!self->orig)
+	if (bed_init(&self->bed, "full_cb_lumpy_me7_8M", "W25Q128FV", CHIP) < 0)
 		SKIP(return, "SHARED testdata images not available");
-	ASSERT_EQ(0, write_file(self->path, self->orig, CHIP));
-	pin_mtime(self->path);
 }
 
 FIXTURE_TEARDOWN(dummy)
 {
 	fr_close(&self->chip);
-	unlink(self->path);
-	rmdir(self->dir);
-	free(self->orig);
+	bed_done(&self->bed);
 	free(self->cur);
+	free(self->tgt);
 }
 
 TEST_F(dummy, probe_names_chip_and_size)
 {
-	struct fr_open_opts o = { .programmer = "dummy", .params = self->params };
-
-	ASSERT_EQ(0, fr_open(&o, &self->chip, &self->err)) TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(0, open_chip(self)) TH_LOG("%s", self->err.msg);
 	EXPECT_EQ(CHIP, self->chip.size);
 	EXPECT_STREQ("W25Q128.V", self->chip.name);
 	EXPECT_STREQ("Winbond", self->chip.vendor);
@@ -207,7 +228,7 @@ TEST_F(dummy, probe_names_chip_and_size)
 
 TEST_F(dummy, second_handle_busy)
 {
-	struct fr_open_opts o = { .programmer = "dummy", .params = self->params };
+	struct fr_open_opts o = { .programmer = "dummy", .params = self->bed.params };
 	struct fr_chip other;
 	struct fr_err err;
 
@@ -217,18 +238,17 @@ TEST_F(dummy, second_handle_busy)
 	fr_close(&other);
 	/* the first handle still works */
 	EXPECT_EQ(0, fr_read(&self->chip, self->cur, NULL, NULL, &self->err));
-	EXPECT_EQ(0, memcmp(self->cur, self->orig, CHIP));
+	EXPECT_EQ(0, memcmp(self->cur, self->bed.orig, CHIP));
 }
 
 TEST_F(dummy, read_equals_file_with_progress)
 {
-	struct fr_open_opts o = { .programmer = "dummy", .params = self->params };
 	struct progress p = { .monotonic = true };
 
-	ASSERT_EQ(0, fr_open(&o, &self->chip, &self->err));
+	ASSERT_EQ(0, open_chip(self));
 	ASSERT_EQ(0, fr_read(&self->chip, self->cur, progress_cb, &p, &self->err))
 		TH_LOG("%s", self->err.msg);
-	EXPECT_EQ(0, memcmp(self->cur, self->orig, CHIP));
+	EXPECT_EQ(0, memcmp(self->cur, self->bed.orig, CHIP));
 	EXPECT_EQ(16u, p.calls);
 	EXPECT_TRUE(p.monotonic);
 	EXPECT_EQ(CHIP, p.last);
@@ -237,144 +257,112 @@ TEST_F(dummy, read_equals_file_with_progress)
 
 TEST_F(dummy, read_stops_when_asked)
 {
-	struct fr_open_opts o = { .programmer = "dummy", .params = self->params };
 	struct progress p = { .monotonic = true, .stop_at = 3 };
 
-	ASSERT_EQ(0, fr_open(&o, &self->chip, &self->err));
+	ASSERT_EQ(0, open_chip(self));
 	EXPECT_EQ(-ECANCELED, fr_read(&self->chip, self->cur, progress_cb, &p, &self->err));
 	EXPECT_EQ(3u, p.calls);
 	EXPECT_EQ(3 * MIB, p.last);
 	/* nothing beyond the third step was read */
-	EXPECT_EQ(0, memcmp(self->cur, self->orig, 3 * MIB));
+	EXPECT_EQ(0, memcmp(self->cur, self->bed.orig, 3 * MIB));
 	EXPECT_EQ(0x5a, self->cur[3 * MIB]);
 	EXPECT_EQ(0x5a, self->cur[CHIP - 1]);
 }
 
 TEST_F(dummy, write_me_changes_exactly_me)
 {
-	static const char *const me[] = { "me", NULL };
-	_cleanup_free_ uint8_t *tgt = malloc(CHIP);
 	_cleanup_free_ uint8_t *after = NULL;
-	struct fr_write_report rep;
-	size_t n = 0, changed;
+	size_t changed;
 
-	ASSERT_NE(NULL, tgt);
-	open_dummy(_metadata, self);
-	memcpy(tgt, self->cur, CHIP);
+	open_read(_metadata, self);
 	for (size_t i = 0x2000; i < 0x3000; i++)	/* one erase block, inside ME */
-		tgt[i] ^= 0xff;
-	tgt[ME_START] ^= 0x01;				/* the region's edges */
-	tgt[ME_START + ME_LEN - 1] ^= 0x80;
-	changed = diff_count(self->cur, tgt, CHIP);
+		self->tgt[i] ^= 0xff;
+	self->tgt[ME_START] ^= 0x01;				/* the region's edges */
+	self->tgt[ME_START + ME_LEN - 1] ^= 0x80;
+	changed = diff_count(self->cur, self->tgt, CHIP);
 	ASSERT_EQ(0x1000u + 2, changed);
 
-	ASSERT_EQ(0, fr_write(&self->chip, self->cur, tgt, me, &rep, &self->err))
+	ASSERT_EQ(0, fr_write(&self->chip, self->cur, self->tgt, only_me, &self->rep, &self->err))
 		TH_LOG("%s\n%s", self->err.msg, fr_log(&self->chip));
-	ASSERT_EQ(1u, rep.n);
-	EXPECT_STREQ("me", rep.region[0].name);
-	EXPECT_EQ(ME_START, rep.region[0].start);
-	EXPECT_EQ(ME_LEN, rep.region[0].len);
-	EXPECT_EQ(changed, rep.region[0].bytes_changed);
-	EXPECT_EQ(1u, rep.written);
-	EXPECT_TRUE(rep.verified);
+	ASSERT_EQ(1u, self->rep.n);
+	EXPECT_STREQ("me", self->rep.region[0].name);
+	EXPECT_EQ(ME_START, self->rep.region[0].start);
+	EXPECT_EQ(ME_LEN, self->rep.region[0].len);
+	EXPECT_EQ(changed, self->rep.region[0].bytes_changed);
+	EXPECT_EQ(1u, self->rep.written);
+	EXPECT_TRUE(self->rep.verified);
 	EXPECT_NE(NULL, strstr(fr_log(&self->chip), "VERIFIED."));
 	fr_close(&self->chip);
 
-	after = read_file(self->path, &n);
+	after = bed_file(&self->bed);
 	ASSERT_NE(NULL, after);
-	ASSERT_EQ(CHIP, n);
-	EXPECT_EQ(changed, diff_count(self->orig, after, CHIP));
-	EXPECT_EQ(0, memcmp(after, tgt, CHIP));
-	EXPECT_FALSE(mtime_pinned(self->path));
+	EXPECT_EQ(changed, diff_count(self->bed.orig, after, CHIP));
+	EXPECT_EQ(0, memcmp(after, self->tgt, CHIP));
+	EXPECT_FALSE(mtime_pinned(&self->bed));
 }
 
 TEST_F(dummy, write_me_and_fd_reports_both)
 {
 	static const char *const me_fd[] = { "me", "fd", NULL };
-	_cleanup_free_ uint8_t *tgt = malloc(CHIP);
 	_cleanup_free_ uint8_t *after = NULL;
-	struct fr_write_report rep;
-	size_t n = 0;
 
-	ASSERT_NE(NULL, tgt);
-	open_dummy(_metadata, self);
-	memcpy(tgt, self->cur, CHIP);
-	tgt[0x100000] ^= 0x55;		/* ME */
-	tgt[0xf00] ^= 0x0f;		/* descriptor, past its regions' fields */
-	ASSERT_EQ(0, fr_write(&self->chip, self->cur, tgt, me_fd, &rep, &self->err))
+	open_read(_metadata, self);
+	self->tgt[0x100000] ^= 0x55;		/* ME */
+	self->tgt[0xf00] ^= 0x0f;		/* descriptor, past its regions' fields */
+	ASSERT_EQ(0, fr_write(&self->chip, self->cur, self->tgt, me_fd, &self->rep, &self->err))
 		TH_LOG("%s", self->err.msg);
-	ASSERT_EQ(2u, rep.n);
-	EXPECT_STREQ("me", rep.region[0].name);
-	EXPECT_STREQ("fd", rep.region[1].name);
-	EXPECT_EQ(0u, rep.region[1].start);
-	EXPECT_EQ(0x1000u, rep.region[1].len);
-	EXPECT_EQ(1u, rep.region[0].bytes_changed);
-	EXPECT_EQ(1u, rep.region[1].bytes_changed);
-	EXPECT_EQ(2u, rep.written);
+	ASSERT_EQ(2u, self->rep.n);
+	EXPECT_STREQ("me", self->rep.region[0].name);
+	EXPECT_STREQ("fd", self->rep.region[1].name);
+	EXPECT_EQ(0u, self->rep.region[1].start);
+	EXPECT_EQ(0x1000u, self->rep.region[1].len);
+	EXPECT_EQ(1u, self->rep.region[0].bytes_changed);
+	EXPECT_EQ(1u, self->rep.region[1].bytes_changed);
+	EXPECT_EQ(2u, self->rep.written);
 	fr_close(&self->chip);
-	after = read_file(self->path, &n);
+	after = bed_file(&self->bed);
 	ASSERT_NE(NULL, after);
-	EXPECT_EQ(0, memcmp(after, tgt, CHIP));
-	EXPECT_EQ(2u, diff_count(self->orig, after, CHIP));
+	EXPECT_EQ(0, memcmp(after, self->tgt, CHIP));
+	EXPECT_EQ(2u, diff_count(self->bed.orig, after, CHIP));
 }
 
 TEST_F(dummy, write_reports_only_changed_regions)
 {
 	static const char *const me_fd[] = { "me", "fd", NULL };
-	_cleanup_free_ uint8_t *tgt = malloc(CHIP);
-	struct fr_write_report rep;
 
-	ASSERT_NE(NULL, tgt);
-	open_dummy(_metadata, self);
-	memcpy(tgt, self->cur, CHIP);
-	tgt[0x100000] ^= 0x55;
-	ASSERT_EQ(0, fr_write(&self->chip, self->cur, tgt, me_fd, &rep, &self->err));
-	EXPECT_EQ(2u, rep.n);
-	EXPECT_EQ(1u, rep.written);
-	EXPECT_EQ(1u, rep.region[0].bytes_changed);
-	EXPECT_EQ(0u, rep.region[1].bytes_changed);
+	open_read(_metadata, self);
+	self->tgt[0x100000] ^= 0x55;
+	ASSERT_EQ(0, fr_write(&self->chip, self->cur, self->tgt, me_fd, &self->rep, &self->err));
+	EXPECT_EQ(2u, self->rep.n);
+	EXPECT_EQ(1u, self->rep.written);
+	EXPECT_EQ(1u, self->rep.region[0].bytes_changed);
+	EXPECT_EQ(0u, self->rep.region[1].bytes_changed);
 }
 
 TEST_F(dummy, target_differs_in_bios_refused)
 {
-	static const char *const me[] = { "me", NULL };
-	_cleanup_free_ uint8_t *tgt = malloc(CHIP);
-	_cleanup_free_ uint8_t *after = NULL;
-	struct fr_write_report rep;
-	size_t n = 0;
 
-	ASSERT_NE(NULL, tgt);
-	open_dummy(_metadata, self);
-	memcpy(tgt, self->cur, CHIP);
-	tgt[0x2000] ^= 0xff;			/* ME: allowed */
-	tgt[BIOS_START + 0x80000] = 0x00;	/* BIOS: not named */
-	EXPECT_EQ(-EINVAL, fr_write(&self->chip, self->cur, tgt, me, &rep, &self->err));
+	open_read(_metadata, self);
+	self->tgt[0x2000] ^= 0xff;			/* ME: allowed */
+	self->tgt[BIOS_START + 0x80000] = 0x00;	/* BIOS: not named */
+	EXPECT_EQ(-EINVAL, fr_write(&self->chip, self->cur, self->tgt, only_me, &self->rep, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "at 0x200000 (region bios)")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(NULL, strstr(self->err.msg, "outside the regions to write"));
-	EXPECT_FALSE(rep.verified);
+	EXPECT_FALSE(self->rep.verified);
 	EXPECT_EQ(NULL, strstr(fr_log(&self->chip), "Erasing and writing"));
 	fr_close(&self->chip);
-	after = read_file(self->path, &n);
-	ASSERT_NE(NULL, after);
-	ASSERT_EQ(CHIP, n);
-	EXPECT_EQ(0, memcmp(after, self->orig, CHIP));
-	EXPECT_TRUE(mtime_pinned(self->path));
+	EXPECT_TRUE(bed_untouched(&self->bed));
 }
 
 TEST_F(dummy, target_differs_beyond_regions_refused)
 {
-	static const char *const me[] = { "me", NULL };
-	_cleanup_free_ uint8_t *tgt = malloc(CHIP);
-	struct fr_write_report rep;
 
-	ASSERT_NE(NULL, tgt);
-	open_dummy(_metadata, self);
-	memcpy(tgt, self->cur, CHIP);
-	tgt[CHIP - 1] = 0x00;			/* the padding: no descriptor region */
-	EXPECT_EQ(-EINVAL, fr_write(&self->chip, self->cur, tgt, me, &rep, &self->err));
+	open_read(_metadata, self);
+	self->tgt[CHIP - 1] = 0x00;			/* the padding: no descriptor region */
+	EXPECT_EQ(-EINVAL, fr_write(&self->chip, self->cur, self->tgt, only_me, &self->rep, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "at 0xffffff (no region)")) TH_LOG("%s", self->err.msg);
 	fr_close(&self->chip);
-	EXPECT_TRUE(mtime_pinned(self->path));
+	EXPECT_TRUE(bed_untouched(&self->bed));
 }
 
 TEST_F(dummy, bad_region_names_refused)
@@ -383,35 +371,27 @@ TEST_F(dummy, bad_region_names_refused)
 	static const char *const absent[] = { "gbe", NULL };
 	static const char *const twice[] = { "me", "me", NULL };
 	static const char *const none[] = { NULL };
-	_cleanup_free_ uint8_t *tgt = malloc(CHIP);
-	struct fr_write_report rep;
 
-	ASSERT_NE(NULL, tgt);
-	open_dummy(_metadata, self);
-	memcpy(tgt, self->cur, CHIP);
-	tgt[0x2000] ^= 0xff;
-	EXPECT_EQ(-EINVAL, fr_write(&self->chip, self->cur, tgt, unknown, &rep, &self->err));
+	open_read(_metadata, self);
+	self->tgt[0x2000] ^= 0xff;
+	EXPECT_EQ(-EINVAL, fr_write(&self->chip, self->cur, self->tgt, unknown, &self->rep, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "unknown descriptor region 'xx'"));
-	EXPECT_EQ(-ENOENT, fr_write(&self->chip, self->cur, tgt, absent, &rep, &self->err));
+	EXPECT_EQ(-ENOENT, fr_write(&self->chip, self->cur, self->tgt, absent, &self->rep, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "the descriptor has no region 'gbe'"));
-	EXPECT_EQ(-EINVAL, fr_write(&self->chip, self->cur, tgt, twice, &rep, &self->err));
+	EXPECT_EQ(-EINVAL, fr_write(&self->chip, self->cur, self->tgt, twice, &self->rep, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "region 'me' named twice"));
-	EXPECT_EQ(-EINVAL, fr_write(&self->chip, self->cur, tgt, none, &rep, &self->err));
+	EXPECT_EQ(-EINVAL, fr_write(&self->chip, self->cur, self->tgt, none, &self->rep, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "no region to write named"));
 	fr_close(&self->chip);
-	EXPECT_TRUE(mtime_pinned(self->path));
+	EXPECT_TRUE(bed_untouched(&self->bed));
 }
 
 TEST_F(dummy, stale_current_fails_verify)
 {
-	static const char *const me[] = { "me", NULL };
-	_cleanup_free_ uint8_t *tgt = malloc(CHIP);
 	_cleanup_free_ uint8_t *stale = malloc(CHIP);
-	struct fr_write_report rep;
 
-	ASSERT_NE(NULL, tgt);
 	ASSERT_NE(NULL, stale);
-	open_dummy(_metadata, self);
+	open_read(_metadata, self);
 	/*
 	 * current claims the byte at 0x5000 is already what the target wants; the chip
 	 * holds something else there. flashrom trusts current, skips it, and its verify
@@ -419,90 +399,98 @@ TEST_F(dummy, stale_current_fails_verify)
 	 */
 	memcpy(stale, self->cur, CHIP);
 	stale[0x5000] = (uint8_t)~self->cur[0x5000];
-	memcpy(tgt, stale, CHIP);
-	tgt[0x2000] ^= 0xff;
-	EXPECT_EQ(-EIO, fr_write(&self->chip, stale, tgt, me, &rep, &self->err));
+	memcpy(self->tgt, stale, CHIP);
+	self->tgt[0x2000] ^= 0xff;
+	EXPECT_EQ(-EIO, fr_write(&self->chip, stale, self->tgt, only_me, &self->rep, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "the verify failed")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(NULL, strstr(self->err.msg, "FAILED at 0x00005000")) TH_LOG("%s", self->err.msg);
 	EXPECT_EQ(NULL, strchr(self->err.msg, '\n'));
-	EXPECT_FALSE(rep.verified);
-	EXPECT_EQ(1u, rep.written);
+	EXPECT_FALSE(self->rep.verified);
+	EXPECT_EQ(1u, self->rep.written);
+}
+
+/*
+ * current claims a BIOS byte the chip does not hold, target agrees with current: the
+ * BIOS region is outside the layout, so flashrom neither writes nor verifies it (a
+ * whole-chip layout would make its verify fail there).
+ */
+TEST_F(dummy, layout_limits_write_and_verify)
+{
+	_cleanup_free_ uint8_t *stale = malloc(CHIP);
+	_cleanup_free_ uint8_t *after = NULL;
+
+	ASSERT_NE(NULL, stale);
+	open_read(_metadata, self);
+	memcpy(stale, self->cur, CHIP);
+	stale[BIOS_START + 0x80000] = (uint8_t)~self->cur[BIOS_START + 0x80000];
+	memcpy(self->tgt, stale, CHIP);
+	self->tgt[0x2000] ^= 0xff;
+	ASSERT_EQ(0, fr_write(&self->chip, stale, self->tgt, only_me, &self->rep, &self->err))
+		TH_LOG("%s", self->err.msg);
+	EXPECT_TRUE(self->rep.verified);
+	fr_close(&self->chip);
+	after = bed_file(&self->bed);
+	ASSERT_NE(NULL, after);
+	EXPECT_EQ(self->bed.orig[BIOS_START + 0x80000], after[BIOS_START + 0x80000]);
+	EXPECT_EQ(self->tgt[0x2000], after[0x2000]);
+	EXPECT_EQ(1u, diff_count(self->bed.orig, after, CHIP));
 }
 
 TEST_F(dummy, stale_descriptor_refused)
 {
-	static const char *const me[] = { "me", NULL };
 	_cleanup_free_ uint8_t *stale = malloc(CHIP);
-	struct fr_write_report rep;
 
 	ASSERT_NE(NULL, stale);
-	open_dummy(_metadata, self);
+	open_read(_metadata, self);
 	memcpy(stale, self->cur, CHIP);
 	memset(stale, 0xff, 0x1000);		/* "current" without the chip's descriptor */
-	EXPECT_EQ(-ESTALE, fr_write(&self->chip, stale, stale, me, &rep, &self->err));
+	EXPECT_EQ(-ESTALE, fr_write(&self->chip, stale, stale, only_me, &self->rep, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "do not start with the chip's first 4096 bytes"))
 		TH_LOG("%s", self->err.msg);
 	fr_close(&self->chip);
-	EXPECT_TRUE(mtime_pinned(self->path));
+	EXPECT_TRUE(bed_untouched(&self->bed));
 }
 
 /* A chip image without a descriptor: an ME region image alone, then 0xFF. */
 TEST(no_descriptor)
 {
-	static const char *const me[] = { "me", NULL };
-	char dir[] = "/tmp/mectl-flashrom.XXXXXX", path[64], params[128];
-	_cleanup_free_ uint8_t *img = chip_image("cb_google_link_me", CHIP);
 	_cleanup_free_ uint8_t *cur = malloc(CHIP);
-	_cleanup_free_ uint8_t *after = NULL;
-	struct fr_open_opts o = { .programmer = "dummy", .params = params };
 	struct fr_write_report rep;
-	struct fr_chip chip;
+	struct fr_chip chip = {};
 	struct fr_err err;
-	size_t n = 0;
+	struct bed b;
+	struct fr_open_opts o = { .programmer = "dummy", .params = b.params };
 
-	if (!img)
-		SKIP(return, "SHARED testdata images not available");
 	ASSERT_NE(NULL, cur);
-	ASSERT_NE(NULL, mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/chip.bin", dir);
-	snprintf(params, sizeof(params), "emulate=W25Q128FV,image=%s", path);
-	ASSERT_EQ(0, write_file(path, img, CHIP));
-	pin_mtime(path);
-
+	if (bed_init(&b, "cb_google_link_me", "W25Q128FV", CHIP) < 0) {
+		bed_done(&b);
+		SKIP(return, "SHARED testdata images not available");
+	}
 	ASSERT_EQ(0, fr_open(&o, &chip, &err)) TH_LOG("%s", err.msg);
 	ASSERT_EQ(0, fr_read(&chip, cur, NULL, NULL, &err));
-	EXPECT_EQ(0, memcmp(cur, img, CHIP));
+	EXPECT_EQ(0, memcmp(cur, b.orig, CHIP));
 	cur[0x2000] ^= 0xff;
-	EXPECT_EQ(-ENODATA, fr_write(&chip, img, cur, me, &rep, &err));
+	EXPECT_EQ(-ENODATA, fr_write(&chip, b.orig, cur, only_me, &rep, &err));
 	EXPECT_NE(NULL, strstr(err.msg, "no Intel flash descriptor on the chip")) TH_LOG("%s", err.msg);
 	EXPECT_NE(NULL, strstr(err.msg, "Couldn't parse the descriptor!"));
 	EXPECT_EQ(0u, rep.n);
 	fr_close(&chip);
-
-	after = read_file(path, &n);
-	ASSERT_NE(NULL, after);
-	EXPECT_EQ(0, memcmp(after, img, CHIP));
-	EXPECT_TRUE(mtime_pinned(path));
-	unlink(path);
-	rmdir(dir);
+	EXPECT_TRUE(bed_untouched(&b));
+	bed_done(&b);
 }
 
 /* MX25L6436 shares its ID with MX25L6405 and MX25L6405D in flashrom's table. */
 TEST(several_chips_match)
 {
-	char dir[] = "/tmp/mectl-flashrom.XXXXXX", path[64], params[128];
-	_cleanup_free_ uint8_t *img = chip_image("full_cb_lumpy_me7_8M", 8 * MIB);
-	struct fr_open_opts o = { .programmer = "dummy", .params = params };
-	struct fr_chip chip;
+	struct fr_chip chip = {};
 	struct fr_err err;
+	struct bed b;
+	struct fr_open_opts o = { .programmer = "dummy", .params = b.params };
 
-	if (!img)
+	if (bed_init(&b, "full_cb_lumpy_me7_8M", "MX25L6436", 8 * MIB) < 0) {
+		bed_done(&b);
 		SKIP(return, "SHARED testdata images not available");
-	ASSERT_NE(NULL, mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/chip.bin", dir);
-	snprintf(params, sizeof(params), "emulate=MX25L6436,image=%s", path);
-	ASSERT_EQ(0, write_file(path, img, 8 * MIB));
-
+	}
 	EXPECT_EQ(-ENOTUNIQ, fr_open(&o, &chip, &err));
 	EXPECT_NE(NULL, strstr(err.msg, "several flash chip definitions match")) TH_LOG("%s", err.msg);
 	EXPECT_NE(NULL, strstr(err.msg, "(MX25L6405, MX25L6405D)")) TH_LOG("%s", err.msg);
@@ -518,8 +506,8 @@ TEST(several_chips_match)
 	EXPECT_EQ(-ENODEV, fr_open(&o, &chip, &err));
 	EXPECT_STREQ("no flash chip W25Q128.V found on programmer dummy", err.msg);
 	fr_close(&chip);
-	unlink(path);
-	rmdir(dir);
+	EXPECT_TRUE(bed_untouched(&b));
+	bed_done(&b);
 }
 
 TEST(bad_programmer_params)
