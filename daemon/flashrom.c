@@ -9,9 +9,9 @@
  *  - flashrom_image_write() with a layout touches only the erase blocks of the
  *    included regions; the bytes of target outside them are silently replaced by what
  *    the chip holds, hence the refusal of such a target here, before anything is
- *    written; with a refbuffer it reads nothing first and trusts it, so a stale one
- *    shows only in the verify, which covers the included regions (verify-whole-chip
- *    off) and makes the call return 3;
+ *    written; given a refbuffer it takes that for the chip's contents instead of
+ *    reading them, so a stale one shows only in the verify, which covers the
+ *    included regions (verify-whole-chip off) and makes the call return 3;
  *  - flashrom_layout_read_from_ifd() reads the descriptor from the chip (4 KiB) and
  *    names its regions "fd", "bios", "me", "gbe", "pd", ...; given a dump to compare,
  *    1.3.0 reports "Descriptors don't match!" even for the chip's own bytes, so the
@@ -52,7 +52,7 @@ static const char *const hw_programmers[] = {
 	"atapromise", "it8212", "ogp_spi", "rayer_spi",
 };
 
-#define WAYS_OUT "use the kernel's spi-intel MTD driver (spi-intel writeable=1) instead"
+#define WAYS_OUT "use the kernel's spi-intel MTD driver (modprobe spi-intel writeable=1) instead"
 
 /* The log callback has no user data: the one open handle. */
 static struct fr_chip *active;
@@ -170,7 +170,7 @@ static int check_hw_access(const struct fr_open_opts *o, struct fr_err *err)
 	lockdown_mode(o->lockdown_path ? o->lockdown_path : LOCKDOWN_PATH, mode, sizeof(mode));
 	if (strcmp(mode, "none"))
 		return fr_fail(err, -EPERM,
-			       "programmer %s needs /dev/mem and port I/O, which kernel lockdown (%s) forbids: %s, or boot with lockdown off (lockdown=none, Secure Boot off)",
+			       "programmer %s needs /dev/mem and port I/O, which kernel lockdown (%s) forbids: %s, or boot with lockdown off (Debian: Secure Boot off) and iomem=relaxed where /dev/mem is restricted",
 			       o->programmer, mode, WAYS_OUT);
 	if (!has_cap_sys_rawio())
 		return fr_fail(err, -EPERM,
@@ -264,7 +264,7 @@ int fr_open(const struct fr_open_opts *o, struct fr_chip *ret, struct fr_err *er
 		return fr_fail(err, -EIO, "libflashrom failed its self-check");
 	}
 	op_begin(ret);
-	if (flashrom_programmer_init(&ret->prog, o->programmer, o->params)) {
+	if (flashrom_programmer_init(&ret->prog, o->programmer, o->params ? o->params : "")) {
 		op_error(ret, e, sizeof(e), "flashrom gave no reason");
 		if (in_list(hw_programmers, ELEMENTSOF(hw_programmers), o->programmer))
 			return fr_fail(err, -EIO,
@@ -315,6 +315,8 @@ int fr_read(struct fr_chip *c, uint8_t *buf, flash_progress_fn cb, void *userdat
 {
 	char e[FR_MSG_MAX];
 
+	if (!c->ctx)
+		return fr_fail(err, -EBADF, "no chip open");
 	op_begin(c);
 	for (uint64_t off = 0; off < c->size; off += READ_STEP) {
 		uint64_t len = c->size - off < READ_STEP ? c->size - off : READ_STEP;
@@ -501,6 +503,8 @@ int fr_write(struct fr_chip *c, const uint8_t *current, const uint8_t *target,
 	int r;
 
 	*rep = (struct fr_write_report) {};
+	if (!c->ctx)
+		return fr_fail(err, -EBADF, "no chip open");
 	op_begin(c);
 	r = check_descriptor(c, current, err);
 	if (r < 0)

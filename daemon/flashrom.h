@@ -62,7 +62,8 @@ struct fr_write_report {
 	unsigned n;			/* the included regions, in the caller's order */
 	struct fr_region region[FR_REGIONS_MAX];
 	unsigned written;		/* how many of them changed */
-	bool verified;			/* flashrom read the included regions back right */
+	bool verified;			/* written, and the included regions read back
+					 * right (false: nothing differed, or a failure) */
 };
 
 /*
@@ -96,8 +97,8 @@ int fr_read(struct fr_chip *c, uint8_t *buf, flash_progress_fn cb, void *userdat
  * -EINVAL before anything is written when target differs from current outside the
  * named regions, or a name is unknown; -ENOENT a region the descriptor does not
  * have; -ENODATA no descriptor on the chip; -ESTALE current's first 4 KiB (the
- * descriptor) are not the chip's; -EIO flashrom failed (its first error line in err->msg). rep says which
- * regions changed, also on failure.
+ * descriptor) are not the chip's; -EIO flashrom failed (its first error line in
+ * err->msg). rep says which regions changed, also on failure.
  */
 int fr_write(struct fr_chip *c, const uint8_t *current, const uint8_t *target,
 	     const char *const *regions, struct fr_write_report *rep, struct fr_err *err);

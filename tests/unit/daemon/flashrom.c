@@ -219,6 +219,8 @@ FIXTURE_TEARDOWN(dummy)
 
 TEST_F(dummy, probe_names_chip_and_size)
 {
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	ASSERT_EQ(0, open_chip(self)) TH_LOG("%s", self->err.msg);
 	EXPECT_EQ(CHIP, self->chip.size);
 	EXPECT_STREQ("W25Q128.V", self->chip.name);
@@ -232,6 +234,8 @@ TEST_F(dummy, second_handle_busy)
 	struct fr_chip other;
 	struct fr_err err;
 
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	ASSERT_EQ(0, fr_open(&o, &self->chip, &self->err));
 	EXPECT_EQ(-EBUSY, fr_open(&o, &other, &err));
 	EXPECT_NE(NULL, strstr(err.msg, "already drives programmer dummy")) TH_LOG("%s", err.msg);
@@ -245,6 +249,8 @@ TEST_F(dummy, read_equals_file_with_progress)
 {
 	struct progress p = { .monotonic = true };
 
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	ASSERT_EQ(0, open_chip(self));
 	ASSERT_EQ(0, fr_read(&self->chip, self->cur, progress_cb, &p, &self->err))
 		TH_LOG("%s", self->err.msg);
@@ -259,6 +265,8 @@ TEST_F(dummy, read_stops_when_asked)
 {
 	struct progress p = { .monotonic = true, .stop_at = 3 };
 
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	ASSERT_EQ(0, open_chip(self));
 	EXPECT_EQ(-ECANCELED, fr_read(&self->chip, self->cur, progress_cb, &p, &self->err));
 	EXPECT_EQ(3u, p.calls);
@@ -274,6 +282,8 @@ TEST_F(dummy, write_me_changes_exactly_me)
 	_cleanup_free_ uint8_t *after = NULL;
 	size_t changed;
 
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	open_read(_metadata, self);
 	for (size_t i = 0x2000; i < 0x3000; i++)	/* one erase block, inside ME */
 		self->tgt[i] ^= 0xff;
@@ -306,6 +316,8 @@ TEST_F(dummy, write_me_and_fd_reports_both)
 	static const char *const me_fd[] = { "me", "fd", NULL };
 	_cleanup_free_ uint8_t *after = NULL;
 
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	open_read(_metadata, self);
 	self->tgt[0x100000] ^= 0x55;		/* ME */
 	self->tgt[0xf00] ^= 0x0f;		/* descriptor, past its regions' fields */
@@ -330,6 +342,8 @@ TEST_F(dummy, write_reports_only_changed_regions)
 {
 	static const char *const me_fd[] = { "me", "fd", NULL };
 
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	open_read(_metadata, self);
 	self->tgt[0x100000] ^= 0x55;
 	ASSERT_EQ(0, fr_write(&self->chip, self->cur, self->tgt, me_fd, &self->rep, &self->err));
@@ -341,7 +355,8 @@ TEST_F(dummy, write_reports_only_changed_regions)
 
 TEST_F(dummy, target_differs_in_bios_refused)
 {
-
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	open_read(_metadata, self);
 	self->tgt[0x2000] ^= 0xff;			/* ME: allowed */
 	self->tgt[BIOS_START + 0x80000] = 0x00;	/* BIOS: not named */
@@ -356,7 +371,8 @@ TEST_F(dummy, target_differs_in_bios_refused)
 
 TEST_F(dummy, target_differs_beyond_regions_refused)
 {
-
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	open_read(_metadata, self);
 	self->tgt[CHIP - 1] = 0x00;			/* the padding: no descriptor region */
 	EXPECT_EQ(-EINVAL, fr_write(&self->chip, self->cur, self->tgt, only_me, &self->rep, &self->err));
@@ -372,6 +388,8 @@ TEST_F(dummy, bad_region_names_refused)
 	static const char *const twice[] = { "me", "me", NULL };
 	static const char *const none[] = { NULL };
 
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	open_read(_metadata, self);
 	self->tgt[0x2000] ^= 0xff;
 	EXPECT_EQ(-EINVAL, fr_write(&self->chip, self->cur, self->tgt, unknown, &self->rep, &self->err));
@@ -390,6 +408,8 @@ TEST_F(dummy, stale_current_fails_verify)
 {
 	_cleanup_free_ uint8_t *stale = malloc(CHIP);
 
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	ASSERT_NE(NULL, stale);
 	open_read(_metadata, self);
 	/*
@@ -419,6 +439,8 @@ TEST_F(dummy, layout_limits_write_and_verify)
 	_cleanup_free_ uint8_t *stale = malloc(CHIP);
 	_cleanup_free_ uint8_t *after = NULL;
 
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	ASSERT_NE(NULL, stale);
 	open_read(_metadata, self);
 	memcpy(stale, self->cur, CHIP);
@@ -440,6 +462,8 @@ TEST_F(dummy, stale_descriptor_refused)
 {
 	_cleanup_free_ uint8_t *stale = malloc(CHIP);
 
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
 	ASSERT_NE(NULL, stale);
 	open_read(_metadata, self);
 	memcpy(stale, self->cur, CHIP);
