@@ -111,18 +111,31 @@ static void op_begin(struct fr_chip *c)
 	c->err_line = NO_LINE;
 }
 
-/* The running call's first error line of flashrom's, or fallback. */
-static const char *op_error(const struct fr_chip *c, char *buf, size_t len, const char *fallback)
+/*
+ * The running call's first error line of flashrom's, else its first line that
+ * starts with "Error" (flashrom prints some errors as information, e.g. an unknown
+ * programmer), into buf; buf is returned.
+ */
+static const char *op_error(const struct fr_chip *c, char *buf, size_t len)
 {
-	const char *s, *e;
+	const char *s = NULL, *e;
 
-	if (c->err_line == NO_LINE || c->log.oom || !c->log.s)
-		return fallback;
-	s = c->log.s + c->err_line;
-	while (*s == ' ')
-		s++;
+	snprintf(buf, len, "flashrom gave no reason");
+	if (c->log.oom || !c->log.s)
+		return buf;
+	if (c->err_line != NO_LINE)
+		s = c->log.s + c->err_line;
+	for (const char *p = c->log.s + c->op_start; !s && *p; p = strchrnul(p, '\n')) {
+		p += *p == '\n';
+		if (!strncmp(p, "Error", strlen("Error")))
+			s = p;
+	}
+	if (!s)
+		return buf;
+	s += strspn(s, " ");
 	e = strchrnul(s, '\n');
-	snprintf(buf, len, "%.*s", (int)(e - s), s);
+	if (e > s)
+		snprintf(buf, len, "%.*s", (int)(e - s), s);
 	return buf;
 }
 
@@ -230,7 +243,7 @@ static int probe(struct fr_chip *c, const struct fr_open_opts *o, struct fr_err 
 	default:
 		c->ctx = NULL;
 		return fr_fail(err, -EIO, "probing on programmer %s failed: %s", o->programmer,
-			       op_error(c, e, sizeof(e), "flashrom gave no reason"));
+			       op_error(c, e, sizeof(e)));
 	}
 	c->size = flashrom_flash_getsize(c->ctx);
 	if (!c->name[0])
@@ -265,7 +278,7 @@ int fr_open(const struct fr_open_opts *o, struct fr_chip *ret, struct fr_err *er
 	}
 	op_begin(ret);
 	if (flashrom_programmer_init(&ret->prog, o->programmer, o->params ? o->params : "")) {
-		op_error(ret, e, sizeof(e), "flashrom gave no reason");
+		op_error(ret, e, sizeof(e));
 		if (in_list(hw_programmers, ELEMENTSOF(hw_programmers), o->programmer))
 			return fr_fail(err, -EIO,
 				       "programmer %s failed to start (%s): where /dev/mem is restricted boot with iomem=relaxed, or %s",
@@ -325,7 +338,7 @@ int fr_read(struct fr_chip *c, uint8_t *buf, flash_progress_fn cb, void *userdat
 		if (r < 0)
 			return fr_fail(err, r, "reading chip %s at 0x%llx failed: %s", c->name,
 				       (unsigned long long)off,
-				       op_error(c, e, sizeof(e), "flashrom gave no reason"));
+				       op_error(c, e, sizeof(e)));
 		if (cb) {
 			r = cb(userdata, off + len, c->size);
 			if (r < 0)
@@ -370,7 +383,7 @@ static int check_descriptor(struct fr_chip *c, const uint8_t *current, struct fr
 	r = read_step(c, buf, 0, len);
 	if (r < 0)
 		return fr_fail(err, r, "chip %s: reading the descriptor failed: %s", c->name,
-			       op_error(c, e, sizeof(e), "flashrom gave no reason"));
+			       op_error(c, e, sizeof(e)));
 	if (memcmp(buf, current, len))
 		return fr_fail(err, -ESTALE,
 			       "chip %s: the current contents do not start with the chip's first %llu bytes (its descriptor)",
@@ -390,7 +403,7 @@ static int read_layout(struct fr_chip *c, struct flashrom_layout **l, struct fr_
 		if (ifd_errors[i].rc == r)
 			return fr_fail(err, ifd_errors[i].errno_, "chip %s: %s: %s", c->name,
 				       ifd_errors[i].what,
-				       op_error(c, e, sizeof(e), "flashrom gave no reason"));
+				       op_error(c, e, sizeof(e)));
 	return fr_fail(err, -EIO, "chip %s: reading the descriptor failed (%d)", c->name, r);
 }
 
@@ -492,7 +505,7 @@ static int image_write(struct fr_chip *c, struct flashrom_layout *l, const uint8
 		if (write_errors[i].rc == r)
 			return fr_fail(err, write_errors[i].errno_, "chip %s: %s: %s", c->name,
 				       write_errors[i].what,
-				       op_error(c, e, sizeof(e), "flashrom gave no reason"));
+				       op_error(c, e, sizeof(e)));
 	return fr_fail(err, -EIO, "chip %s: the write failed (%d)", c->name, r);
 }
 

@@ -544,8 +544,15 @@ TEST(bad_programmer_params)
 	EXPECT_NE(NULL, strstr(err.msg, "programmer dummy failed to start: ")) TH_LOG("%s", err.msg);
 	EXPECT_NE(NULL, strstr(err.msg, "NOSUCHCHIP")) TH_LOG("%s", err.msg);
 	fr_close(&chip);
+	/* flashrom says this one at its information level */
+	o.programmer = "nosuch";
+	EXPECT_EQ(-EIO, fr_open(&o, &chip, &err));
+	EXPECT_STREQ("programmer nosuch failed to start: Error: Unknown programmer \"nosuch\". Valid choices are:",
+		     err.msg);
+	fr_close(&chip);
 	o.programmer = "";
 	EXPECT_EQ(-EINVAL, fr_open(&o, &chip, &err));
+	EXPECT_STREQ("no programmer named", err.msg);
 	fr_close(&chip);
 }
 
