@@ -1,10 +1,12 @@
 # daemon/: mectld, the D-Bus job daemon. The image engine (lib/image/) and the
 # common helpers (lib/common/) have their own fragments and archives.
 MECTLD_SRCS := main.c bus.c authz.c jobs.c job-file.c job-probe.c job-read.c job-write.c job-neutralize.c \
-	       job-image.c chip.c config.c flash.c kernel.c util.c
+	       job-image.c chip.c config.c flash.c flashrom.c kernel.c util.c
 MECTLD_OBJS := $(addprefix $(B)/daemon/,$(MECTLD_SRCS:.c=.o))
-MECTLD_CFLAGS := -Idaemon -Ilib/image $(shell pkg-config --cflags libnl-genl-3.0 libsystemd 2>/dev/null)
-MECTLD_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libsystemd 2>/dev/null) -lcrypto -lm -lpthread
+MECTLD_CFLAGS := -Idaemon -Ilib/image \
+		 $(shell pkg-config --cflags libnl-genl-3.0 libsystemd flashrom 2>/dev/null)
+MECTLD_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libsystemd flashrom 2>/dev/null) -lcrypto -lm \
+	       -lpthread
 
 PROGRAMS += $(B)/mectld
 
@@ -32,6 +34,10 @@ LDLIBS_config := -lcrypto
 UNIT_TESTS += $(B)/unit/daemon/job-file
 $(B)/unit/daemon/job-file: $(B)/daemon/job-file.o $(B)/daemon/util.o $(B)/libmectl-common.a
 LDLIBS_job-file := -lcrypto -lm
+# ... of the libflashrom backend, on flashrom's dummy programmer emulating a chip ...
+UNIT_TESTS += $(B)/unit/daemon/flashrom
+$(B)/unit/daemon/flashrom: $(B)/daemon/flashrom.o $(B)/libmectl-common.a
+LDLIBS_flashrom := $(shell pkg-config --libs flashrom 2>/dev/null)
 # mectld itself on a private bus: the configuration file and job pruning (no chip).
 UNIT_TESTS += tests/unit/daemon/state.sh
 

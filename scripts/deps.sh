@@ -15,6 +15,7 @@ packages=(
 	linux-source-6.1					# kselftest harness headers
 	qemu-system-x86 busybox-static				# the test VM
 	libnl-3-dev libnl-genl-3-dev libsystemd-dev libssl-dev liblzma-dev libjson-c-dev
+	libflashrom-dev						# mectld's internal flashing (libflashrom)
 	dbus-daemon dbus systemd				# real bus + dbus-monitor for the daemon tests; the system bus and
 							# systemd as PID 1 in the VM; systemd-analyze
 	polkitd							# mectld's authorization (org.mectl1.policy)
