@@ -91,36 +91,19 @@ static void lay_out(struct img_host_access *a, struct img_ctx *c)
 	}
 }
 
-int img_host_access(const void *buf, size_t len, struct img_host_access *a)
+/* The decision on a decoded descriptor (@c, the engine's context after img_ifd_decode()). */
+static int decide(struct img_host_access *a, struct img_ctx *c)
 {
-	struct img_result res = { 0 };
-	/* img_ifd_decode() only reads the buffer */
-	struct img_ctx c = { .r = &res, .rep = &res.report, .buf = (uint8_t *)buf, .len = len };
-	int64_t sig = img_ifd_find(buf, len);
+	const struct img_report *rep = c->rep;
 	const struct img_host_region *me, *fd;
-	int r;
+	unsigned v;
 
-	memset(a, 0, sizeof(*a));
-	if (sig < 0)
-		return fail(a, "no flash descriptor (no signature 0x0FF0A55A at 0x0 or 0x10): "
-			    "a full flash image is needed, not a region");
-	r = img_ifd_decode(&c, sig);
-	if (r == -ENOMEM) {
-		img_result_free(&res);
-		return r;
-	}
-	if (r) {
-		r = fail_log(a, &res.log);
-		img_result_free(&res);
-		return r;
-	}
-	a->layout = res.report.ifd_layout;
+	a->layout = rep->ifd_layout;
 	a->layout_name = img_ifd_layout_info(a->layout)->name;
-	a->flcomp = res.report.flcomp;
+	a->flcomp = rep->flcomp;
 	a->read_clock = img_ifd_read_clock(a->flcomp);
-	a->flmstr1 = res.report.flmstr[0];
-	img_result_free(&res);
-	if (c.fcba + 4 > len || c.fmba + 4 > len)
+	a->flmstr1 = rep->flmstr[0];
+	if (c->fcba + 4 > c->len || c->fmba + 4 > c->len)
 		return fail(a, "the descriptor's component or master section lies past the end of "
 			    "the file");
 	if (a->layout == IMG_IFD_UNKNOWN) {
@@ -129,9 +112,10 @@ int img_host_access(const void *buf, size_t len, struct img_host_access *a)
 			 a->flcomp, a->read_clock);
 		return -EINVAL;
 	}
-	lay_out(a, &c);
-	if (a->n_regions <= IMG_REGION_ME || c.frba + 4 * a->n_regions > len)
+	if (img_ifd_region_slots(c) <= IMG_REGION_ME ||
+	    c->frba + 4 * img_ifd_region_slots(c) > c->len)
 		return fail(a, "the descriptor's region section is too short for an ME region");
+	lay_out(a, c);
 	me = &a->regions[IMG_REGION_ME];
 	fd = &a->regions[IMG_REGION_FD];
 	if (!me->used) {
@@ -139,10 +123,32 @@ int img_host_access(const void *buf, size_t len, struct img_host_access *a)
 			 "(FLREG2 = 0x%08x): there is nothing to flash", me->flreg);
 		return -EINVAL;
 	}
-	a->verdict = verdicts[me->write][fd->write].verdict;
-	a->verdict_id = verdicts[me->write][fd->write].id;
-	a->notes = verdicts[me->write][fd->write].notes;
+	v = me->write;
+	a->verdict = verdicts[v][fd->write].verdict;
+	a->verdict_id = verdicts[v][fd->write].id;
+	a->notes = verdicts[v][fd->write].notes;
 	snprintf(a->verdict_line, sizeof(a->verdict_line), "%s (FLMSTR1 = 0x%08x)",
-		 verdicts[me->write][fd->write].line, a->flmstr1);
+		 verdicts[v][fd->write].line, a->flmstr1);
 	return 0;
+}
+
+int img_host_access(const void *buf, size_t len, struct img_host_access *a)
+{
+	struct img_result res = { 0 };
+	/* img_ifd_decode() only reads the buffer */
+	struct img_ctx c = { .r = &res, .rep = &res.report, .buf = (uint8_t *)buf, .len = len };
+	int64_t sig = img_ifd_find(buf, len);
+	int r;
+
+	memset(a, 0, sizeof(*a));
+	if (sig < 0)
+		return fail(a, "no flash descriptor (no signature 0x0FF0A55A at 0x0 or 0x10): "
+			    "a full flash image is needed, not a region");
+	r = img_ifd_decode(&c, sig);
+	if (r == IMG_STOP)
+		r = fail_log(a, &res.log);
+	else if (!r)
+		r = decide(a, &c);
+	img_result_free(&res);
+	return r;
 }
