@@ -3,8 +3,9 @@
 #   img-engine    the library on crafted/malformed buffers, the key table, argv parsing
 #   fixtures      the library on every mkimage variant: me_cleaner-compatible paths
 #   beyond        the same for what me_cleaner 1.2 does not do: CSME 12+, Boot Guard, JSON
+#   host-access   the internal flashing pre-flight against ifdtool -d on $SHARED's images
 #   cli.sh        the client end to end on mkimage images (build/mkimage, build/mectl)
-ENGINE_UNIT := $(addprefix $(B)/unit/image/,img-engine fixtures beyond)
+ENGINE_UNIT := $(addprefix $(B)/unit/image/,img-engine fixtures beyond host-access)
 UNIT_TESTS  += $(B)/unit/image/img-testdata $(ENGINE_UNIT) tests/unit/image/cli.sh
 
 $(B)/unit/image/img-testdata: $(B)/mectl $(B)/libmectl-common.a
@@ -17,6 +18,7 @@ $(ENGINE_UNIT): TEST_CFLAGS += -Ilib/image -Wno-sign-compare
 LDLIBS_img-engine := -lcrypto -lm
 LDLIBS_fixtures := -lcrypto -lm
 LDLIBS_beyond := -lcrypto -lm
+LDLIBS_host-access := -lcrypto -lm
 
 tests/unit/image/cli.sh: $(B)/mkimage $(B)/mectl
 
