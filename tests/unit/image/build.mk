@@ -5,8 +5,10 @@
 #   beyond        the same for what me_cleaner 1.2 does not do: CSME 12+, Boot Guard, JSON
 #   host-access   the internal flashing pre-flight against ifdtool -d on $SHARED's images
 #   cli.sh        the client end to end on mkimage images (build/mkimage, build/mectl)
+#   internal.sh   mectl check --internal on mkimage images edited to each verdict
 ENGINE_UNIT := $(addprefix $(B)/unit/image/,img-engine fixtures beyond host-access)
-UNIT_TESTS  += $(B)/unit/image/img-testdata $(ENGINE_UNIT) tests/unit/image/cli.sh
+UNIT_TESTS  += $(B)/unit/image/img-testdata $(ENGINE_UNIT) tests/unit/image/cli.sh \
+	       tests/unit/image/internal.sh
 
 $(B)/unit/image/img-testdata: $(B)/mectl $(B)/libmectl-common.a
 LDLIBS_img-testdata := -lcrypto
@@ -20,7 +22,7 @@ LDLIBS_fixtures := -lcrypto -lm
 LDLIBS_beyond := -lcrypto -lm
 LDLIBS_host-access := -lcrypto -lm
 
-tests/unit/image/cli.sh: $(B)/mkimage $(B)/mectl
+tests/unit/image/cli.sh tests/unit/image/internal.sh: $(B)/mkimage $(B)/mectl
 
 # The same three on the library (and generator) built with ASan/UBSan: every bounds
 # check of the engine runs under the sanitizers, not only the fuzzers'.
