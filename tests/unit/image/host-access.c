@@ -346,4 +346,43 @@ TEST_F(cut, no_decision)
 	}
 }
 
+/*
+ * The engine's descriptor sanity check reads the masters in the layout FLCOMP gives:
+ * v1 words under a v2 read clock lose the host's access to its own region, and a
+ * read clock of neither layout is a problem of its own.
+ */
+TEST_F(cut, sanity_uses_layout)
+{
+	static const struct {
+		unsigned read_clock;
+		bool sane;
+		const char *problem;
+	} cases[] = {
+		{ 0, true, "" },
+		{ 6, false, "FLMSTR1 (0x0a0b0000) has no read/write access to its own region" },
+		{ 1, false, "FLCOMP (0x64920024) does not tell the descriptor layout (read clock 33 MHz)" },
+	};
+	struct img_options o = { .check = true };
+	struct img_result r;
+	size_t len, i;
+	uint8_t *b;
+	int k;
+
+	for (k = 0; k < self->n && !strstr(self->img[k].name, "lumpy"); k++)
+		;
+	if (k == self->n)
+		SKIP(return, "no full_cb_lumpy image");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		b = first_full(&self->img[k], 1, &len);
+		ASSERT_NE(NULL, b);
+		img_put_le32(b + 0x30, (img_le32(b + 0x30) & ~(7u << 17)) | cases[i].read_clock << 17);
+		memset(&r, 0, sizeof(r));
+		ASSERT_EQ(0, img_run(b, len, &o, &r));
+		EXPECT_EQ(cases[i].sane, r.report.ifd_sane) TH_LOG("%s", r.report.ifd_problem);
+		EXPECT_STREQ(cases[i].problem, r.report.ifd_problem);
+		img_result_free(&r);
+		free(b);
+	}
+}
+
 TEST_HARNESS_MAIN
