@@ -8,17 +8,17 @@ MK=$B/mkimage
 MECTL=$B/mectl
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
+. tests/lib/tap.sh
 
-ok() {	# ok NAME CONDITION-EXIT-CODE
-	n=$((n + 1))
-	if [ "$2" -eq 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; failed=$((failed + 1)); fi
+# result NAME: one TAP line for the exit status of the command before it
+result() {
+	if [ "$?" -eq 0 ]; then ok "$1"; else nok "$1"; fi
 }
 
 # flmstr1 FILE VALUE: FLMSTR1 (FMBA 0x60 in mkimage's descriptor), little-endian
 flmstr1() {
 	local v=$2
-	printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((v & 255)) $((v >> 8 & 255)) \
+	printf '%b' "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((v & 255)) $((v >> 8 & 255)) \
 		$((v >> 16 & 255)) $((v >> 24 & 255)))" |
 		dd of="$1" bs=1 seek=$((0x60)) conv=notrunc status=none
 }
@@ -34,7 +34,8 @@ row() {	# row NAME INDEX REGION READ WRITE: the table has this line
 }
 
 if [ ! -x "$MK" ] || [ ! -x "$MECTL" ]; then
-	echo "not ok 1 - $MK and $MECTL must be built first"
+	nok "$MK and $MECTL must be built first"
+	finish
 	exit 1
 fi
 
@@ -42,28 +43,28 @@ fi
 "$MK" -p me8-full -o "$tmp/none.bin"
 run none "$tmp/none.bin"
 [ $rc -eq 1 ] && [ ! -s "$tmp/none.err" ]
-ok "ME locked: exit 1, nothing on stderr" $?
+result "ME locked: exit 1, nothing on stderr"
 grep -q '^Flash descriptor: IFD v1 (ICH8 to 9 series), FLCOMP 0x64900024 (read clock 20 MHz)$' \
 	"$tmp/none.out"
-ok "ME locked: layout IFD v1 from FLCOMP's 20 MHz read clock" $?
+result "ME locked: layout IFD v1 from FLCOMP's 20 MHz read clock"
 row none 0 descriptor yes no && row none 1 BIOS yes yes && row none 2 ME no no
-ok "ME locked: table rows descriptor r-, BIOS rw, ME --" $?
+result "ME locked: table rows descriptor r-, BIOS rw, ME --"
 grep -qx 'Internal flashing: no: the ME region is not writable by the host (FLMSTR1 = 0x0a0b0000)' \
 	"$tmp/none.out"
-ok "ME locked: verdict line quotes FLMSTR1" $?
+result "ME locked: verdict line quotes FLMSTR1"
 grep -q '^  way out: the Flash Descriptor Security Override strap' "$tmp/none.out" &&
 	grep -q '^  way out: an external programmer: mectl on a Raspberry Pi' "$tmp/none.out"
-ok "ME locked: both ways out" $?
+result "ME locked: both ways out"
 
 # 2. ME writable, descriptor not (FLMSTR1 = 0x0e0f0000): module removal only.
 cp "$tmp/none.bin" "$tmp/me.bin"
 flmstr1 "$tmp/me.bin" 0x0e0f0000
 run me "$tmp/me.bin"
 [ $rc -eq 0 ] && row me 0 descriptor yes no && row me 2 ME yes yes
-ok "ME only: exit 0, rows descriptor r-, ME rw" $?
+result "ME only: exit 0, rows descriptor r-, ME rw"
 grep -qx 'Internal flashing: ME region only: the host can write the ME region, not the descriptor (FLMSTR1 = 0x0e0f0000)' \
 	"$tmp/me.out" && grep -q 'the HAP/AltMeDisable bit cannot be set' "$tmp/me.out"
-ok "ME only: verdict line, no HAP bit" $?
+result "ME only: verdict line, no HAP bit"
 
 # 3. Both writable (FLMSTR1 = 0x0f0f0000).
 cp "$tmp/none.bin" "$tmp/full.bin"
@@ -72,7 +73,7 @@ run full "$tmp/full.bin"
 [ $rc -eq 0 ] && row full 0 descriptor yes yes && row full 2 ME yes yes &&
 	grep -qx 'Internal flashing: yes: the host can write the ME region and the descriptor (FLMSTR1 = 0x0f0f0000)' \
 		"$tmp/full.out"
-ok "full access: exit 0, rows, verdict line" $?
+result "full access: exit 0, rows, verdict line"
 
 # 4. ME 11 (IFD v2 from the 17 MHz read clock; FLMSTR1 = 0x00a00b00): locked.
 "$MK" -p me11-full -o "$tmp/v2.bin"
@@ -80,7 +81,7 @@ run v2 "$tmp/v2.bin"
 [ $rc -eq 1 ] && grep -q '^Flash descriptor: IFD v2 (100 series and later), .*(read clock 17 MHz)$' \
 	"$tmp/v2.out" && row v2 1 BIOS yes yes && row v2 2 ME no no &&
 	grep -Eq '^  3 +GbE +unused +yes +yes$' "$tmp/v2.out"
-ok "IFD v2: exit 1, the v2 bits (BIOS rw, ME --, GbE rw)" $?
+result "IFD v2: exit 1, the v2 bits (BIOS rw, ME --, GbE rw)"
 
 # 5. --json, after the verb and before it.
 "$MECTL" check --internal --json "$tmp/me.bin" > "$tmp/me.json" 2>/dev/null
@@ -93,23 +94,22 @@ r = {x["name"]: x for x in d["regions"]}
 assert r["ME"]["write"] and r["ME"]["read"] and not r["descriptor"]["write"], r
 assert any("HAP" in s for s in d["notes"]), d["notes"]
 PY
-ok "--json: verdict me-only, ME rw, descriptor r-" $?
+result "--json: verdict me-only, ME rw, descriptor r-"
 "$MECTL" --json check --internal "$tmp/none.bin" 2>/dev/null |
 	python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["verdict"] == "none", d'
-ok "mectl --json check --internal: verdict none" $?
+result "mectl --json check --internal: verdict none"
 
 # 6. No decision: an ME region without descriptor, a missing file, no FILE.
 "$MK" -p me8-bare -o "$tmp/bare.bin"
 run bare "$tmp/bare.bin"
 [ $rc -eq 1 ] && [ ! -s "$tmp/bare.out" ] && [ "$(wc -l < "$tmp/bare.err")" -eq 1 ] &&
 	grep -q 'no flash descriptor' "$tmp/bare.err"
-ok "no descriptor: one error line, exit 1, nothing on stdout" $?
+result "no descriptor: one error line, exit 1, nothing on stdout"
 run missing "$tmp/nope.bin"
 [ $rc -eq 1 ] && [ ! -s "$tmp/missing.out" ] && [ "$(wc -l < "$tmp/missing.err")" -eq 1 ]
-ok "missing FILE: one error line, exit 1" $?
+result "missing FILE: one error line, exit 1"
 "$MECTL" check --internal > /dev/null 2>&1
 [ $? -eq 2 ]
-ok "no FILE: usage, exit 2" $?
+result "no FILE: usage, exit 2"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+finish
