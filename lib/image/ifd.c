@@ -169,10 +169,12 @@ int img_ifd_decode(struct img_ctx *c, int64_t sig)
 		if (c->fmba + 4 * i + 4 <= c->len)
 			rep->flmstr[i] = img_le32(c->buf + c->fmba + 4 * i);
 	/* me_cleaner does not read FLCOMP: one past the end only leaves the layout unknown */
-	if (c->fcba + 4 <= c->len)
+	rep->flcomp = 0;
+	rep->ifd_layout = IMG_IFD_UNKNOWN;
+	if (c->fcba + 4 <= c->len) {
 		rep->flcomp = img_le32(c->buf + c->fcba);
-	rep->ifd_layout = c->fcba + 4 <= c->len ? read_clocks[read_clock_field(rep->flcomp)].layout
-						: IMG_IFD_UNKNOWN;
+		rep->ifd_layout = read_clocks[read_clock_field(rep->flcomp)].layout;
+	}
 	return 0;
 }
 
