@@ -10,6 +10,8 @@
 #include "host-access.h"
 #include "image-internal.h"
 
+_Static_assert(IMG_HOST_MAX_REGIONS >= IMG_IFD_MAX_REGIONS, "a slot per FLREGn of any layout");
+
 static const char *const notes_full[] = {
 	"the cleaned image can be flashed internally, HAP/AltMeDisable bit included (mectl clean -S)",
 	NULL
