@@ -512,6 +512,9 @@ int verb_check(int argc, char **argv)
 	_cleanup_(freep) char **args = calloc((size_t)argc + 2, sizeof(*args));
 	int i;
 
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--internal"))
+			return verb_internal_check(argc, argv);
 	if (!args) {
 		fprintf(stderr, "mectl: out of memory\n");
 		return EXIT_FAILURE;

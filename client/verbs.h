@@ -13,6 +13,16 @@
 int verb_check(int argc, char **argv);
 int verb_clean(int argc, char **argv);
 
+/*
+ * verb-internal.c: mectl check --internal (verb_check() hands it argv when the option
+ * is given), and the one rendering of an internal flashing pre-flight decision.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+struct img_host_access;
+int verb_internal_check(int argc, char **argv);
+void host_access_print(FILE *f, const struct img_host_access *a, bool json);
+
 /* verb-status.c: the target's ME status (sysfs + /dev/meiN) */
 int verb_status(int argc, char **argv);
 

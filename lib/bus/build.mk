@@ -14,6 +14,7 @@ MECTLD_LIBS += $(JSONC_LIBS)
 $(B)/mectld: $(BUS_LIB_OBJS)
 
 MECTL_OBJS += $(BUS_LIB_OBJS)
+$(B)/mectl: $(BUS_LIB_OBJS)
 MECTL_LIBS += $(JSONC_LIBS)
 $(B)/client/%.o: CFLAGS += $(BUS_LIB_CFLAGS)
 

@@ -13,8 +13,6 @@
 #include "image-internal.h"
 #include "hooks.h"
 
-#define IFD_SIGNATURE 0x0FF0A55A
-
 /* Python's format(v, "0Nx"): the sign counts in the width. */
 static const char *hexw(char *buf, size_t n, int64_t v, int width)
 {
@@ -29,11 +27,6 @@ static const char *hexw(char *buf, size_t n, int64_t v, int width)
 static uint32_t region_encode(int64_t start, int64_t end)
 {
 	return (uint32_t)(((start & 0x07FFF000) >> 12) | (((end - 1) & 0x07FFF000) << 4));
-}
-
-static bool has_sig(const uint8_t *p, size_t len, size_t off)
-{
-	return len >= off + 4 && img_le32(p + off) == IFD_SIGNATURE;
 }
 
 static bool has_fpt(const uint8_t *p, size_t len, size_t off)
@@ -61,8 +54,8 @@ static int detect(struct img_ctx *c)
 		c->rep->regions[IMG_REGION_ME].enabled = c->len > 0;
 		return 0;
 	}
-	if (has_sig(c->buf, c->len, 0) || has_sig(c->buf, c->len, 0x10)) {
-		bool at0 = has_sig(c->buf, c->len, 0);
+	if (img_ifd_find(c->buf, c->len) >= 0) {
+		bool at0 = img_ifd_find(c->buf, c->len) == 0;
 
 		c->full = true;
 		c->rep->kind = IMG_KIND_FULL;

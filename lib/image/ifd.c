@@ -7,18 +7,135 @@
  * region past the end, the ME or GbE region over the descriptor, two regions
  * crossing) makes it not sane; a BIOS region that holds other regions whole, as
  * some vendors ship it, is only a warning.
+ *
+ * The layout of the master access bits is decided as coreboot's ifdtool did it
+ * (get_ifd_version_from_fcba(), decode_flmstr()): FLCOMP's read clock field (bits
+ * 17-19) is 20 MHz on an IFD v1 descriptor and 17 or 30 MHz on IFD v2; any other
+ * value leaves the layout unknown. The 20 MHz value also means 100 MHz on 500 series
+ * and later (IFD v2): there FLMSTR1 decides (ifd_layout_of()). The number of FLREGn slots is the room between
+ * FRBA and the next section (ifdtool's max_regions_from_fdbar()).
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "image-internal.h"
 
-static void region_decode(struct img_region *rg, uint32_t v)
+#define IFD_SIGNATURE	0x0FF0A55A
+#define FLUMAP1		0xEFC		/* the upper map, the end of the sections */
+
+static const struct img_ifd_layout_info layouts[] = {
+	[IMG_IFD_UNKNOWN] = { "unknown", 0, 0, 0 },
+	[IMG_IFD_V1] = { "IFD v1 (ICH8 to 9 series)", 16, 24, 8 },
+	[IMG_IFD_V2] = { "IFD v2 (100 series and later)", 8, 20, 12 },
+};
+
+/* FLCOMP bits 17-19 (ifdtool's enum spi_frequency): the value -> layout */
+static const struct {
+	enum img_ifd_layout layout;
+	const char *clock;
+	enum img_ifd_layout alt;	/* what the same value means on later chipsets */
+} read_clocks[8] = {
+	[0] = { IMG_IFD_V1, "20 MHz", IMG_IFD_V2 },	/* 100 MHz on 500 series and later */
+	[1] = { IMG_IFD_UNKNOWN, "33 MHz" },
+	[2] = { IMG_IFD_UNKNOWN, "48 MHz" },
+	[3] = { IMG_IFD_UNKNOWN, "reserved value 3" },
+	[4] = { IMG_IFD_V2, "30 MHz" },
+	[5] = { IMG_IFD_UNKNOWN, "reserved value 5" },
+	[6] = { IMG_IFD_V2, "17 MHz" },
+	[7] = { IMG_IFD_UNKNOWN, "reserved value 7" },
+};
+
+static const char *const region_names[IMG_IFD_MAX_REGIONS] = {
+	[IMG_REGION_FD] = "descriptor", [IMG_REGION_BIOS] = "BIOS", [IMG_REGION_ME] = "ME",
+	[IMG_REGION_GBE] = "GbE", [IMG_REGION_PDR] = "PDR", [5] = "DevExp1", [6] = "BIOS2",
+	[7] = "reserved 7", [8] = "EC", [9] = "DevExp2", [10] = "IE", [11] = "10GbE0",
+};
+
+static unsigned read_clock_field(uint32_t flcomp)
+{
+	return flcomp >> 17 & 7;
+}
+
+const struct img_ifd_layout_info *img_ifd_layout_info(enum img_ifd_layout layout)
+{
+	return &layouts[layout];
+}
+
+/*
+ * The layout from FLCOMP's read clock; where the value means another layout on later
+ * chipsets (0), FLMSTR1 tells: on IFD v1 its bits 8-15 are the host's requester ID, 0,
+ * on IFD v2 they hold its read access, which always includes the BIOS region (bit 9).
+ */
+static enum img_ifd_layout ifd_layout_of(uint32_t flcomp, uint32_t flmstr1)
+{
+	unsigned f = read_clock_field(flcomp);
+
+	if (read_clocks[f].alt != IMG_IFD_UNKNOWN && (flmstr1 >> 8 & 0xFF))
+		return read_clocks[f].alt;
+	return read_clocks[f].layout;
+}
+
+const char *img_ifd_read_clock(uint32_t flcomp)
+{
+	return read_clocks[read_clock_field(flcomp)].clock;
+}
+
+const char *img_ifd_region_name(unsigned region)
+{
+	return region < IMG_IFD_MAX_REGIONS ? region_names[region] : "?";
+}
+
+bool img_ifd_access(enum img_ifd_layout layout, uint32_t flmstr, unsigned region, bool *read,
+		    bool *write)
+{
+	const struct img_ifd_layout_info *l = &layouts[layout];
+
+	if (region >= l->regions)
+		return false;
+	*read = flmstr >> (l->read_shift + region) & 1;
+	*write = flmstr >> (l->write_shift + region) & 1;
+	return true;
+}
+
+int64_t img_ifd_find(const uint8_t *buf, size_t len)
+{
+	static const int64_t at[] = { 0, 0x10 };
+	size_t i;
+
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		if (len >= (size_t)at[i] + 4 && img_le32(buf + at[i]) == IFD_SIGNATURE)
+			return at[i];
+	return -1;
+}
+
+void img_ifd_region_decode(struct img_region *rg, uint32_t v)
 {
 	rg->present = true;
 	rg->reg = v;
 	rg->start = (uint64_t)(v & 0x7FFF) << 12;
 	rg->end = (uint64_t)(((v >> 4) & 0x07FFF000) | 0xFFF) + 1;
 	rg->enabled = rg->start < rg->end;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+unsigned img_ifd_region_slots(const struct img_ctx *c)
+{
+	uint32_t s[] = { c->fcba, c->fmba, c->frba, c->fpsba, FLUMAP1 };
+	unsigned i, n = 0, max = layouts[c->rep->ifd_layout].regions;
+
+	qsort(s, sizeof(s) / sizeof(s[0]), sizeof(s[0]), cmp_u32);
+	for (i = 0; i + 1 < sizeof(s) / sizeof(s[0]); i++)
+		if (s[i] == c->frba && s[i + 1] > c->frba) {
+			n = (s[i + 1] - c->frba) / 4;
+			break;
+		}
+	return n < max ? n : max;
 }
 
 static int file_read32(struct img_ctx *c, int64_t off, uint32_t *v)
@@ -43,6 +160,7 @@ int img_ifd_decode(struct img_ctx *c, int64_t sig)
 		r = file_read32(c, sig + 0xC, &flmap2);
 	if (r)
 		return r;
+	c->fcba = (flmap0 & 0xFF) << 4;
 	c->frba = ((flmap0 >> 16) & 0xFF) << 4;
 	c->fmba = (flmap1 & 0xFF) << 4;
 	c->fpsba = ((flmap1 >> 16) & 0xFF) << 4;
@@ -55,7 +173,7 @@ int img_ifd_decode(struct img_ctx *c, int64_t sig)
 		r = file_read32(c, c->frba + 4 * i, &v);
 		if (r)
 			return r;
-		region_decode(&rep->regions[i], v);
+		img_ifd_region_decode(&rep->regions[i], v);
 	}
 	c->fd.start = rep->regions[IMG_REGION_FD].start;
 	c->fd.end = rep->regions[IMG_REGION_FD].end;
@@ -66,22 +184,27 @@ int img_ifd_decode(struct img_ctx *c, int64_t sig)
 	for (i = 0; i < 3; i++)
 		if (c->fmba + 4 * i + 4 <= c->len)
 			rep->flmstr[i] = img_le32(c->buf + c->fmba + 4 * i);
+	/* me_cleaner does not read FLCOMP: one past the end only leaves the layout unknown */
+	rep->flcomp = 0;
+	rep->ifd_layout = IMG_IFD_UNKNOWN;
+	if (c->fcba + 4 <= c->len) {
+		rep->flcomp = img_le32(c->buf + c->fcba);
+		rep->ifd_layout = ifd_layout_of(rep->flcomp, rep->flmstr[0]);
+	}
 	return 0;
 }
 
-/* Read and write access of master @m (1-based FLMSTRn) to region @rg, in either layout. */
-static bool master_has_rw(uint32_t flmstr, int rg)
+/* Master @flmstr has read and write access to region @rg in at least one layout. */
+static bool master_has_rw(uint32_t flmstr, unsigned rg)
 {
-	bool v1 = (flmstr >> (16 + rg) & 1) && (flmstr >> (24 + rg) & 1);	/* ICH8..Sunrise Point-less */
-	bool v2 = (flmstr >> (8 + rg) & 1) && (flmstr >> (20 + rg) & 1);	/* IFD v2 (100 series+) */
+	enum img_ifd_layout l;
+	bool rd, wr;
 
-	return v1 || v2;
+	for (l = IMG_IFD_V1; l <= IMG_IFD_V2; l++)
+		if (img_ifd_access(l, flmstr, rg, &rd, &wr) && rd && wr)
+			return true;
+	return false;
 }
-
-static const char *const region_names[IMG_REGION__MAX] = {
-	[IMG_REGION_FD] = "descriptor", [IMG_REGION_BIOS] = "BIOS", [IMG_REGION_ME] = "ME",
-	[IMG_REGION_GBE] = "GbE", [IMG_REGION_PDR] = "PDR",
-};
 
 static bool region_used(const struct img_region *rg)
 {
@@ -184,7 +307,12 @@ void img_ifd_sanity(struct img_ctx *c)
 		snprintf(why, n, "no BIOS region");
 		return;
 	}
-	/* FLMSTR1 = host CPU/BIOS, FLMSTR2 = ME, FLMSTR3 = GbE: each needs RW on itself */
+	/*
+	 * FLMSTR1 = host CPU/BIOS, FLMSTR2 = ME, FLMSTR3 = GbE: each needs RW on itself, in
+	 * either layout: FLCOMP's read clock does not tell the layout on every chipset (0
+	 * is 20 MHz on IFD v1 and 100 MHz on 500 series and later), and a wrong guess
+	 * here would refuse a sane image.
+	 */
 	for (i = 1; i <= 3; i++) {
 		if (i == 3 && !rep->regions[IMG_REGION_GBE].enabled)
 			break;

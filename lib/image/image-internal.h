@@ -34,7 +34,7 @@ struct img_ctx {
 
 	bool full;			/* descriptor present */
 	struct img_range fd, me, bios;	/* me_start/me_end etc. from FLREG0-2 */
-	uint32_t frba, fmba, fpsba, fmsba;
+	uint32_t fcba, frba, fmba, fpsba, fmsba;
 	int gen;			/* 0 = unset */
 
 	uint32_t fpt_offset;		/* region-relative: 0 or 0x10 */
@@ -100,6 +100,28 @@ int img_move(struct img_ctx *c, const struct img_range *rg, int64_t from, int64_
 int img_set_len(struct img_ctx *c, uint64_t len);
 /* Copy @size bytes from the region start into a new buffer. */
 int img_save(struct img_ctx *c, const struct img_range *rg, int64_t size, struct img_buf *out);
+
+/*
+ * The flash descriptor (ifd.c). img_ifd_find(): the offset of its signature (0 on
+ * ICH8-10, 0x10 later), -1 for none. A layout's FLMSTR bits: read at read_shift + n,
+ * write at write_shift + n for region n < regions.
+ */
+#define IMG_IFD_MAX_REGIONS 12
+struct img_ifd_layout_info {
+	const char *name;
+	unsigned read_shift, write_shift, regions;
+};
+int64_t img_ifd_find(const uint8_t *buf, size_t len);
+const struct img_ifd_layout_info *img_ifd_layout_info(enum img_ifd_layout layout);
+/* FLCOMP's read clock as text ("20 MHz"), the field the layout is decided from */
+const char *img_ifd_read_clock(uint32_t flcomp);
+const char *img_ifd_region_name(unsigned region);
+void img_ifd_region_decode(struct img_region *rg, uint32_t flreg);
+/* The FLREGn slots between FRBA and the next descriptor section (at most the layout's). */
+unsigned img_ifd_region_slots(const struct img_ctx *c);
+/* Access of master word @flmstr to @region: false when the layout has no bits for it. */
+bool img_ifd_access(enum img_ifd_layout layout, uint32_t flmstr, unsigned region, bool *read,
+		    bool *write);
 
 /* Steps of the flow, one file each; 0, -ENOMEM or IMG_STOP. */
 int img_ifd_decode(struct img_ctx *c, int64_t sig);		/* ifd.c */

@@ -119,6 +119,18 @@ enum img_region_id {
 	IMG_REGION__MAX,
 };
 
+/*
+ * The layout of the FLMSTRn access bits (ifd.c, decided as coreboot's ifdtool did in
+ * get_ifd_version_from_fcba(): by FLCOMP's read clock field, bits 17-19). IFD v1
+ * (ICH8 to 9 series): read bits 16-23, write bits 24-31 for regions 0-7. IFD v2 (100
+ * series and later): read bits 8-19, write bits 20-31 for regions 0-11.
+ */
+enum img_ifd_layout {
+	IMG_IFD_UNKNOWN,
+	IMG_IFD_V1,
+	IMG_IFD_V2,
+};
+
 struct img_region {
 	bool present;			/* FLREGn read from the file */
 	bool enabled;			/* start < end */
@@ -215,6 +227,8 @@ struct img_report {
 	enum img_kind kind;
 	struct img_region regions[IMG_REGION__MAX];
 	uint32_t flmstr[3];		/* FLMSTR1..3 (host, ME, GbE master access) before -d */
+	uint32_t flcomp;		/* FLCOMP (0 when past the end of the file) */
+	enum img_ifd_layout ifd_layout;	/* from FLCOMP's read clock field */
 	bool ifd_sane;			/* the descriptor sanity checks below passed */
 	char ifd_problem[128];		/* the first one that failed, "" when sane */
 	char ifd_warning[192];		/* sane but unusual (a BIOS region over others), or "" */

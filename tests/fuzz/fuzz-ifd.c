@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Descriptor decoding: every input is a full image (signature forced at 0x10 or 0). */
+/*
+ * Descriptor decoding: every input is a full image (signature forced at 0x10 or 0),
+ * through a run and through the internal flashing pre-flight.
+ */
 #include "fuzz-common.h"
+#include "host-access.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t sig[4] = { 0x5A, 0xA5, 0xF0, 0x0F };
+	struct img_host_access a;
 	struct img_options o;
 	uint8_t *b;
 
@@ -19,6 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_run(b, size, &o);
 	fuzz_options(&o, 0x72, 0x01);		/* -S -d -D -M -t */
 	fuzz_run(b, size, &o);
+	if (img_host_access(b, size, &a) == 0 && a.n_regions > IMG_HOST_MAX_REGIONS)
+		abort();
 	free(b);
 	return 0;
 }

@@ -3,9 +3,12 @@
 #   img-engine    the library on crafted/malformed buffers, the key table, argv parsing
 #   fixtures      the library on every mkimage variant: me_cleaner-compatible paths
 #   beyond        the same for what me_cleaner 1.2 does not do: CSME 12+, Boot Guard, JSON
+#   host-access   the internal flashing pre-flight against ifdtool -d on $SHARED's images
 #   cli.sh        the client end to end on mkimage images (build/mkimage, build/mectl)
-ENGINE_UNIT := $(addprefix $(B)/unit/image/,img-engine fixtures beyond)
-UNIT_TESTS  += $(B)/unit/image/img-testdata $(ENGINE_UNIT) tests/unit/image/cli.sh
+#   internal.sh   mectl check --internal on mkimage images edited to each verdict
+ENGINE_UNIT := $(addprefix $(B)/unit/image/,img-engine fixtures beyond host-access)
+UNIT_TESTS  += $(B)/unit/image/img-testdata $(ENGINE_UNIT) tests/unit/image/cli.sh \
+	       tests/unit/image/internal.sh
 
 $(B)/unit/image/img-testdata: $(B)/mectl $(B)/libmectl-common.a
 LDLIBS_img-testdata := -lcrypto
@@ -17,8 +20,9 @@ $(ENGINE_UNIT): TEST_CFLAGS += -Ilib/image -Wno-sign-compare
 LDLIBS_img-engine := -lcrypto -lm
 LDLIBS_fixtures := -lcrypto -lm
 LDLIBS_beyond := -lcrypto -lm
+LDLIBS_host-access := -lcrypto -lm
 
-tests/unit/image/cli.sh: $(B)/mkimage $(B)/mectl
+tests/unit/image/cli.sh tests/unit/image/internal.sh: $(B)/mkimage $(B)/mectl
 
 # The same three on the library (and generator) built with ASan/UBSan: every bounds
 # check of the engine runs under the sanitizers, not only the fuzzers'.
