@@ -349,7 +349,8 @@ static int run_job_status(sd_bus *bus, sd_bus_message *m, const struct args *a, 
 	int r;
 
 	*ret_ok = false;
-	r = sd_bus_call(bus, m, 0, &error, &reply);
+	r = sd_bus_call(bus, m, sd_bus_message_get_allow_interactive_authorization(m) > 0 ?
+			MECTL_INTERACTIVE_AUTH_USEC + 10 * 1000000ULL : 0, &error, &reply);
 	if (r < 0) {
 		r = mectl_bus_error(what, &error, r);
 		goto out;
@@ -393,6 +394,13 @@ static int new_call(sd_bus *bus, const char *method, sd_bus_message **ret)
 	int r = sd_bus_message_new_method_call(bus, ret, MECTL_BUS_NAME, MECTL_OBJECT_PATH,
 					       MECTL_MANAGER_IFACE, method);
 
+	/*
+	 * A chip job needs org.mectl1.flash (auth_admin_keep unless a rule grants it): from
+	 * a terminal, polkit may ask the user through an authentication agent, as
+	 * systemctl and udisksctl let it.
+	 */
+	if (r >= 0 && isatty(STDIN_FILENO))
+		r = sd_bus_message_set_allow_interactive_authorization(*ret, true);
 	if (r < 0)
 		fprintf(stderr, "mectl: cannot build the call: %s\n", strerror(-r));
 	/* A chip job can take minutes, but the call itself only queues it. */

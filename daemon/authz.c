@@ -18,8 +18,6 @@
 #define POLKIT_IFACE	"org.freedesktop.PolicyKit1.Authority"
 /* CheckAuthorization's flags: an authentication agent may ask the user. */
 #define POLKIT_ALLOW_USER_INTERACTION 1u
-/* An authentication dialog waits for a person; anything else gets the bus default. */
-#define POLKIT_INTERACTIVE_TIMEOUT_USEC (300ULL * 1000000ULL)
 
 static const struct {
 	const char *polkit_id;
@@ -204,7 +202,8 @@ static int ask_polkit(AuthzQuery *q)
 	if (r < 0)
 		return r;
 	return sd_bus_call_async(c->bus, &q->slot, call, on_polkit_reply, q,
-				 interactive ? POLKIT_INTERACTIVE_TIMEOUT_USEC : 0);
+				 /* a person answering a dialog, else the bus default */
+				 interactive ? MECTL_INTERACTIVE_AUTH_USEC : 0);
 }
 
 int authz_check(Context *c, sd_bus_message *m, AuthzAction action, uid_t *ret_uid,

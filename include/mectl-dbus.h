@@ -40,6 +40,12 @@
 #define MECTL_MANAGER_IFACE	"org.mectl1.Manager"
 #define MECTL_JOB_IFACE		"org.mectl1.Job"
 
+/*
+ * A Submit* call flagged ALLOW_INTERACTIVE_AUTHORIZATION may wait this long for the
+ * user to answer a polkit authentication agent before mectld answers it.
+ */
+#define MECTL_INTERACTIVE_AUTH_USEC	(300ULL * 1000000ULL)
+
 /* Named errors mectld sends. */
 #define MECTL_ERROR_ACCESS_DENIED	"org.mectl1.Error.AccessDenied"
 #define MECTL_ERROR_INVALID_ARGS	"org.mectl1.Error.InvalidArgs"
