@@ -115,7 +115,7 @@ int verb_internal_check(int argc, char **argv)
 	const char *file = NULL;
 	bool json = false, opts = true;
 	size_t len = 0;
-	int i, fd, r;
+	int i, r;
 
 	for (i = 1; i < argc; i++) {
 		const char *s = argv[i];
@@ -143,13 +143,7 @@ int verb_internal_check(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "mectl: cannot open %s: %s\n", file, strerror(errno));
-		return EXIT_FAILURE;
-	}
-	r = read_fd_all(fd, SIZE_MAX, &buf, &len);
-	close(fd);
+	r = read_file_at(AT_FDCWD, file, SIZE_MAX, &buf, &len);
 	if (r < 0) {
 		fprintf(stderr, "mectl: cannot read %s: %s\n", file, strerror(-r));
 		return EXIT_FAILURE;

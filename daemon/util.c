@@ -84,16 +84,6 @@ int write_file_atomic_new(int dirfd, const char *name, const void *buf, size_t l
 	return write_atomic(dirfd, name, buf, len, false);
 }
 
-int read_file_at(int dirfd, const char *name, size_t max, uint8_t **ret, size_t *ret_len)
-{
-	_cleanup_close_ int fd = -1;
-
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	return read_fd_all(fd, max, ret, ret_len);
-}
-
 /*
  * Kernel file systems whose "regular files" are interfaces, not storage: writing an
  * image there pokes the kernel (debugfs holds the flash simulator's chip, sysfs and

@@ -36,7 +36,6 @@ int write_file_atomic_new(int dirfd, const char *name, const void *buf, size_t l
 /* The two halves: write+fsync a temporary, then rename (replace) or link (new). */
 int write_file_staged(int dirfd, const char *tmp, const void *buf, size_t len);
 int commit_staged(int dirfd, const char *tmp, const char *name, bool replace);
-int read_file_at(int dirfd, const char *name, size_t max, uint8_t **ret, size_t *ret_len);
 
 /*
  * An fd mectld may write an image into: a regular file on a storage file system, not

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Whole-buffer fd I/O (fd.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -80,4 +81,14 @@ int read_fd_all(int fd, size_t max, uint8_t **ret, size_t *ret_len)
 	*ret = TAKE_PTR(buf);
 	*ret_len = len;
 	return 0;
+}
+
+int read_file_at(int dirfd, const char *name, size_t max, uint8_t **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = -1;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return read_fd_all(fd, max, ret, ret_len);
 }

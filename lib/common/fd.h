@@ -10,6 +10,8 @@
  *   loop_write(fd, buf, len)            write all of buf
  *   read_fd_all(fd, max, &buf, &len)    read fd to its end into a new malloc'ed buffer
  *                                       (one spare byte after it); -EFBIG past max bytes
+ *   read_file_at(dirfd, name, max, ...) the same for the file name in dirfd (AT_FDCWD:
+ *                                       a path)
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,5 +19,6 @@
 int loop_read_at(int fd, void *buf, size_t len, uint64_t off);
 int loop_write(int fd, const void *buf, size_t len);
 int read_fd_all(int fd, size_t max, uint8_t **ret, size_t *ret_len);
+int read_file_at(int dirfd, const char *name, size_t max, uint8_t **ret, size_t *ret_len);
 
 #endif

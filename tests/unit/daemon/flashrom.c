@@ -89,11 +89,7 @@ static int bed_init(struct bed *b, const char *image, const char *chip, size_t s
 	close(fd);
 	if (r < 0 || utimensat(AT_FDCWD, b->path, t, 0) < 0)
 		return -EIO;
-	fd = open(b->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -EIO;
-	r = read_fd_all(fd, SIZE_MAX, &b->orig, &n);
-	close(fd);
+	r = read_file_at(AT_FDCWD, b->path, SIZE_MAX, &b->orig, &n);
 	return r < 0 ? r : n == size ? 0 : -EIO;
 }
 
@@ -110,15 +106,11 @@ static void bed_done(struct bed *b)
 /* The image file now (the caller frees it), NULL if it is not the chip's size. */
 static uint8_t *bed_file(const struct bed *b)
 {
-	int fd = open(b->path, O_RDONLY | O_CLOEXEC);
 	uint8_t *buf = NULL;
 	size_t n = 0;
 	int r;
 
-	if (fd < 0)
-		return NULL;
-	r = read_fd_all(fd, SIZE_MAX, &buf, &n);
-	close(fd);
+	r = read_file_at(AT_FDCWD, b->path, SIZE_MAX, &buf, &n);
 	if (r < 0 || n != b->size) {
 		free(buf);
 		return NULL;

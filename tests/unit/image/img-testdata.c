@@ -32,15 +32,11 @@
 
 static char *slurp(const char *path, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	uint8_t *buf = NULL;
 	size_t n = 0;
 	int r;
 
-	if (fd < 0)
-		return NULL;
-	r = read_fd_all(fd, SIZE_MAX, &buf, &n);
-	close(fd);
+	r = read_file_at(AT_FDCWD, path, SIZE_MAX, &buf, &n);
 	if (r < 0)
 		return NULL;
 	buf[n] = 0;	/* the spare byte */
