@@ -23,7 +23,7 @@ struct verb {
 static const struct verb verbs[] = {
 	{ "probe",	verb_probe,	"identify the chip on the programmer" },
 	{ "read",	verb_read,	"read the chip N times, compare, save a backup" },
-	{ "check",	verb_check,	"check a firmware image (me_cleaner -c)" },
+	{ "check",	verb_check,	"check a firmware image (me_cleaner -c; --internal: can the host flash it)" },
 	{ "clean",	verb_clean,	"clean a firmware image (me_cleaner flags)" },
 	{ "write",	verb_write,	"write an image to the chip (changed blocks only)" },
 	{ "restore",	verb_restore,	"write a backup back to the chip" },
