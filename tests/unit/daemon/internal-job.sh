@@ -75,6 +75,8 @@ check "full access: the job succeeds (exit 0)" test "$(cat "$T/full.rc")" = 0
 check "... the chip holds me_cleaner -S's output" \
 	test "$(sha "$T/full.bin")" = "$(expected full_cb_fbg1701_txe2_8M S)"
 check "... the backup file is the chip as it was" test "$(sha "$T/full.backup")" = "$orig"
+check "... mectld keeps it once, no staged copy left beside it" \
+	test "$(ls -A "$STATE/backups")" = "flashrom-MX25L6405D-8388608-$orig.bin"
 check "... the report: verdict full, HAP set, ME region and descriptor written, verified" \
 	test "$(result "$id" host_access | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = full \
 	-a "$(result "$id" hap_set)" = true -a "$(result "$id" regions_written)" = '["me", "fd"]' \
