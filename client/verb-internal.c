@@ -26,10 +26,6 @@ static const char *yes_no(bool v)
 	return v ? "yes" : "no";
 }
 
-static const char *const layout_ids[] = {
-	[IMG_IFD_UNKNOWN] = "unknown", [IMG_IFD_V1] = "v1", [IMG_IFD_V2] = "v2",
-};
-
 static void print_text(FILE *f, const struct img_host_access *a)
 {
 	const char *const *n;
@@ -57,33 +53,9 @@ static void print_text(FILE *f, const struct img_host_access *a)
 static void print_json(FILE *f, const struct img_host_access *a)
 {
 	struct strbuf b = { 0 };
-	const char *const *n;
-	unsigned i;
 
-	strbuf_printf(&b, "{\"layout\":\"%s\",\"layout_name\":", layout_ids[a->layout]);
-	json_str(&b, a->layout_name);
-	strbuf_printf(&b, ",\"flcomp\":%u,\"read_clock\":", a->flcomp);
-	json_str(&b, a->read_clock);
-	strbuf_printf(&b, ",\"flmstr1\":%u,\"regions\":[", a->flmstr1);
-	for (i = 0; i < a->n_regions; i++) {
-		const struct img_host_region *r = &a->regions[i];
-
-		strbuf_printf(&b, "%s{\"index\":%u,\"name\":", i ? "," : "", r->index);
-		json_str(&b, r->name);
-		strbuf_printf(&b, ",\"flreg\":%u,\"used\":%s,\"start\":%llu,\"end\":%llu,"
-			      "\"read\":%s,\"write\":%s}", r->flreg, r->used ? "true" : "false",
-			      (unsigned long long)r->start, (unsigned long long)r->end,
-			      r->read ? "true" : "false", r->write ? "true" : "false");
-	}
-	strbuf_printf(&b, "],\"verdict\":\"%s\",\"verdict_line\":", a->verdict_id);
-	json_str(&b, a->verdict_line);
-	strbuf_add(&b, ",\"notes\":[", 10);
-	for (n = a->notes; n && *n; n++) {
-		if (n != a->notes)
-			strbuf_add(&b, ",", 1);
-		json_str(&b, *n);
-	}
-	strbuf_add(&b, "]}\n", 3);
+	img_host_access_json(a, &b);
+	strbuf_add(&b, "\n", 1);
 	if (b.oom)
 		fprintf(stderr, "mectl: out of memory\n");
 	else

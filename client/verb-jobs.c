@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ struct args {
 	bool json;
 	bool no_block;
 	bool force;
+	bool internal;		/* neutralize: the host's own chip */
 	int mtd;		/* -1: the daemon picks */
 	unsigned passes;	/* 0: the daemon's default */
 	const char *backup;
@@ -84,10 +86,13 @@ static const struct verb_help helps[] = {
 	  "mectld holds a verified backup of the chip's current content (--force)." },
 	{ "restore", "[--mtd DEV] [--force] [--no-block] BACKUP",
 	  "Write a backup mectld made of this chip back to it (diff + verify)." },
-	{ "neutralize", "[--mtd DEV] --backup FILE [--passes N] [ME_CLEANER_FLAGS...]",
+	{ "neutralize", "[--mtd DEV | --internal] --backup FILE [--passes N] [ME_CLEANER_FLAGS...]",
 	  "Read xN, compare, keep the backup in FILE (must not exist), check, clean\n"
 	  "(me_cleaner flags, default -S), write the changed blocks and verify: the whole\n"
-	  "read-twice/diff/check/clean/flashrom -w sequence in one job." },
+	  "read-twice/diff/check/clean/flashrom -w sequence in one job.\n"
+	  "--internal: this PC's own BIOS chip, through libflashrom, where its flash\n"
+	  "descriptor lets the host write the ME region (mectl check --internal); only\n"
+	  "the regions the host may write are written." },
 	{ "jobs", "", "List mectld's jobs." },
 	{ "job", "ID", "Show one job." },
 	{ "cancel", "ID", "Cancel a queued job, or a running one before it writes the chip." },
@@ -189,6 +194,10 @@ static int parse_neutralize(int argc, char **argv, struct args *a)
 		}
 		if (!strcmp(argv[i], "--json")) {
 			a->json = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--internal")) {
+			a->internal = true;
 			continue;
 		}
 		for (k = 0, r = 0; k < (int)(sizeof(valued) / sizeof(valued[0])); k++) {
@@ -325,6 +334,8 @@ static int append_options(sd_bus_message *m, const struct args *a, int backup_fd
 		r = sd_bus_message_append(m, "{sv}", "passes", "u", a->passes);
 	if (r >= 0 && a->force)
 		r = sd_bus_message_append(m, "{sv}", "force", "b", 1);
+	if (r >= 0 && a->internal)
+		r = sd_bus_message_append(m, "{sv}", "internal", "b", 1);
 	if (r >= 0 && a->bus_num >= 0)
 		r = sd_bus_message_append(m, "{sv}", "bus", "u", (uint32_t)a->bus_num);
 	if (r >= 0 && a->cs >= 0)
@@ -619,12 +630,18 @@ static int do_restore(sd_bus *bus, struct args *a, bool *ok)
 	return do_write_like(bus, a, ok, "restore", "SubmitRestore");
 }
 
-/* " --mtd N" naming the chip the job used, "" when it had none. */
-static const char *restore_mtd(const struct mectl_job_status *st, char *buf, size_t len)
+/* The command that puts FILE back on the chip the job used. */
+static const char *restore_cmd(const struct mectl_job_status *st, const char *file, char *buf,
+			       size_t len)
 {
-	if (st->mtd < 0)
-		return "";
-	snprintf(buf, len, " --mtd %d", st->mtd);
+	if (st->mtd == MECTL_MTD_INTERNAL)
+		snprintf(buf, len, "flashrom -p internal --ifd%s -i me -w %s, or an external "
+			 "programmer", mectl_result_true(st, MECTL_RESULT_DESCRIPTOR_CHANGED) ?
+			 " -i fd" : "", file);
+	else if (st->mtd >= 0)
+		snprintf(buf, len, "mectl restore --mtd %d %s", st->mtd, file);
+	else
+		snprintf(buf, len, "mectl restore %s", file);
 	return buf;
 }
 
@@ -633,7 +650,7 @@ static int do_neutralize(sd_bus *bus, struct args *a, bool *ok)
 	struct mectl_job_status st = {};
 	sd_bus_message *m = NULL;
 	struct staged out;
-	char mtd[32];
+	char undo[PATH_MAX + 96];
 	int r;
 
 	if (!a->backup) {
@@ -661,11 +678,11 @@ static int do_neutralize(sd_bus *bus, struct args *a, bool *ok)
 	if (r >= 0 && (*ok || mectl_result_true(&st, MECTL_RESULT_BACKUP_WRITTEN)) &&
 	    backup_commit(&out, a->backup) >= 0 && !a->json) {
 		if (*ok)
-			printf("The original is in %s. To undo: mectl restore%s %s\n", a->backup,
-			       restore_mtd(&st, mtd, sizeof(mtd)), a->backup);
+			printf("The original is in %s. To undo: %s\n", a->backup,
+			       restore_cmd(&st, a->backup, undo, sizeof(undo)));
 		else if (mectl_result_true(&st, MECTL_RESULT_CHIP_TOUCHED))
-			fprintf(stderr, "mectl: the original is in %s: mectl restore%s %s\n",
-				a->backup, restore_mtd(&st, mtd, sizeof(mtd)), a->backup);
+			fprintf(stderr, "mectl: the original is in %s: %s\n", a->backup,
+				restore_cmd(&st, a->backup, undo, sizeof(undo)));
 	}
 	mectl_job_status_done(&st);
 	sd_bus_message_unref(m);

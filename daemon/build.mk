@@ -1,6 +1,6 @@
 # daemon/: mectld, the D-Bus job daemon. The image engine (lib/image/) and the
 # common helpers (lib/common/) have their own fragments and archives.
-MECTLD_SRCS := main.c bus.c authz.c jobs.c job-file.c job-probe.c job-read.c job-write.c job-neutralize.c \
+MECTLD_SRCS := main.c bus.c authz.c jobs.c job-file.c job-probe.c job-read.c job-write.c job-neutralize.c job-internal.c \
 	       job-image.c chip.c config.c flash.c flashrom.c kernel.c util.c
 MECTLD_OBJS := $(addprefix $(B)/daemon/,$(MECTLD_SRCS:.c=.o))
 MECTLD_CFLAGS := -Idaemon -Ilib/image \

@@ -28,6 +28,7 @@ typedef struct SubmitOptions {
 	uint32_t bus, cs, speed_hz;
 	uint32_t passes;
 	int force;
+	int internal;		/* the host's own chip (neutralize) */
 	int backup_fd;		/* borrowed from the message */
 	bool has_mtd, has_bus, has_cs;
 } SubmitOptions;
@@ -48,6 +49,7 @@ static const OptionSpec option_table[] = {
 	{ "speed_hz", 'u', offsetof(SubmitOptions, speed_hz), NOSEEN },
 	{ "passes", 'u', offsetof(SubmitOptions, passes), NOSEEN },
 	{ "force", 'b', offsetof(SubmitOptions, force), NOSEEN },
+	{ "internal", 'b', offsetof(SubmitOptions, internal), NOSEEN },
 	{ "backup", 'h', offsetof(SubmitOptions, backup_fd), NOSEEN },
 	{}
 };
@@ -157,11 +159,26 @@ static int take_input_fd(int fd, int *ret, sd_bus_error *error)
 /*
  * The chip of a job: the given MTD index, else the only mectl_flash chip. Only chips
  * mectl_flash attached, or those AllowMTD= names: never the host's own flash unasked.
+ * "internal" (where internal_ok) is the host's own chip through libflashrom, when
+ * InternalProgrammer= names a programmer.
  */
-static int pick_chip(Context *c, const SubmitOptions *o, int *ret, sd_bus_error *error)
+static int pick_chip(Context *c, const SubmitOptions *o, bool internal_ok, int *ret,
+		     sd_bus_error *error)
 {
 	int r;
 
+	if (o->internal) {
+		if (!internal_ok || o->has_mtd)
+			return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, o->has_mtd ?
+						"internal and mtd name different chips" :
+						"only neutralize works on the host's own chip");
+		if (!c->config.internal_programmer || !*c->config.internal_programmer)
+			return sd_bus_error_set(error, MECTL_ERROR_CHIP_NOT_ALLOWED,
+						"internal flashing is off: InternalProgrammer= in "
+						"mectld.conf names the flashrom programmer (internal)");
+		*ret = JOB_MTD_INTERNAL;
+		return 0;
+	}
 	if (o->has_mtd) {
 		if (o->mtd < 0)
 			return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, "bad mtd index");
@@ -282,7 +299,7 @@ static int method_submit_probe(sd_bus_message *m, void *userdata, sd_bus_error *
 		j->cs = o.cs;
 		j->speed_hz = o.speed_hz;
 	} else {
-		r = pick_chip(c, &o, &j->mtd, error);
+		r = pick_chip(c, &o, false, &j->mtd, error);
 		if (r < 0)
 			return r;
 	}
@@ -299,7 +316,7 @@ static int method_submit_read(sd_bus_message *m, void *userdata, sd_bus_error *e
 	r = chip_job_new(c, m, JOB_READ, &o, &j, error);
 	if (r <= 0)
 		return r ? r : AUTHZ_PENDING;
-	r = pick_chip(c, &o, &j->mtd, error);
+	r = pick_chip(c, &o, false, &j->mtd, error);
 	if (r < 0)
 		return r;
 	j->passes = o.passes;
@@ -332,7 +349,7 @@ static int submit_image_to_chip(sd_bus_message *m, Context *c, JobType type, sd_
 	j = job_new(c, type, uid);
 	if (!j)
 		return -ENOMEM;
-	r = pick_chip(c, &o, &j->mtd, error);
+	r = pick_chip(c, &o, false, &j->mtd, error);
 	if (r < 0)
 		return r;
 	r = take_input_fd(fd, &j->in_fd, error);
@@ -397,7 +414,7 @@ static int method_submit_neutralize(sd_bus_message *m, void *userdata, sd_bus_er
 	if (r < 0)
 		return r;
 	j->has_output = true;
-	r = pick_chip(c, &o, &j->mtd, error);
+	r = pick_chip(c, &o, true, &j->mtd, error);
 	if (r < 0)
 		return r;
 	j->passes = o.passes;

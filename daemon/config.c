@@ -90,6 +90,10 @@ static const struct config_key {
 	  "/dev/mtdN or an MTD name (at most 127 characters)" },
 	{ "ImageJobs", parse_image_jobs, offsetof(struct mectld_config, image_jobs),
 	  "a number of jobs, 1 to 8" },
+	{ "InternalProgrammer", parse_string, offsetof(struct mectld_config, internal_programmer),
+	  "a flashrom programmer, e.g. internal" },
+	{ "InternalChip", parse_string, offsetof(struct mectld_config, internal_chip),
+	  "a flashrom chip name" },
 };
 
 int config_init(struct mectld_config *cfg)
@@ -106,6 +110,10 @@ void config_done(struct mectld_config *cfg)
 	cfg->group = NULL;
 	strv_free(cfg->allow_mtd);
 	cfg->allow_mtd = NULL;
+	free(cfg->internal_programmer);
+	cfg->internal_programmer = NULL;
+	free(cfg->internal_chip);
+	cfg->internal_chip = NULL;
 }
 
 static const struct config_key *config_key_find(const char *name)

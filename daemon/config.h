@@ -24,6 +24,9 @@ struct mectld_config {
 	char **allow_mtd;	/* MTD devices not attached by mectl_flash that jobs may
 				 * use: "/dev/mtdN" or an MTD name; NULL-terminated */
 	unsigned image_jobs;	/* check/clean jobs run at once, 1..MECTLD_IMAGE_JOBS_MAX */
+	char *internal_programmer;	/* libflashrom programmer[:params] for jobs on the
+					 * host's own chip; NULL: internal flashing off */
+	char *internal_chip;	/* flashrom's chip name when its probe finds several */
 };
 
 /* The built-in defaults (group "mectl", 100 jobs, no other MTD); -ENOMEM only. */

@@ -238,7 +238,7 @@ static int probe(struct fr_chip *c, const struct fr_open_opts *o, struct fr_err 
 	case 3:
 		c->ctx = NULL;
 		return fr_fail(err, -ENOTUNIQ,
-			       "several flash chip definitions match on programmer %s (%s): name one",
+			       "several flash chip definitions match on programmer %s (%s): name one (InternalChip= in mectld.conf)",
 			       o->programmer, names);
 	default:
 		c->ctx = NULL;

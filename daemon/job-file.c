@@ -19,6 +19,8 @@
 
 #include "mectld.h"
 
+#define MTD_INTERNAL "internal"
+
 static const char *const job_type_table[_JOB_TYPE_MAX] = {
 	[JOB_PROBE] = MECTL_JOB_TYPE_PROBE,
 	[JOB_READ] = MECTL_JOB_TYPE_READ,
@@ -132,9 +134,13 @@ char *job_serialize(const Job *j)
 {
 	struct strbuf b = {};
 
-	strbuf_printf(&b, "id=%u\ntype=%s\nstate=%s\nowner=%u\nmtd=%d\n", j->id,
+	strbuf_printf(&b, "id=%u\ntype=%s\nstate=%s\nowner=%u\n", j->id,
 		      job_type_to_string(j->type), job_state_to_string(j->state),
-		      (unsigned)j->owner, j->mtd);
+		      (unsigned)j->owner);
+	if (j->mtd == JOB_MTD_INTERNAL)
+		strbuf_printf(&b, "mtd=" MTD_INTERNAL "\n");
+	else
+		strbuf_printf(&b, "mtd=%d\n", j->mtd);
 	put_escaped(&b, "chip", j->chip_id);
 	strbuf_printf(&b, "attach=%d\nbus=%u\ncs=%u\nspeed_hz=%u\npasses=%u\nforce=%d\n",
 		      j->attach, j->bus, j->cs, j->speed_hz, j->passes, j->force);
@@ -178,12 +184,13 @@ static int value_uid(const char *v, void *dest)
 	return 0;
 }
 
+/* mtd=: N for /dev/mtdN, -1 none, "internal" the host's own chip */
 static int value_mtd(const char *v, void *dest)
 {
 	uint32_t n;
 
-	if (!strcmp(v, "-1")) {
-		*(int *)dest = -1;
+	if (!strcmp(v, "-1") || !strcmp(v, MTD_INTERNAL)) {
+		*(int *)dest = v[0] == '-' ? -1 : JOB_MTD_INTERNAL;
 		return 0;
 	}
 	if (value_u32(v, &n) < 0 || n > INT32_MAX)
@@ -354,12 +361,15 @@ static int job_check_fields(const Job *j, char **ret_why)
 
 	if (j->passes < 1 || j->passes > MECTL_PASSES_MAX)
 		return why(ret_why, "passes=%u is not 1..%d", j->passes, MECTL_PASSES_MAX);
-	if (needs_mtd && j->mtd < 0 && j->state == JOB_QUEUED)
+	if (needs_mtd && j->mtd == -1 && j->state == JOB_QUEUED)
 		return why(ret_why, "a queued %s job without a chip (mtd=-1)",
 			   job_type_to_string(j->type));
-	if (!job_type_uses_chip(j->type) && j->mtd >= 0)
+	if (!job_type_uses_chip(j->type) && j->mtd != -1)
 		return why(ret_why, "a %s job names a chip (mtd=%d)", job_type_to_string(j->type),
 			   j->mtd);
+	if (j->mtd == JOB_MTD_INTERNAL && j->type != JOB_NEUTRALIZE)
+		return why(ret_why, "a %s job on the host's own chip (mtd=" MTD_INTERNAL ")",
+			   job_type_to_string(j->type));
 	return 0;
 }
 

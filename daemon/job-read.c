@@ -39,34 +39,53 @@ static int describe_mismatch(const uint8_t *a, const uint8_t *b, uint64_t size, 
 	return -EIO;
 }
 
-int job_read_passes(Job *j, struct flash *f, unsigned passes, uint8_t *first,
-		    job_first_pass_fn first_done, void *userdata, JobOutcome *o)
+int job_read_agree(Job *j, const struct job_reader *rd, unsigned passes, uint8_t *first,
+		   job_first_pass_fn first_done, void *userdata, JobOutcome *o)
 {
 	_cleanup_free_ uint8_t *other = NULL;
 	char phase[32];
 	int r;
 
 	if (passes > 1) {
-		other = malloc(f->size);
+		other = malloc(rd->size);
 		if (!other)
 			return -ENOMEM;
 	}
 	for (unsigned p = 1; p <= passes; p++) {
 		snprintf(phase, sizeof(phase), "read %u/%u", p, passes);
 		job_set_phase(j, phase);
-		r = flash_read_all(f, p == 1 ? first : other, job_flash_progress, j);
+		r = rd->read_all(rd->port, p == 1 ? first : other, j);
 		if (r < 0) {
-			if (r != -ECANCELED && asprintf(&o->message, "reading /dev/mtd%u failed in pass %u: %s",
-							f->index, p, strerror(-r)) < 0)
+			if (r != -ECANCELED && !o->message &&
+			    asprintf(&o->message, "reading %s failed in pass %u: %s", rd->what, p,
+				     strerror(-r)) < 0)
 				o->message = NULL;
 			return r;
 		}
-		if (p == 1 && first_done)
-			first_done(userdata, first, f->size);
-		if (p > 1 && memcmp(first, other, f->size))
-			return describe_mismatch(first, other, f->size, p, o);
+		if (p == 1 && first_done) {
+			r = first_done(userdata, first, rd->size);
+			if (r < 0)
+				return r;
+		}
+		if (p > 1 && memcmp(first, other, rd->size))
+			return describe_mismatch(first, other, rd->size, p, o);
 	}
 	return 0;
+}
+
+static int mtd_read_all(void *port, uint8_t *buf, Job *j)
+{
+	return flash_read_all(port, buf, job_flash_progress, j);
+}
+
+int job_read_passes(Job *j, struct flash *f, unsigned passes, uint8_t *first,
+		    job_first_pass_fn first_done, void *userdata, JobOutcome *o)
+{
+	char what[32];
+	struct job_reader rd = { what, f->size, mtd_read_all, f };
+
+	snprintf(what, sizeof(what), "/dev/mtd%u", f->index);
+	return job_read_agree(j, &rd, passes, first, first_done, userdata, o);
 }
 
 int job_run_read(Job *j, JobOutcome *o)

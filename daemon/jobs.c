@@ -160,8 +160,11 @@ static void job_mark_interrupted(Job *j, bool mtd_known)
 
 	if (asprintf(&msg, "mectld stopped while this job was running (phase: %s)%s",
 		     j->phase ? j->phase : "none",
-		     chip_written ? "; the chip may be partly written: restore it from the "
-				    "backup with 'mectl restore --mtd N FILE'" : "") < 0)
+		     !chip_written ? "" : j->mtd == JOB_MTD_INTERNAL ?
+		     "; the chip may be partly written: write the backup back with 'flashrom -p "
+		     "internal --ifd -i fd -i me -w FILE' or an external programmer" :
+		     "; the chip may be partly written: restore it from the backup with 'mectl "
+		     "restore --mtd N FILE'") < 0)
 		msg = NULL;
 	j->state = JOB_INTERRUPTED;
 	free(j->message);
@@ -756,7 +759,7 @@ int jobs_schedule(Context *c)
 		if (j->state != JOB_QUEUED)
 			continue;
 		/* One worker per chip, in submission order; image jobs run alongside. */
-		if (job_type_uses_chip(j->type) && j->mtd >= 0 && chip_busy(c, j->mtd))
+		if (job_type_uses_chip(j->type) && j->mtd != -1 && chip_busy(c, j->mtd))
 			continue;
 		if (!job_chip_unchanged(j))
 			continue;

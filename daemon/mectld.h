@@ -37,6 +37,9 @@
 #define MECTL_PASSES_DEFAULT 2
 #define MECTL_PASSES_MAX 16
 
+/* Job.mtd of a job on the host's own flash chip, through libflashrom (job-internal.c). */
+#define JOB_MTD_INTERNAL MECTL_MTD_INTERNAL
+
 typedef struct Context Context;
 typedef struct Job Job;
 typedef struct Chip Chip;
@@ -83,7 +86,8 @@ struct Job {
 	uid_t owner;
 
 	/* Parameters, fixed at submission (persisted). */
-	int mtd;			/* chip: /dev/mtd<mtd>; -1 for image-only jobs */
+	int mtd;			/* chip: /dev/mtd<mtd>; -1 for image-only jobs;
+					 * JOB_MTD_INTERNAL: the host's own chip */
 	char *chip_id;			/* Chip.id at submission; NULL: none known */
 	uint32_t bus, cs, speed_hz;	/* probe: attach spiBUS.CS when set */
 	bool attach;
@@ -233,12 +237,25 @@ int job_run_read(Job *j, JobOutcome *o);
 int job_run_image(Job *j, JobOutcome *o);	/* check and clean */
 int job_run_write(Job *j, JobOutcome *o);	/* write and restore */
 int job_run_neutralize(Job *j, JobOutcome *o);
+int job_run_neutralize_internal(Job *j, JobOutcome *o);	/* mtd JOB_MTD_INTERNAL */
 
 /* job-read.c / job-write.c: the steps neutralize shares with read and write */
 struct flash;
 struct flash_write_stats;
-/* Called once pass 1 is in (first stays valid until job_read_passes() returns). */
-typedef void (*job_first_pass_fn)(void *userdata, const uint8_t *first, uint64_t size);
+/*
+ * Called once pass 1 is in (first stays valid until job_read_passes() returns); a
+ * negative return ends the read with that error (o->message set by the callback).
+ */
+typedef int (*job_first_pass_fn)(void *userdata, const uint8_t *first, uint64_t size);
+/* A whole-chip reader: the MTD device (flash.c) or libflashrom (flashrom.c). */
+struct job_reader {
+	const char *what;		/* for messages: "/dev/mtd3" */
+	uint64_t size;
+	int (*read_all)(void *port, uint8_t *buf, Job *j);	/* progress on j */
+	void *port;
+};
+int job_read_agree(Job *j, const struct job_reader *rd, unsigned passes, uint8_t *first,
+		   job_first_pass_fn first_done, void *userdata, JobOutcome *o);
 /* N whole-chip passes into first (f->size bytes, caller's); -EIO naming offsets on a mismatch. */
 int job_read_passes(Job *j, struct flash *f, unsigned passes, uint8_t *first,
 		    job_first_pass_fn first_done, void *userdata, JobOutcome *o);

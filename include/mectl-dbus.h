@@ -20,7 +20,7 @@
  *	CancelJob(u id)
  *	signal JobNew(u id, s type, o job), JobRemoved(u id, o job)
  * Chip options (a{sv}): "mtd" i, "bus" u, "cs" u, "speed_hz" u, "passes" u, "force" b,
- * "backup" h. Engine options (a{sv}, lib/bus/engine-options.c's table): the image
+ * "backup" h, "internal" b (neutralize: the host's own chip instead of an MTD device). Engine options (a{sv}, lib/bus/engine-options.c's table): the image
  * engine's struct img_options by member name: soft_disable, soft_disable_only, relocate,
  * truncate, keep_modules, descriptor, check, json, force b; whitelist, blacklist,
  * pch ("lp"|"h") s; output, extract_descriptor, extract_me s (names for the messages
@@ -29,7 +29,7 @@
  *
  * Each job, on MECTL_JOB_PREFIX/<id> (interface MECTL_JOB_IFACE), readable by its
  * owner and root only:
- *	Id u, Type s, Owner u, Mtd i (-1: no chip) — constant
+ *	Id u, Type s, Owner u, Mtd i (-1: no chip, MECTL_MTD_INTERNAL) — constant
  *	State s, Phase s, Progress d, Message s, Result a{sv} — PropertiesChanged names
  *	them (invalidated, no values): the owner reads them with Get.
  */
@@ -39,6 +39,13 @@
 #define MECTL_JOB_PREFIX	"/org/mectl1/job"
 #define MECTL_MANAGER_IFACE	"org.mectl1.Manager"
 #define MECTL_JOB_IFACE		"org.mectl1.Job"
+
+/*
+ * Mtd of a job on the host's own flash chip (internal flashing, chip option
+ * "internal" b of SubmitNeutralize): mectld reaches it through libflashrom with the
+ * programmer its configuration names, never through a /dev/mtdN.
+ */
+#define MECTL_MTD_INTERNAL	(-2)
 
 /*
  * A Submit* call flagged ALLOW_INTERACTIVE_AUTHORIZATION may wait this long for the
@@ -125,6 +132,22 @@
 #define MECTL_RESULT_DESCRIPTOR_WARNING	"descriptor_warning"	/* s (neutralize) */
 #define MECTL_RESULT_SECONDS		"seconds"	/* d: the whole job (neutralize) */
 #define MECTL_RESULT_ENGINE_SECONDS	"engine_seconds"	/* d (neutralize) */
+/* neutralize on the host's own chip (Mtd MECTL_MTD_INTERNAL); size and the keys above too */
+#define MECTL_RESULT_PROGRAMMER		"programmer"	/* s: libflashrom's, e.g. "internal" */
+#define MECTL_RESULT_FLASH_CHIP		"flash_chip"	/* s: the chip as flashrom names it */
+#define MECTL_RESULT_HOST_ACCESS	"host_access"	/* a{sv}: the pre-flight, also when it
+							 * refused: layout, flcomp, flmstr1,
+							 * regions, verdict, verdict_line, notes
+							 * (lib/image/host-access.h) */
+#define MECTL_RESULT_HAP_SET		"hap_set"	/* b: the HAP/AltMeDisable bit was set */
+#define MECTL_RESULT_REGIONS		"regions"	/* as: the regions the job could write */
+#define MECTL_RESULT_REGIONS_WRITTEN	"regions_written"	/* as: those that changed */
+#define MECTL_RESULT_DESCRIPTOR_CHANGED	"descriptor_changed"	/* b: "fd" among them */
+#define MECTL_RESULT_VERIFIED		"verified"	/* b: read back right */
+#define MECTL_RESULT_EXPECT		"expect"	/* a{sv}: after a power cycle, what mectl
+							 * status should show: disabled s,
+							 * indicators as (kmod/me/ABI), lines as */
+#define MECTL_RESULT_FLASHROM_LOG	"flashrom_log"	/* s: flashrom's messages */
 /* failed jobs */
 #define MECTL_RESULT_ERROR		"error"		/* s: "passes-differ", "write-failed", ... */
 #define MECTL_RESULT_PASS		"pass"		/* x: the read that differed (passes-differ) */

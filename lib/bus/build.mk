@@ -29,6 +29,8 @@ LDLIBS_pid-reuse += $(JSONC_LIBS) -lcrypto -lm
 UNIT_TESTS += tests/unit/daemon/dbus-api.sh
 # mectl check/clean through mectld == in-process, on every me_cleaner test case.
 UNIT_TESTS += tests/unit/daemon/transports.sh
+# mectl neutralize --internal through mectld on libflashrom's emulated chip.
+UNIT_TESTS += tests/unit/daemon/internal-job.sh
 
 CLEAN_FILES += $(B)/lib
 -include $(wildcard $(B)/lib/bus/*.d)

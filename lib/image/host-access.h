@@ -59,4 +59,8 @@ struct img_host_access {
  */
 int img_host_access(const void *buf, size_t len, struct img_host_access *a);
 
+struct strbuf;
+/* @a as one JSON object (mectl check --internal --json, the internal job's report). */
+void img_host_access_json(const struct img_host_access *a, struct strbuf *b);
+
 #endif

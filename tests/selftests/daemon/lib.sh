@@ -15,11 +15,12 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 note() { echo "# $*"; }
 
-# daemon_env NAME: run from the tree's top, sets SRC, SHARED, MECTL, MECTLD, SIM, T (a
-# fresh /tmp/mectld-NAME.XXXXXX), BUS and STATE.
+# daemon_env NAME: run from the tree's top, sets SRC, SHARED (MECTL_SHARED, else SHARED,
+# else beside the tree), MECTL, MECTLD, SIM, T (a fresh /tmp/mectld-NAME.XXXXXX), BUS
+# and STATE.
 daemon_env() {
 	SRC=$(pwd)
-	SHARED=${MECTL_SHARED:-$SRC/../shared}
+	SHARED=${MECTL_SHARED:-${SHARED:-$SRC/../shared}}
 	MECTL=$SRC/build/mectl
 	MECTLD=$SRC/build/mectld
 	SIM=/sys/kernel/debug/flashsim
@@ -38,6 +39,26 @@ daemon_test() {
 	built "$MECTL" "$MECTLD"
 	command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
 	rmmod mectl_flash flashsim 2>/dev/null
+}
+
+# bus_test NAME: the start of a mectld test on the host (a private bus, no chip):
+# daemon_env NAME, bus_cleanup on exit; skips unless root with dbus-daemon and mectl
+# and mectld built.
+bus_test() {
+	daemon_env "$1"
+	trap bus_cleanup EXIT
+	[ "$(id -u)" = 0 ] || skip_all "needs root (the bus policy lets only root own org.mectl1)"
+	built "$MECTL" "$MECTLD"
+	command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
+}
+
+# bus_cleanup: the test's own on_exit first when it defines one, both daemons, $T
+# (kept when KEEP_T is set).
+bus_cleanup() {
+	if declare -F on_exit >/dev/null; then on_exit; fi
+	stop_daemon
+	stop_bus
+	[ -n "${KEEP_T:-}" ] || rm -rf "$T"
 }
 
 # built PROGRAM...: skips unless every PROGRAM is built.

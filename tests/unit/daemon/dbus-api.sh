@@ -11,26 +11,14 @@
 #    changed and carries no value.
 set -u
 cd "$(dirname "$0")/../../.."
-SRC=$(pwd)
-MECTL=$SRC/build/mectl
-MECTLD=$SRC/build/mectld
-T=$(mktemp -d /tmp/mectld-api.XXXXXX)
-BUS=unix:path=$T/bus.sock
-STATE=$T/state
 MPID=
-. "$SRC/tests/selftests/daemon/lib.sh"
-
-cleanup() {
+on_exit() {
 	[ -n "$MPID" ] && kill "$MPID" 2>/dev/null && wait "$MPID" 2>/dev/null
-	stop_daemon
-	stop_bus
-	[ -n "${KEEP_T:-}" ] || rm -rf "$T"
 }
-trap cleanup EXIT
-
-[ "$(id -u)" = 0 ] || skip_all "needs root (the bus policy lets only root own org.mectl1)"
-[ -x "$MECTL" ] && [ -x "$MECTLD" ] && [ -x build/mkimage ] || skip_all "build first (make)"
-command -v dbus-daemon >/dev/null && command -v busctl >/dev/null || skip_all "no dbus-daemon/busctl"
+. tests/selftests/daemon/lib.sh
+bus_test api
+built build/mkimage
+command -v busctl >/dev/null || skip_all "no busctl"
 
 start_bus || { nok "dbus-daemon starts"; exit 1; }
 check "mectld starts" start_daemon

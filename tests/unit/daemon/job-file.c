@@ -72,6 +72,26 @@ TEST(good_file_round_trips)
 	job_release(j);
 }
 
+/* A neutralize job on the host's own chip: mtd=internal, and back. */
+TEST(internal_chip_round_trips)
+{
+	static const char text[] =
+		"id=9\ntype=neutralize\nstate=queued\nowner=0\nmtd=internal\nchip=\n"
+		"attach=0\nbus=0\ncs=0\nspeed_hz=0\npasses=2\nforce=0\nhas_input=0\n"
+		"has_output=1\nprogress=0.0000\nphase=\nmessage=\nresult=\n";
+	uint32_t seen;
+	char *why, *again;
+	Job *j;
+
+	ASSERT_EQ(0, parse("9", text, &seen, &why, &j));
+	EXPECT_EQ(JOB_MTD_INTERNAL, j->mtd);
+	again = job_serialize(j);
+	ASSERT_NE(NULL, again);
+	EXPECT_STREQ(text, again);
+	free(again);
+	job_release(j);
+}
+
 /* One damaged file per row, and the words its reason must contain. */
 static const struct {
 	const char *name, *text, *reason;
@@ -108,6 +128,9 @@ static const struct {
 	{ "7", "id=7\ntype=check\nstate=queued\nowner=0\nmtd=0\nchip=\nattach=0\nbus=0\ncs=0\n"
 	  "speed_hz=0\npasses=2\nforce=0\nhas_input=1\nhas_output=0\nprogress=0\nphase=\n"
 	  "message=\nresult=\n", "names a chip" },
+	{ "7", "id=7\ntype=read\nstate=queued\nowner=0\nmtd=internal\nchip=\nattach=0\nbus=0\n"
+	  "cs=0\nspeed_hz=0\npasses=2\nforce=0\nhas_input=0\nhas_output=0\nprogress=0\n"
+	  "phase=\nmessage=\nresult=\n", "on the host's own chip" },
 	{ "07", "id=7\n", "not a job id" },
 	{ "7.in", "id=7\n", "not a job id" },
 	{ "4294967296", "id=0\n", "not a job id" },

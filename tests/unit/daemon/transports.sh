@@ -8,25 +8,8 @@
 # status, and every file left in the case's folder.
 set -u
 cd "$(dirname "$0")/../../.."
-SRC=$(pwd)
-SHARED=${SHARED:-$SRC/../shared}
-MECTL=$SRC/build/mectl
-MECTLD=$SRC/build/mectld
-T=$(mktemp -d /tmp/mectld-transports.XXXXXX)
-BUS=unix:path=$T/bus.sock
-STATE=$T/state
-. "$SRC/tests/selftests/daemon/lib.sh"
-
-cleanup() {
-	stop_daemon
-	stop_bus
-	[ -n "${KEEP_T:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-
-[ "$(id -u)" = 0 ] || skip_all "needs root (the bus policy lets only root own org.mectl1)"
-[ -x "$MECTL" ] && [ -x "$MECTLD" ] || skip_all "build first (make)"
-command -v dbus-daemon >/dev/null || skip_all "no dbus-daemon"
+. tests/selftests/daemon/lib.sh
+bus_test transports
 [ -d "$SHARED/testdata/me_cleaner" ] || skip_all "no testdata in $SHARED"
 
 # image: mode=flags (img-testdata.c's REGION_CASES and FULL_CASES); "-O out.bin" is

@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# mectl neutralize --internal through mectld (a private bus), on libflashrom's dummy
+# programmer emulating an 8 MiB MX25L6436 on an image file: the chip model is
+# flashrom's, the path through libflashrom the one `internal` takes. Three chips, each
+# a real descriptor of $SHARED's test images:
+#  - fbg1701 (FLMSTR1 0xffff0000, the host may write all): the whole -S job; the chip
+#    then holds me_cleaner -S's output, byte for byte;
+#  - lumpy with FLMSTR1 made 0x0e0f0000 (ME region writable, descriptor not): module
+#    removal only, the descriptor untouched; the chip holds me_cleaner's output
+#    without -S (with the same FLMSTR1);
+#  - lumpy as shipped (FLMSTR1 0x0a0b0000, the ME region locked): refused after the
+#    first read, with the ways out; the image file never rewritten.
+# And the refusals before a job exists: internal flashing not configured, --internal
+# with --mtd, --internal on another verb.
+set -u
+cd "$(dirname "$0")/../../.."
+. tests/selftests/daemon/lib.sh
+bus_test internal
+TD=$SHARED/testdata
+[ -d "$TD/me_cleaner" ] || skip_all "no testdata in $SHARED"
+
+# flmstr1 FILE VALUE: FLMSTR1 (at FMBA 0x60 in these IFD v1 descriptors), little-endian
+flmstr1() {
+	python3 -c "import struct,sys; f=open(sys.argv[1],'r+b'); f.seek(0x60); f.write(struct.pack('<I', int(sys.argv[2], 0)))" "$1" "$2"
+}
+expected() { awk '$2 == "out.bin" { print $1 }' "$TD/me_cleaner/$1/$2/sha256"; }
+# result JOB KEY: one value of the job's result (JSON), as mectl job --json prints it
+result() {
+	"$MECTL" job --bus="$BUS" --json "$1" |
+		python3 -c "import json,sys; v=json.load(sys.stdin)['result'].get(sys.argv[1]); print(json.dumps(v) if isinstance(v,(list,dict,bool)) else v)" "$2"
+}
+last_job() { "$MECTL" jobs --bus="$BUS" --json | python3 -c "import json,sys; print(json.load(sys.stdin)[-1]['id'])"; }
+
+# chip NAME IMAGE: $T/NAME.bin is the emulated chip, mectld.conf names it; mectld restarts.
+chip() {
+	xz -dc "$TD/images/$2.bin.xz" > "$T/$1.bin"
+	printf 'InternalProgrammer=dummy:emulate=MX25L6436,image=%s\nInternalChip=MX25L6405D\n' \
+		"$T/$1.bin" > "$T/mectld.conf"
+}
+restart() {
+	stop_daemon
+	start_daemon --config="$T/mectld.conf"
+}
+# neutralize NAME [FLAGS]: the job on chip NAME; stdout/stderr/rc in $T/NAME.{out,err,rc}
+neutralize() {
+	local name=$1
+	shift
+	"$MECTL" neutralize --bus="$BUS" --internal --backup "$T/$name.backup" "$@" \
+		> "$T/$name.out" 2> "$T/$name.err" < /dev/null
+	echo $? > "$T/$name.rc"
+}
+
+start_bus || { nok "dbus-daemon starts"; exit 1; }
+echo "Group=" > "$T/mectld.conf"
+check "mectld starts without InternalProgrammer=" start_daemon --config="$T/mectld.conf"
+
+# 0. Refusals before any job.
+"$MECTL" neutralize --bus="$BUS" --internal --backup "$T/x.backup" > "$T/off.out" 2> "$T/off.err"
+check "not configured: exit 1, one line naming InternalProgrammer=, no backup file" \
+	test $? = 1 -a "$(wc -l < "$T/off.err")" = 1 -a ! -e "$T/x.backup" \
+	-a -n "$(grep 'InternalProgrammer=' "$T/off.err")"
+chip full full_cb_fbg1701_txe2_8M
+restart
+"$MECTL" neutralize --bus="$BUS" --internal --mtd 0 --backup "$T/x.backup" 2> "$T/both.err"
+check "--internal with --mtd: exit 1, one line" \
+	test $? = 1 -a "$(wc -l < "$T/both.err")" = 1 -a -n "$(grep 'internal and mtd' "$T/both.err")"
+
+# 1. fbg1701: the host may write everything: me_cleaner -S's output on the chip.
+orig=$(sha "$T/full.bin")
+neutralize full
+id=$(last_job)
+check "full access: the job succeeds (exit 0)" test "$(cat "$T/full.rc")" = 0
+check "... the chip holds me_cleaner -S's output" \
+	test "$(sha "$T/full.bin")" = "$(expected full_cb_fbg1701_txe2_8M S)"
+check "... the backup file is the chip as it was" test "$(sha "$T/full.backup")" = "$orig"
+check "... mectld keeps it once, no staged copy left beside it" \
+	test "$(ls -A "$STATE/backups")" = "flashrom-MX25L6405D-8388608-$orig.bin"
+check "... the report: verdict full, HAP set, ME region and descriptor written, verified" \
+	test "$(result "$id" host_access | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = full \
+	-a "$(result "$id" hap_set)" = true -a "$(result "$id" regions_written)" = '["me", "fd"]' \
+	-a "$(result "$id" verified)" = true
+check "... and what mectl status should say after a power cycle" \
+	test "$(result "$id" expect | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["disabled"], e["indicators"])')" = "yes ['error_code']"
+check "... the undo line: flashrom's internal programmer, descriptor and ME region" \
+	grep -q '^The original is in .*full.backup. To undo: flashrom -p internal --ifd -i fd -i me -w ' \
+	"$T/full.out"
+
+# 2. lumpy, ME region writable, descriptor read-only: module removal only.
+chip meonly full_cb_lumpy_me7_8M
+flmstr1 "$T/meonly.bin" 0x0e0f0000
+xz -dc "$TD/me_cleaner/full_cb_lumpy_me7_8M/plain/out.bin.xz" > "$T/plain.bin"
+flmstr1 "$T/plain.bin" 0x0e0f0000
+head -c 4096 "$T/meonly.bin" > "$T/meonly.fd"
+restart
+neutralize meonly
+id=$(last_job)
+check "ME only: the job succeeds (exit 0)" test "$(cat "$T/meonly.rc")" = 0
+check "... the chip holds me_cleaner's output without -S (modules removed, no HAP)" \
+	test "$(sha "$T/meonly.bin")" = "$(sha "$T/plain.bin")"
+check "... the descriptor is byte for byte what it was" \
+	cmp -s -n 4096 "$T/meonly.fd" "$T/meonly.bin"
+check "... the report says module removal only: verdict me-only, HAP not set, ME region alone" \
+	test "$(result "$id" host_access | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = me-only \
+	-a "$(result "$id" hap_set)" = false -a "$(result "$id" regions_written)" = '["me"]'
+check "... and so does the message" grep -q 'module removal only' "$T/meonly.out"
+check "... the undo line: the ME region alone" \
+	grep -q 'To undo: flashrom -p internal --ifd -i me -w ' "$T/meonly.out"
+chip meonly2 full_cb_lumpy_me7_8M
+flmstr1 "$T/meonly2.bin" 0x0e0f0000
+restart
+before=$(sha "$T/meonly2.bin")
+neutralize meonly2 -s
+check "ME only with -s (the HAP bit alone): refused, chip and file untouched" \
+	test "$(cat "$T/meonly2.rc")" = 1 -a "$(sha "$T/meonly2.bin")" = "$before" \
+	-a ! -e "$T/meonly2.backup" -a -n "$(grep 'the host cannot write' "$T/meonly2.err")"
+
+# 3. lumpy as shipped: the ME region is locked to the host.
+chip locked full_cb_lumpy_me7_8M
+touch -d '2001-01-01 00:00:00' "$T/locked.bin"
+before=$(sha "$T/locked.bin")
+restart
+neutralize locked
+id=$(last_job)
+check "ME locked: refused (exit 1), naming FLMSTR1 and both ways out" \
+	test "$(cat "$T/locked.rc")" = 1 -a -n "$(grep 'FLMSTR1 = 0x0a0b0000' "$T/locked.err")" \
+	-a -n "$(grep 'way out: the Flash Descriptor Security Override strap.*way out: an external programmer' "$T/locked.err")"
+check "... the result carries the host's access (ME region: no read, no write)" \
+	test "$(result "$id" host_access | python3 -c 'import json,sys; a=json.load(sys.stdin); print(a["verdict"], [(r["read"], r["write"]) for r in a["regions"] if r["name"] == "ME"])')" = "none [(False, False)]"
+check "... the chip untouched: same bytes, image file never rewritten (no erase, no write)" \
+	test "$(sha "$T/locked.bin")" = "$before" \
+	-a "$(stat -c %Y "$T/locked.bin")" = "$(date -d '2001-01-01 00:00:00' +%s)"
+check "... no backup file left, the job says the chip was not touched" \
+	test ! -e "$T/locked.backup" -a "$(result "$id" chip_touched)" = false
+check "... refused in the pre-flight, before read pass 2 began" test "$("$MECTL" job --bus="$BUS" \
+	--json "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["phase"])')" = preflight
+
+"$MECTL" read --bus="$BUS" --internal "$T/r.bin" 2> "$T/read.err"
+check "--internal on read: refused, one line" test $? -ne 0 -a "$(wc -l < "$T/read.err")" = 1
+
+echo "1..$n"
+[ "$fails" = 0 ]
