@@ -31,7 +31,7 @@ struct args {
 	bool json;
 	bool no_block;
 	bool force;
-	bool internal;		/* neutralize: the host's own chip */
+	bool internal;		/* neutralize, restore: the host's own chip */
 	int mtd;		/* -1: the daemon picks */
 	unsigned passes;	/* 0: the daemon's default */
 	const char *backup;
@@ -53,6 +53,7 @@ enum {
 	ARG_BACKUP,
 	ARG_ATTACH,
 	ARG_SPEED,
+	ARG_INTERNAL,
 };
 
 static const struct option long_options[] = {
@@ -66,6 +67,7 @@ static const struct option long_options[] = {
 	{ "backup", required_argument, NULL, ARG_BACKUP },
 	{ "attach", required_argument, NULL, ARG_ATTACH },
 	{ "speed", required_argument, NULL, ARG_SPEED },
+	{ "internal", no_argument, NULL, ARG_INTERNAL },
 	{}
 };
 
@@ -84,8 +86,10 @@ static const struct verb_help helps[] = {
 	{ "write", "[--mtd DEV] [--force] [--no-block] FILE",
 	  "Write FILE to the chip, changed erase blocks only, and verify. Refused unless\n"
 	  "mectld holds a verified backup of the chip's current content (--force)." },
-	{ "restore", "[--mtd DEV] [--force] [--no-block] BACKUP",
-	  "Write a backup mectld made of this chip back to it (diff + verify)." },
+	{ "restore", "[--mtd DEV | --internal] [--force] [--no-block] BACKUP",
+	  "Write a backup mectld made of this chip back to it (diff + verify).\n"
+	  "--internal: this PC's own BIOS chip (see neutralize), the regions the backup\n"
+	  "differs in only, each one the host may write." },
 	{ "neutralize", "[--mtd DEV | --internal] --backup FILE [--passes N] [ME_CLEANER_FLAGS...]",
 	  "Read xN, compare, keep the backup in FILE (must not exist), check, clean\n"
 	  "(me_cleaner flags, default -S), write the changed blocks and verify: the whole\n"
@@ -244,6 +248,9 @@ static int apply_option(struct args *a, int c, const char *val)
 		break;
 	case ARG_FORCE:
 		a->force = true;
+		break;
+	case ARG_INTERNAL:
+		a->internal = true;
 		break;
 	case ARG_NO_BLOCK:
 		a->no_block = true;
@@ -635,9 +642,7 @@ static const char *restore_cmd(const struct mectl_job_status *st, const char *fi
 			       size_t len)
 {
 	if (st->mtd == MECTL_MTD_INTERNAL)
-		snprintf(buf, len, "flashrom -p internal --ifd%s -i me -w %s, or an external "
-			 "programmer", mectl_result_true(st, MECTL_RESULT_DESCRIPTOR_CHANGED) ?
-			 " -i fd" : "", file);
+		snprintf(buf, len, "mectl restore --internal %s", file);
 	else if (st->mtd >= 0)
 		snprintf(buf, len, "mectl restore --mtd %d %s", st->mtd, file);
 	else

@@ -171,7 +171,8 @@ static int pick_chip(Context *c, const SubmitOptions *o, bool internal_ok, int *
 		if (!internal_ok || o->has_mtd)
 			return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, o->has_mtd ?
 						"internal and mtd name different chips" :
-						"only neutralize works on the host's own chip");
+						"only neutralize and restore work on the "
+						"host's own chip");
 		if (!c->config.internal_programmer || !*c->config.internal_programmer)
 			return sd_bus_error_set(error, MECTL_ERROR_CHIP_NOT_ALLOWED,
 						"internal flashing is off: InternalProgrammer= in "
@@ -349,7 +350,7 @@ static int submit_image_to_chip(sd_bus_message *m, Context *c, JobType type, sd_
 	j = job_new(c, type, uid);
 	if (!j)
 		return -ENOMEM;
-	r = pick_chip(c, &o, false, &j->mtd, error);
+	r = pick_chip(c, &o, type == JOB_RESTORE, &j->mtd, error);
 	if (r < 0)
 		return r;
 	r = take_input_fd(fd, &j->in_fd, error);

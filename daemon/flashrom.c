@@ -45,6 +45,11 @@ static const char *const ifd_regions[FR_REGIONS_MAX] = {
 	"ec", "reg9", "ie", "10gbe", "reg12", "reg13", "reg14", "reg15",
 };
 
+const char *fr_region_name(unsigned flreg)
+{
+	return flreg < ELEMENTSOF(ifd_regions) ? ifd_regions[flreg] : NULL;
+}
+
 /* Programmers that map physical memory (/dev/mem) or use port I/O. */
 static const char *const hw_programmers[] = {
 	"internal", "nic3com", "nicrealtek", "nicnatsemi", "nicintel", "nicintel_spi",

@@ -103,4 +103,7 @@ int fr_read(struct fr_chip *c, uint8_t *buf, flash_progress_fn cb, void *userdat
 int fr_write(struct fr_chip *c, const uint8_t *current, const uint8_t *target,
 	     const char *const *regions, struct fr_write_report *rep, struct fr_err *err);
 
+/* flashrom's name of descriptor region FLREGn ("fd", "bios", "me", ...); NULL past them. */
+const char *fr_region_name(unsigned flreg);
+
 #endif

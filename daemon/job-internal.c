@@ -11,6 +11,11 @@
  * only" runs me_cleaner without the HAP bit (module removal only) and writes the ME
  * region alone; "yes" writes the ME region and the descriptor. libflashrom writes
  * the erase blocks that differ inside those regions only, and verifies them.
+ *
+ * restore --internal puts a backup mectld made of this chip back the same way: the
+ * chip is read, its descriptor says which regions the host may write, and the backup
+ * is written only when every region it differs in is one of them (else refused,
+ * naming the region); content no backup holds is kept as one first.
  */
 #include <string.h>
 
@@ -148,7 +153,8 @@ static void report_json(struct internal_run *ir, const struct fr_write_report *r
 	strbuf_printf(b, "}");
 }
 
-static int open_chip(Job *j, struct internal_run *ir)
+/* Phase "probe": the programmer up, the chip found; its identity for backups in id. */
+static int open_chip(Job *j, struct internal_run *ir, char *id, size_t id_len)
 {
 	const char *conf = j->ctx->config.internal_programmer;
 	_cleanup_free_ char *prog = NULL;
@@ -168,8 +174,13 @@ static int open_chip(Job *j, struct internal_run *ir)
 	opts.params = params;
 	if (j->ctx->config.internal_chip && *j->ctx->config.internal_chip)
 		opts.chip = j->ctx->config.internal_chip;
+	job_set_phase(j, "probe");
 	if (fr_open(&opts, &ir->chip, &ir->err) < 0)
 		return nz_fail_untouched(ir->o, ir->err.msg, NULL, false, -EIO);
+	snprintf(id, id_len, "flashrom-%s-%llu", ir->chip.name, (unsigned long long)ir->chip.size);
+	for (char *p = id; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", *p))
+			*p = '_';
 	return 0;
 }
 
@@ -187,15 +198,9 @@ int job_run_neutralize_internal(Job *j, JobOutcome *o)
 	double t0 = nz_now();
 	int r;
 
-	job_set_phase(j, "probe");
-	r = open_chip(j, &ir);
+	r = open_chip(j, &ir, chip_id, sizeof(chip_id));
 	if (r < 0)
 		goto out;
-	snprintf(chip_id, sizeof(chip_id), "flashrom-%s-%llu", ir.chip.name,
-		 (unsigned long long)ir.chip.size);
-	for (char *p = chip_id; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", *p))
-			*p = '_';
 	ir.e.chip_id = chip_id;
 	rd.size = ir.chip.size;
 	orig = malloc(ir.chip.size);
@@ -226,9 +231,8 @@ int job_run_neutralize_internal(Job *j, JobOutcome *o)
 		strbuf_printf(&b, "}");
 		o->result = strbuf_steal(&b);
 		if (asprintf(&o->message, "writing the host's flash chip failed: %s; %s", ir.err.msg,
-			     touched ? "the chip may be partly written: write the backup back "
-			     "(flashrom -p internal --ifd -i me -w BACKUP, or an external programmer)"
-			     : "nothing was written") < 0)
+			     touched ? "the chip may be partly written: mectl restore --internal "
+			     "BACKUP puts it back" : "nothing was written") < 0)
 			o->message = NULL;
 		r = -EIO;
 		goto out;
@@ -250,6 +254,176 @@ int job_run_neutralize_internal(Job *j, JobOutcome *o)
 	r = 0;
 out:
 	nz_engine_done(&ir.e);
+	fr_close(&ir.chip);
+	return r;
+}
+
+/* The regions current and image differ in, as flashrom names them; -EACCES if one is locked. */
+static int restore_regions(const struct img_host_access *a, const uint8_t *current,
+			   const uint8_t *image, uint64_t size, const char **names, size_t max,
+			   char *why, size_t why_len)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; i < a->n_regions; i++) {
+		const struct img_host_region *g = &a->regions[i];
+
+		if (!g->used || g->end > size || !memcmp(current + g->start, image + g->start,
+							 g->end - g->start))
+			continue;
+		if (!g->write) {
+			snprintf(why, why_len, "the backup differs from the chip in the %s region, "
+				 "which the host cannot write (FLMSTR1 = 0x%08x)", g->name, a->flmstr1);
+			return -EACCES;
+		}
+		if (n + 1 >= max || !fr_region_name(g->index))
+			return -EINVAL;
+		names[n++] = fr_region_name(g->index);
+	}
+	names[n] = NULL;
+	return (int)n;
+}
+
+/* What no backup holds is kept before it is overwritten: more reads must agree first. */
+static int keep_current(Job *j, const struct job_reader *rd, const char *chip_id,
+			const uint8_t *current, char **ret_path, JobOutcome *o)
+{
+	_cleanup_free_ uint8_t *again = malloc(rd->size);
+	int r;
+
+	if (!again)
+		return -ENOMEM;
+	r = job_read_agree(j, rd, j->passes > 1 ? j->passes - 1 : 1, again, NULL, NULL, o);
+	if (r < 0)
+		return r;
+	if (memcmp(again, current, rd->size))
+		return nz_fail_untouched(o, "no backup holds the chip's content and two reads of it "
+					 "differ: it cannot be kept", NULL, false, -EIO);
+	job_set_phase(j, "backup");
+	r = backup_store(j->ctx, chip_id, current, rd->size, ret_path);
+	if (r < 0)
+		return nz_fail_untouched(o, "no backup holds the chip's content and it cannot be "
+					 "kept in the state dir", NULL, false, r);
+	return 0;
+}
+
+static void restore_report(struct internal_run *ir, const char *const *regions, int n,
+			   const char *sha_cur, const char *sha_img, const char *kept,
+			   const struct fr_write_report *rep, struct strbuf *b)
+{
+	strbuf_printf(b, "{\"" MECTL_RESULT_PROGRAMMER "\":");
+	json_str(b, ir->chip.programmer);
+	strbuf_printf(b, ",\"" MECTL_RESULT_FLASH_CHIP "\":");
+	json_str(b, ir->chip.name);
+	strbuf_printf(b, ",\"size\":%llu,\"sha256_before\":\"%s\",\"sha256_after\":\"%s\","
+		      "\"regions_written\":[", (unsigned long long)ir->chip.size, sha_cur, sha_img);
+	for (int i = 0; i < n; i++) {
+		strbuf_printf(b, "%s", i ? "," : "");
+		json_str(b, regions[i]);
+	}
+	strbuf_printf(b, "],\"verified\":%s,\"kept_backup\":", rep->verified ? "true" : "false");
+	if (kept)
+		json_str(b, kept);
+	else
+		strbuf_printf(b, "null");
+	strbuf_printf(b, ",\"host_access\":");
+	img_host_access_json(&ir->access, b);
+	strbuf_printf(b, ",\"phases\":");
+	job_phase_times_json(ir->e.job, b);
+	strbuf_printf(b, "}");
+}
+
+int job_run_restore_internal(Job *j, JobOutcome *o)
+{
+	_cleanup_free_ uint8_t *image = NULL, *current = NULL;
+	_cleanup_free_ char *kept = NULL;
+	struct internal_run ir = { .e = { .job = j }, .o = o };
+	struct job_reader rd = { "the host's flash chip", 0, internal_read_all, &ir };
+	const char *regions[IMG_HOST_MAX_REGIONS + 1];
+	char chip_id[sizeof(ir.chip.name) + 48], sha_cur[65], sha_img[65], why[192];
+	struct fr_write_report rep = {};
+	struct strbuf b = {};
+	size_t len = 0;
+	int r, n;
+
+	job_set_phase(j, "input");
+	r = job_image_input(j, &image, &len, o);
+	if (r < 0)
+		return r;
+	r = open_chip(j, &ir, chip_id, sizeof(chip_id));
+	if (r < 0)
+		goto out;
+	if (len != ir.chip.size) {
+		if (asprintf(&o->message, "the backup has %zu bytes, the chip %llu: nothing was "
+			     "written", len, (unsigned long long)ir.chip.size) < 0)
+			o->message = NULL;
+		r = -EINVAL;
+		goto out;
+	}
+	r = sha256_hex(image, len, sha_img);
+	if (r < 0)
+		goto out;
+	if (!j->force && !backup_known(j->ctx, chip_id, sha_img)) {
+		if (asprintf(&o->message, "this image (sha256 %s) is not a backup mectld made of this "
+			     "chip (%s); nothing was written (--force writes it anyway)", sha_img,
+			     chip_id) < 0)
+			o->message = NULL;
+		r = -EPERM;
+		goto out;
+	}
+	current = malloc(len);
+	if (!current) {
+		r = -ENOMEM;
+		goto out;
+	}
+	rd.size = len;
+	r = job_read_agree(j, &rd, 1, current, NULL, NULL, o);
+	if (r < 0)
+		goto out;
+
+	job_set_phase(j, "preflight");
+	r = img_host_access(current, len, &ir.access);
+	if (r < 0) {
+		r = nz_fail_untouched(o, r == -EINVAL ? ir.access.error : "out of memory", NULL,
+				      false, r);
+		goto out;
+	}
+	n = restore_regions(&ir.access, current, image, len, regions, ELEMENTSOF(regions), why,
+			    sizeof(why));
+	r = n == -EACCES ? refuse(&ir, why) : n;
+	if (r < 0)
+		goto out;
+	r = sha256_hex(current, len, sha_cur);
+	if (r >= 0 && n > 0 && !backup_known(j->ctx, chip_id, sha_cur))
+		r = keep_current(j, &rd, chip_id, current, &kept, o);
+	if (r < 0)
+		goto out;
+
+	if (n > 0) {
+		job_set_phase(j, "write");
+		job_set_cancellable(j, false);
+		r = fr_write(&ir.chip, current, image, regions, &rep, &ir.err);
+		job_set_cancellable(j, true);
+		if (r < 0) {
+			if (asprintf(&o->message, "writing the host's flash chip failed: %s",
+				     ir.err.msg) < 0)
+				o->message = NULL;
+			r = -EIO;
+			goto out;
+		}
+	}
+	job_set_phase(j, "report");
+	restore_report(&ir, regions, n, sha_cur, sha_img, kept, &rep, &b);
+	o->result = strbuf_steal(&b);
+	if (asprintf(&o->message, "restore on the host's flash chip (%s): %s%s%s", ir.chip.name,
+		     n ? "the backup's regions written and verified" :
+		     "the chip already holds the backup, nothing written",
+		     kept ? "; no backup held the chip's previous content, it is now kept as " : "",
+		     kept ? kept : "") < 0)
+		o->message = NULL;
+	o->state = JOB_SUCCEEDED;
+	r = 0;
+out:
 	fr_close(&ir.chip);
 	return r;
 }

@@ -116,6 +116,8 @@ int job_run_write(Job *j, JobOutcome *o)
 	Chip chip;
 	int r;
 
+	if (j->mtd == JOB_MTD_INTERNAL)
+		return job_run_restore_internal(j, o);
 	job_set_phase(j, "input");
 	r = job_image_input(j, &image, &len, o);
 	if (r < 0)

@@ -161,8 +161,8 @@ static void job_mark_interrupted(Job *j, bool mtd_known)
 	if (asprintf(&msg, "mectld stopped while this job was running (phase: %s)%s",
 		     j->phase ? j->phase : "none",
 		     !chip_written ? "" : j->mtd == JOB_MTD_INTERNAL ?
-		     "; the chip may be partly written: write the backup back with 'flashrom -p "
-		     "internal --ifd -i fd -i me -w FILE' or an external programmer" :
+		     "; the chip may be partly written: restore it from the backup with 'mectl "
+		     "restore --internal FILE'" :
 		     "; the chip may be partly written: restore it from the backup with 'mectl "
 		     "restore --mtd N FILE'") < 0)
 		msg = NULL;

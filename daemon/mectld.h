@@ -237,7 +237,9 @@ int job_run_read(Job *j, JobOutcome *o);
 int job_run_image(Job *j, JobOutcome *o);	/* check and clean */
 int job_run_write(Job *j, JobOutcome *o);	/* write and restore */
 int job_run_neutralize(Job *j, JobOutcome *o);
-int job_run_neutralize_internal(Job *j, JobOutcome *o);	/* mtd JOB_MTD_INTERNAL */
+/* job-internal.c: the same on the host's own chip (mtd JOB_MTD_INTERNAL) */
+int job_run_neutralize_internal(Job *j, JobOutcome *o);
+int job_run_restore_internal(Job *j, JobOutcome *o);
 
 /* job-read.c / job-write.c: the steps neutralize shares with read and write */
 struct flash;

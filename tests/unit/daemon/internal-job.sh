@@ -83,9 +83,21 @@ check "... the report: verdict full, HAP set, ME region and descriptor written, 
 	-a "$(result "$id" verified)" = true
 check "... and what mectl status should say after a power cycle" \
 	test "$(result "$id" expect | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["disabled"], e["indicators"])')" = "yes ['error_code']"
-check "... the undo line: flashrom's internal programmer, descriptor and ME region" \
-	grep -q '^The original is in .*full.backup. To undo: flashrom -p internal --ifd -i fd -i me -w ' \
+check "... the undo line names restore --internal" \
+	grep -q '^The original is in .*full.backup. To undo: mectl restore --internal .*full.backup$' \
 	"$T/full.out"
+
+"$MECTL" restore --bus="$BUS" --internal "$T/full.backup" > "$T/full-restore.out" 2>&1 < /dev/null
+check "restore --internal: exit 0, the chip holds the backup again" \
+	test $? = 0 -a "$(sha "$T/full.bin")" = "$orig"
+id=$(last_job)
+check "... descriptor and ME region written; the neutralized content kept as a backup first" \
+	test "$(result "$id" regions_written)" = '["fd", "me"]' \
+	-a "$(result "$id" kept_backup)" = "$STATE/backups/flashrom-MX25L6405D-8388608-$(expected full_cb_fbg1701_txe2_8M S).bin"
+head -c 8M /dev/zero > "$T/zero.bin"
+"$MECTL" restore --bus="$BUS" --internal "$T/zero.bin" > /dev/null 2> "$T/unknown.err" < /dev/null
+check "... an image mectld never read off this chip: refused without --force" \
+	test $? = 1 -a -n "$(grep 'not a backup mectld made of this chip' "$T/unknown.err")"
 
 # 2. lumpy, ME region writable, descriptor read-only: module removal only.
 chip meonly full_cb_lumpy_me7_8M
@@ -105,8 +117,10 @@ check "... the report says module removal only: verdict me-only, HAP not set, ME
 	test "$(result "$id" host_access | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = me-only \
 	-a "$(result "$id" hap_set)" = false -a "$(result "$id" regions_written)" = '["me"]'
 check "... and so does the message" grep -q 'module removal only' "$T/meonly.out"
-check "... the undo line: the ME region alone" \
-	grep -q 'To undo: flashrom -p internal --ifd -i me -w ' "$T/meonly.out"
+"$MECTL" restore --bus="$BUS" --internal "$T/meonly.backup" > /dev/null 2>&1 < /dev/null
+check "restore --internal (ME only): the chip holds the backup again, the ME region alone written" \
+	test $? = 0 -a "$(sha "$T/meonly.bin")" = "$(sha "$T/meonly.backup")" \
+	-a "$(result "$(last_job)" regions_written)" = '["me"]'
 chip meonly2 full_cb_lumpy_me7_8M
 flmstr1 "$T/meonly2.bin" 0x0e0f0000
 restart
@@ -135,6 +149,13 @@ check "... no backup file left, the job says the chip was not touched" \
 	test ! -e "$T/locked.backup" -a "$(result "$id" chip_touched)" = false
 check "... refused in the pre-flight, before read pass 2 began" test "$("$MECTL" job --bus="$BUS" \
 	--json "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["phase"])')" = preflight
+
+xz -dc "$TD/me_cleaner/full_cb_lumpy_me7_8M/plain/out.bin.xz" > "$T/plain-locked.bin"
+"$MECTL" restore --bus="$BUS" --internal --force "$T/plain-locked.bin" > /dev/null \
+	2> "$T/lrestore.err" < /dev/null
+check "restore --internal --force onto the locked ME region: refused, naming it, chip untouched" \
+	test $? = 1 -a -n "$(grep 'differs from the chip in the ME region, which the host cannot write' \
+	"$T/lrestore.err")" -a "$(sha "$T/locked.bin")" = "$before"
 
 "$MECTL" read --bus="$BUS" --internal "$T/r.bin" 2> "$T/read.err"
 check "--internal on read: refused, one line" test $? -ne 0 -a "$(wc -l < "$T/read.err")" = 1
