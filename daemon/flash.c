@@ -103,13 +103,6 @@ void flash_close(struct flash *f)
 	f->fd = -1;
 }
 
-int flash_read_range(struct flash *f, uint64_t off, void *buf, uint64_t len)
-{
-	if (off > f->size || len > f->size - off)
-		return -EINVAL;
-	return loop_read_at(f->fd, buf, len, off);
-}
-
 int flash_read_all(struct flash *f, uint8_t *buf, flash_progress_fn cb, void *userdata)
 {
 	uint64_t off;

@@ -19,9 +19,11 @@
  */
 #include <string.h>
 
+#include "backup.h"
 #include "flashrom.h"
 #include "host-access.h"
 #include "job-neutralize.h"
+#include "job-read.h"
 
 /* The chip and what the pre-flight made of it. */
 struct internal_run {
@@ -76,7 +78,7 @@ static int preflight(void *userdata, const uint8_t *first, uint64_t size)
 	struct img_options opts;
 	struct img_result res;
 
-	job_set_phase(ir->e.job, "preflight");
+	job_set_phase(ir->e.job, JOB_PHASE_PREFLIGHT);
 	ir->r_access = img_host_access(first, size, &ir->access);
 	if (ir->r_access == -EINVAL) {
 		_cleanup_free_ char *what = NULL;
@@ -174,7 +176,7 @@ static int open_chip(Job *j, struct internal_run *ir, char *id, size_t id_len)
 	opts.params = params;
 	if (j->ctx->config.internal_chip && *j->ctx->config.internal_chip)
 		opts.chip = j->ctx->config.internal_chip;
-	job_set_phase(j, "probe");
+	job_set_phase(j, JOB_PHASE_PROBE);
 	if (fr_open(&opts, &ir->chip, &ir->err) < 0)
 		return nz_fail_untouched(ir->o, ir->err.msg, NULL, false, -EIO);
 	snprintf(id, id_len, "flashrom-%s-%llu", ir->chip.name, (unsigned long long)ir->chip.size);
@@ -216,7 +218,7 @@ int job_run_neutralize_internal(Job *j, JobOutcome *o)
 		goto out;
 
 	regions = ir.access.verdict == IMG_HOST_FULL ? me_and_fd : me_only;
-	job_set_phase(j, "write");
+	job_set_phase(j, JOB_PHASE_WRITE);
 	job_set_cancellable(j, false);
 	r = fr_write(&ir.chip, orig, ir.e.cln.image.data, regions, &rep, &ir.err);
 	job_set_cancellable(j, true);
@@ -238,7 +240,7 @@ int job_run_neutralize_internal(Job *j, JobOutcome *o)
 		goto out;
 	}
 
-	job_set_phase(j, "report");
+	job_set_phase(j, JOB_PHASE_REPORT);
 	report_json(&ir, &rep, regions, t0, &b);
 	o->result = strbuf_steal(&b);
 	if (asprintf(&o->message, "neutralized the host's flash chip (%s, %s): %s, verified; "
@@ -299,7 +301,7 @@ static int keep_current(Job *j, const struct job_reader *rd, const char *chip_id
 	if (memcmp(again, current, rd->size))
 		return nz_fail_untouched(o, "no backup holds the chip's content and two reads of it "
 					 "differ: it cannot be kept", NULL, false, -EIO);
-	job_set_phase(j, "backup");
+	job_set_phase(j, JOB_PHASE_BACKUP);
 	r = backup_store(j->ctx, chip_id, current, rd->size, ret_path);
 	if (r < 0)
 		return nz_fail_untouched(o, "no backup holds the chip's content and it cannot be "
@@ -346,7 +348,7 @@ int job_run_restore_internal(Job *j, JobOutcome *o)
 	size_t len = 0;
 	int r, n;
 
-	job_set_phase(j, "input");
+	job_set_phase(j, JOB_PHASE_INPUT);
 	r = job_image_input(j, &image, &len, o);
 	if (r < 0)
 		return r;
@@ -381,7 +383,7 @@ int job_run_restore_internal(Job *j, JobOutcome *o)
 	if (r < 0)
 		goto out;
 
-	job_set_phase(j, "preflight");
+	job_set_phase(j, JOB_PHASE_PREFLIGHT);
 	r = img_host_access(current, len, &ir.access);
 	if (r < 0) {
 		r = nz_fail_untouched(o, r == -EINVAL ? ir.access.error : "out of memory", NULL,
@@ -400,7 +402,7 @@ int job_run_restore_internal(Job *j, JobOutcome *o)
 		goto out;
 
 	if (n > 0) {
-		job_set_phase(j, "write");
+		job_set_phase(j, JOB_PHASE_WRITE);
 		job_set_cancellable(j, false);
 		r = fr_write(&ir.chip, current, image, regions, &rep, &ir.err);
 		job_set_cancellable(j, true);
@@ -412,7 +414,7 @@ int job_run_restore_internal(Job *j, JobOutcome *o)
 			goto out;
 		}
 	}
-	job_set_phase(j, "report");
+	job_set_phase(j, JOB_PHASE_REPORT);
 	restore_report(&ir, regions, n, sha_cur, sha_img, kept, &rep, &b);
 	o->result = strbuf_steal(&b);
 	if (asprintf(&o->message, "restore on the host's flash chip (%s): %s%s%s", ir.chip.name,

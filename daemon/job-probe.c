@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "chip.h"
 #include "flash.h"
 #include "mectld.h"
 
@@ -28,7 +29,7 @@ static int probe_attach(Job *j, int *ret_mtd, JobOutcome *o)
 			*ret_mtd = (int)chips[i].mtd_index;
 			return 0;
 		}
-	job_set_phase(j, "attach");
+	job_set_phase(j, JOB_PHASE_ATTACH);
 	r = kernel_attach(j->bus, j->cs, j->speed_hz, &info);
 	if (r < 0) {
 		if (asprintf(&o->message, "cannot attach spi%u.%u: %s", j->bus, j->cs,
@@ -54,7 +55,7 @@ int job_run_probe(Job *j, JobOutcome *o)
 		if (r < 0)
 			return r;
 	}
-	job_set_phase(j, "probe");
+	job_set_phase(j, JOB_PHASE_PROBE);
 	r = chip_identify(mtd, &chip);
 	if (r < 0) {
 		if (asprintf(&o->message, "no chip behind /dev/mtd%d", mtd) < 0)
