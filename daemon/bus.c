@@ -24,82 +24,48 @@
 #include "job-image.h"
 #include "jobs.h"
 #include "mectld.h"
+#include "vardict.h"
 #include "variant-json.h"
 
 typedef struct SubmitOptions {
 	int32_t mtd;
 	uint32_t bus, cs, speed_hz;
 	uint32_t passes;
-	int force;
-	int internal;		/* the host's own chip (neutralize) */
-	int backup_fd;		/* borrowed from the message */
+	bool force;
+	bool internal;		/* the host's own chip (neutralize, restore) */
+	int backup_fd;		/* the message's */
 	bool has_mtd, has_bus, has_cs;
 } SubmitOptions;
 
-typedef struct OptionSpec {
-	const char *name;
-	char type;
-	size_t offset;
-	size_t seen;		/* offset of the has_ flag, or (size_t)-1 */
-} OptionSpec;
-
-#define NOSEEN ((size_t)-1)
-
-static const OptionSpec option_table[] = {
-	{ "mtd", 'i', offsetof(SubmitOptions, mtd), offsetof(SubmitOptions, has_mtd) },
-	{ "bus", 'u', offsetof(SubmitOptions, bus), offsetof(SubmitOptions, has_bus) },
-	{ "cs", 'u', offsetof(SubmitOptions, cs), offsetof(SubmitOptions, has_cs) },
-	{ "speed_hz", 'u', offsetof(SubmitOptions, speed_hz), NOSEEN },
-	{ "passes", 'u', offsetof(SubmitOptions, passes), NOSEEN },
-	{ "force", 'b', offsetof(SubmitOptions, force), NOSEEN },
-	{ "internal", 'b', offsetof(SubmitOptions, internal), NOSEEN },
-	{ "backup", 'h', offsetof(SubmitOptions, backup_fd), NOSEEN },
+/* The chip options (a{sv}) of the Submit* methods; has_* from the bits of these rows. */
+enum { OPT_MTD, OPT_BUS, OPT_CS };
+static const struct vardict_field option_table[] = {
+	[OPT_MTD] = { "mtd", 'i', offsetof(SubmitOptions, mtd) },
+	[OPT_BUS] = { "bus", 'u', offsetof(SubmitOptions, bus) },
+	[OPT_CS] = { "cs", 'u', offsetof(SubmitOptions, cs) },
+	{ "speed_hz", 'u', offsetof(SubmitOptions, speed_hz) },
+	{ "passes", 'u', offsetof(SubmitOptions, passes) },
+	{ "force", 'b', offsetof(SubmitOptions, force) },
+	{ "internal", 'b', offsetof(SubmitOptions, internal) },
+	{ "backup", 'h', offsetof(SubmitOptions, backup_fd) },
 	{}
 };
 
 static int read_options(sd_bus_message *m, SubmitOptions *o, sd_bus_error *error)
 {
+	_cleanup_free_ char *msg = NULL;
+	uint64_t seen;
 	int r;
 
 	*o = (SubmitOptions) { .mtd = -1, .passes = MECTL_PASSES_DEFAULT, .backup_fd = -1 };
-	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	r = vardict_read(m, option_table, "option", o, &seen, &msg);
+	if (r == -EINVAL)
+		return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, msg ? msg : "bad options");
 	if (r < 0)
 		return r;
-	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-		const OptionSpec *s;
-		const char *key;
-		char sig[2] = {};
-
-		r = sd_bus_message_read(m, "s", &key);
-		if (r < 0)
-			return r;
-		for (s = option_table; s->name; s++)
-			if (!strcmp(s->name, key))
-				break;
-		if (!s->name)
-			return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS, "unknown option '%s'", key);
-		sig[0] = s->type;
-		r = sd_bus_message_enter_container(m, 'v', sig);
-		if (r < 0)
-			return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS,
-						 "option '%s' must have type %s", key, sig);
-		r = sd_bus_message_read_basic(m, s->type, (uint8_t *)o + s->offset);
-		if (r < 0)
-			return r;
-		if (s->seen != NOSEEN)
-			*(bool *)((uint8_t *)o + s->seen) = true;
-		r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			return r;
-		r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			return r;
-	}
-	if (r < 0)
-		return r;
-	r = sd_bus_message_exit_container(m);
-	if (r < 0)
-		return r;
+	o->has_mtd = seen & (1u << OPT_MTD);
+	o->has_bus = seen & (1u << OPT_BUS);
+	o->has_cs = seen & (1u << OPT_CS);
 	if (o->passes < 1 || o->passes > MECTL_PASSES_MAX)
 		return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS,
 					 "passes must be 1..%d", MECTL_PASSES_MAX);
