@@ -143,8 +143,16 @@ check "a job stalled on its pipe is cancelled; a queued one starts in its place"
 	-a "$(jobs_in queued)" = 1
 
 # Job 2 gets the real image, jobs 3 and 4 the crafted one, each from a writer of its
-# own; the pipe ends when that writer and this shell's have closed it.
-feed() { (close_writers; exec cat "$1" > "$2") & }
+# own; the pipe ends when that writer and this shell's have closed it. The writer's end
+# is opened here, before this shell's closes: opened by the child, it could come after,
+# and the job would see the pipe's end with no byte.
+feed() {
+	local w
+
+	exec {w}>"$2"
+	(close_writers; exec cat "$1" >&"$w") &
+	exec {w}>&-
+}
 feed "$T/pub/good.bin" "$T/pub/fifo2"
 feed "$CRAFTED" "$T/pub/fifo3"
 feed "$CRAFTED" "$T/pub/fifo4"
