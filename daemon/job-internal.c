@@ -219,9 +219,11 @@ int job_run_neutralize_internal(Job *j, JobOutcome *o)
 
 	regions = ir.access.verdict == IMG_HOST_FULL ? me_and_fd : me_only;
 	job_set_phase(j, JOB_PHASE_WRITE);
-	job_set_cancellable(j, false);
+	r = job_chip_write_begin(j, o);
+	if (r < 0)
+		goto out;
 	r = fr_write(&ir.chip, orig, ir.e.cln.image.data, regions, &rep, &ir.err);
-	job_set_cancellable(j, true);
+	job_chip_write_done(j);
 	if (r < 0) {
 		bool touched = r != -EINVAL && r != -ENOENT && r != -ENODATA && r != -ESTALE;
 
@@ -403,9 +405,11 @@ int job_run_restore_internal(Job *j, JobOutcome *o)
 
 	if (n > 0) {
 		job_set_phase(j, JOB_PHASE_WRITE);
-		job_set_cancellable(j, false);
+		r = job_chip_write_begin(j, o);
+		if (r < 0)
+			goto out;
 		r = fr_write(&ir.chip, current, image, regions, &rep, &ir.err);
-		job_set_cancellable(j, true);
+		job_chip_write_done(j);
 		if (r < 0) {
 			if (asprintf(&o->message, "writing the host's flash chip failed: %s",
 				     ir.err.msg) < 0)

@@ -38,10 +38,12 @@ int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,
 	int r, q;
 
 	job_set_phase(j, JOB_PHASE_ARM);
-	job_set_cancellable(j, false);
+	r = job_chip_write_begin(j, o);
+	if (r < 0)
+		return r;
 	r = chip_arm(chip, true);
 	if (r < 0) {
-		job_set_cancellable(j, true);
+		job_chip_write_done(j);
 		if (asprintf(&o->message, "cannot arm the chip for writing: %s; nothing was written",
 			     strerror(-r)) < 0)
 			o->message = NULL;
@@ -58,10 +60,9 @@ int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,
 	if (q < 0)
 		fprintf(stderr, "mectld: job %u: cannot disarm the chip, ignoring: %s\n", j->id,
 			strerror(-q));
-	if (r >= 0) {
-		job_set_cancellable(j, true);
+	job_chip_write_done(j);
+	if (r >= 0)
 		return 0;
-	}
 	if (st->verify_failed)
 		r = asprintf(&o->message, "verify failed: the erase block at 0x%llx still reads wrong "
 			     "after %d attempts; the chip is partly written (%llu of %llu changed "

@@ -129,10 +129,27 @@ void job_set_progress(Job *j, double progress)
 	pthread_mutex_unlock(&j->ctx->lock);
 }
 
-void job_set_cancellable(Job *j, bool cancellable)
+int job_chip_write_begin(Job *j, JobOutcome *o)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&j->ctx->lock);
+	if (atomic_load(&j->cancel))
+		r = -ECANCELED;
+	else
+		j->cancellable = false;
+	pthread_mutex_unlock(&j->ctx->lock);
+	if (r < 0) {
+		free(o->message);
+		o->message = strdup("stopped before the chip was written; nothing was written");
+	}
+	return r;
+}
+
+void job_chip_write_done(Job *j)
 {
 	pthread_mutex_lock(&j->ctx->lock);
-	j->cancellable = cancellable;
+	j->cancellable = true;
 	pthread_mutex_unlock(&j->ctx->lock);
 }
 

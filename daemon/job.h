@@ -70,7 +70,7 @@ struct Job {
 	unsigned dirty;
 
 	atomic_bool cancel;
-	bool cancellable;		/* false while the chip is being written */
+	bool cancellable;		/* false while the chip is being written (under lock) */
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool finished;		/* worker returned; loop joins it */
@@ -101,7 +101,13 @@ void job_set_read_pass(Job *j, unsigned pass, unsigned passes);
 /* Ends the current phase and appends {"phase":seconds,...} to b. */
 void job_phase_times_json(Job *j, struct strbuf *b);
 void job_set_progress(Job *j, double progress);
-void job_set_cancellable(Job *j, bool cancellable);
+/*
+ * The chip is about to be written: from here on a cancel, or mectld's shutdown, waits
+ * for job_chip_write_done(). -ECANCELED (the outcome says so) when a cancel came
+ * first: nothing may be written.
+ */
+int job_chip_write_begin(Job *j, JobOutcome *o);
+void job_chip_write_done(Job *j);
 bool job_cancel_requested(Job *j);
 /* Progress callback of the chip readers and writers: sets progress, stops on cancel. */
 int job_flash_progress(void *userdata, uint64_t done, uint64_t total);

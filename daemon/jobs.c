@@ -15,8 +15,8 @@
 #include "jobs.h"
 #include "mectld.h"
 
-/* At shutdown, how long a worker that touches no chip may take to stop. */
-#define STOP_IMAGE_WAIT_S 3
+/* At shutdown, how long a worker may take to stop unless it is writing its chip. */
+#define STOP_WAIT_S 3
 
 /* How each type runs: on an MTD device (or no chip), and on the host's own chip. */
 static const struct {
@@ -358,10 +358,10 @@ void jobs_wake(Context *c)
 }
 
 /*
- * Shutdown. A chip job stops at its next safe point (a write is finished first); one
- * that touches no chip gets until STOP_IMAGE_WAIT_S: a worker blocked reading its
- * image (a stalled FUSE or NFS file) must not hold the daemon's exit, and is left for
- * the process's exit to end.
+ * Shutdown. Every worker is asked to stop and gets until STOP_WAIT_S; one still
+ * writing its chip after that is waited for (the write is finished first). Any other
+ * one (blocked reading its image from a stalled FUSE or NFS file) is left for the
+ * process's exit to end: its cancel is set, so it can no longer begin a chip write.
  */
 bool jobs_stop(Context *c)
 {
@@ -369,21 +369,26 @@ bool jobs_stop(Context *c)
 	bool left = false;
 
 	atomic_store(&c->stopping, true);
+	pthread_mutex_lock(&c->lock);
 	for (size_t i = 0; i < c->n_jobs; i++)
 		if (c->jobs[i]->thread_started)
 			atomic_store(&c->jobs[i]->cancel, true);
+	pthread_mutex_unlock(&c->lock);
 	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += STOP_IMAGE_WAIT_S;
+	deadline.tv_sec += STOP_WAIT_S;
 	for (size_t i = 0; i < c->n_jobs; i++) {
 		Job *j = c->jobs[i];
-		bool joined;
+		bool joined, writing;
 
 		if (!j->thread_started)
 			continue;
-		if (job_type_uses_chip(j->type))
-			joined = pthread_join(j->thread, NULL) == 0;
-		else
-			joined = pthread_timedjoin_np(j->thread, NULL, &deadline) == 0;
+		joined = pthread_timedjoin_np(j->thread, NULL, &deadline) == 0;
+		if (!joined) {
+			pthread_mutex_lock(&c->lock);
+			writing = !j->cancellable;
+			pthread_mutex_unlock(&c->lock);
+			joined = writing && pthread_join(j->thread, NULL) == 0;
+		}
 		if (joined) {
 			j->thread_started = false;
 		} else {

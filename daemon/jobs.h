@@ -39,9 +39,10 @@ int jobs_admit_image(Context *c, uid_t uid);
 /* The workers changed something (Context.wake_fd is readable). */
 void jobs_wake(Context *c);
 /*
- * Shutdown: workers stop at their next safe point. True when a worker that touches no
- * chip did not stop in time (blocked reading its image): it is left running, and its
- * job, the lock and the wake fd must outlive this process's exit path.
+ * Shutdown: workers stop at their next safe point; a chip write is finished first.
+ * True when a worker did not stop in time and was not writing (blocked reading its
+ * image): it is left running, and its job, the lock and the wake fd must outlive this
+ * process's exit path.
  */
 bool jobs_stop(Context *c);
 /* Forget finished jobs beyond the newest KeepJobs= (files and bus objects). */

@@ -17,8 +17,9 @@
 #  - a clean job whose image is on a stalled file system (stallfs: FUSE, reads past
 #    2 MiB held): it stays running while ListJobs and a check beside it are answered,
 #    CancelJob is accepted, and SIGTERM ends mectld with the read still held (its
-#    worker left to the exit), the job interrupted; then the reads are released and
-#    the file system unmounts.
+#    worker left to the exit), the job interrupted; so does a write job (root) on the
+#    same file, its chip untouched and disarmed; then the reads are released and the
+#    file system unmounts.
 set -u
 cd "$(dirname "$0")/../../.."
 . tests/selftests/daemon/lib.sh
@@ -240,6 +241,30 @@ check "SIGTERM with the read held: mectld exits (0), its worker left to the exit
 start_daemon --config="$T/mectld.conf"
 check "after a restart the job on the stalled file is interrupted" \
 	test "$(job_state "$FID")" = interrupted
+
+# The same for a chip job: a write whose image is the stalled file waits in its input
+# phase, before its chip is opened; SIGTERM leaves it too, and the chip is as it was.
+chip_before=$(chip_sha)
+"$MECTL" write --mtd "$MTD" --force --no-block --bus="$BUS" "$T/stall/image" > /dev/null 2>&1
+WID=$("$MECTL" jobs --bus="$BUS" | awk '$2 == "write" && $3 == "running" { print $1 }')
+until_true 300 eval '[ -n "$WID" ] && [ "$(job_line "$WID")" = "running input 25%" ]'
+note "the write job on the stalled file: $(job_line "$WID")"
+kill -TERM "$DPID"
+deadline=$((SECONDS + 60))
+while kill -0 "$DPID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
+wstuck=0
+if kill -0 "$DPID" 2>/dev/null; then
+	wstuck=1
+	note "mectld still runs a minute after SIGTERM, a write's read held; releasing it"
+	kill -USR1 "$FPID"
+	until_true 600 eval '! kill -0 $DPID 2>/dev/null' || kill -KILL "$DPID"
+fi
+wait "$DPID"; drc=$?
+DPID=
+start_daemon --config="$T/mectld.conf"
+check "SIGTERM with a write's image read held: mectld exits (0), the job interrupted, the chip as it was and disarmed" \
+	test "$wstuck" = 0 -a "$drc" = 0 -a -n "$WID" -a "$(job_state "$WID")" = interrupted \
+	-a "$(chip_sha)" = "$chip_before" -a "$(cat /sys/bus/spi/devices/spi0.0/writeable)" = 0
 
 [ "$(released)" -gt 0 ] || kill -USR1 "$FPID"
 until_true 300 eval '! kill -0 $SUB8 2>/dev/null' || kill "$SUB8"
