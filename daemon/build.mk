@@ -1,7 +1,8 @@
 # daemon/: mectld, the D-Bus job daemon. The image engine (lib/image/) and the
 # common helpers (lib/common/) have their own fragments and archives.
 MECTLD_SRCS := main.c bus.c authz.c jobs.c job-file.c job-probe.c job-read.c job-write.c job-neutralize.c job-internal.c \
-	       job-image.c chip.c config.c flash.c flashrom.c kernel.c util.c
+	       job-image.c chip.c config.c flash.c flashrom.c host-chip.c host-mtd.c mtd-sysfs.c host-flashrom.c \
+	       preflight.c kernel.c util.c
 MECTLD_OBJS := $(addprefix $(B)/daemon/,$(MECTLD_SRCS:.c=.o))
 MECTLD_CFLAGS := -Idaemon -Ilib/image \
 		 $(shell pkg-config --cflags libnl-genl-3.0 libsystemd flashrom 2>/dev/null)

@@ -367,7 +367,8 @@ static int job_check_fields(const Job *j, char **ret_why)
 	if (!job_type_uses_chip(j->type) && j->mtd != -1)
 		return why(ret_why, "a %s job names a chip (mtd=%d)", job_type_to_string(j->type),
 			   j->mtd);
-	if (j->mtd == JOB_MTD_INTERNAL && j->type != JOB_NEUTRALIZE && j->type != JOB_RESTORE)
+	if (j->mtd == JOB_MTD_INTERNAL && j->type != JOB_PROBE && j->type != JOB_NEUTRALIZE &&
+	    j->type != JOB_RESTORE)
 		return why(ret_why, "a %s job on the host's own chip (mtd=" MTD_INTERNAL ")",
 			   job_type_to_string(j->type));
 	return 0;

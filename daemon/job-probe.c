@@ -2,12 +2,13 @@
 /*
  * mectld: the probe job. Attaches spiBUS.CS through mectl_flash when asked (and
  * not attached yet), then reports the chip: netlink's GET_INFO plus the MTD
- * geometry the daemon will use.
+ * geometry the daemon will use. On the host's own chip it is the internal flashing
+ * pre-flight (job-internal.c).
  */
 #include <string.h>
 
 #include "flash.h"
-#include "mectld.h"
+#include "job-internal.h"
 
 static int probe_attach(Job *j, int *ret_mtd, JobOutcome *o)
 {
@@ -49,6 +50,8 @@ int job_run_probe(Job *j, JobOutcome *o)
 	Chip chip;
 	int mtd = j->mtd, r;
 
+	if (j->mtd == JOB_MTD_INTERNAL)
+		return job_run_probe_internal(j, o);
 	if (j->attach) {
 		r = probe_attach(j, &mtd, o);
 		if (r < 0)

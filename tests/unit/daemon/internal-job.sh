@@ -10,8 +10,13 @@
 #  - lumpy with FLMSTR1 made 0x0e0f0000 (ME region writable, descriptor not): module
 #    removal only, the descriptor untouched; the chip holds me_cleaner's output
 #    without -S (with the same FLMSTR1);
-#  - lumpy as shipped (FLMSTR1 0x0a0b0000, the ME region locked): refused after the
-#    first read, with the ways out; the image file never rewritten.
+#  - lumpy as shipped (FLMSTR1 0x0a0b0000, the ME region locked): refused in the
+#    pre-flight, before the chip is read whole, with the ways out; no erase or program
+#    command reached the chip model. The dummy programmer writes its image file back
+#    at shutdown only when one did (its emu_modified flag, set by every erase and
+#    program command the model executes, whatever the bytes): an unchanged mtime is
+#    the model's own record of no erase and no write, and the ME-only case shows the
+#    same record changing when the job writes.
 # And the refusals before a job exists: internal flashing not configured, --internal
 # with --mtd, --internal on another verb.
 set -u
@@ -81,8 +86,9 @@ check "... the report: verdict full, HAP set, ME region and descriptor written, 
 	test "$(result "$id" host_access | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = full \
 	-a "$(result "$id" hap_set)" = true -a "$(result "$id" regions_written)" = '["me", "fd"]' \
 	-a "$(result "$id" verified)" = true
-check "... and what mectl status should say after a power cycle" \
-	test "$(result "$id" expect | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["disabled"], e["indicators"])')" = "yes ['error_code']"
+check "... and what mectl status should say after a power cycle: the ME parked in its bring-up (HAP set)" \
+	test "$(result "$id" expect | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["disabled"], e["indicators"])')" = "yes ['firmware_init_complete', 'working_state', 'operation_state', 'progress_phase']"
+check "... the message says so" grep -q 'mectl status should say: ME disabled: yes, with the ME parked in its bring-up' "$T/full.out"
 check "... the undo line names restore --internal" \
 	grep -q '^The original is in .*full.backup. To undo: mectl restore --internal .*full.backup$' \
 	"$T/full.out"
@@ -105,10 +111,13 @@ flmstr1 "$T/meonly.bin" 0x0e0f0000
 xz -dc "$TD/me_cleaner/full_cb_lumpy_me7_8M/plain/out.bin.xz" > "$T/plain.bin"
 flmstr1 "$T/plain.bin" 0x0e0f0000
 head -c 4096 "$T/meonly.bin" > "$T/meonly.fd"
+touch -d '2001-01-01 00:00:00' "$T/meonly.bin"
 restart
 neutralize meonly
 id=$(last_job)
 check "ME only: the job succeeds (exit 0)" test "$(cat "$T/meonly.rc")" = 0
+check "... the chip model recorded erase/program commands: its image file was rewritten" \
+	test "$(stat -c %Y "$T/meonly.bin")" != "$(date -d '2001-01-01 00:00:00' +%s)"
 check "... the chip holds me_cleaner's output without -S (modules removed, no HAP)" \
 	test "$(sha "$T/meonly.bin")" = "$(sha "$T/plain.bin")"
 check "... the descriptor is byte for byte what it was" \
@@ -117,6 +126,8 @@ check "... the report says module removal only: verdict me-only, HAP not set, ME
 	test "$(result "$id" host_access | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = me-only \
 	-a "$(result "$id" hap_set)" = false -a "$(result "$id" regions_written)" = '["me"]'
 check "... and so does the message" grep -q 'module removal only' "$T/meonly.out"
+check "... what mectl status should say: Error Code: Image Failure (the removed modules)" \
+	test "$(result "$id" expect | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["disabled"], e["indicators"], e["lines"][0])')" = "yes ['error_code'] Error Code: Image Failure"
 "$MECTL" restore --bus="$BUS" --internal "$T/meonly.backup" > /dev/null 2>&1 < /dev/null
 check "restore --internal (ME only): the chip holds the backup again, the ME region alone written" \
 	test $? = 0 -a "$(sha "$T/meonly.bin")" = "$(sha "$T/meonly.backup")" \
@@ -142,12 +153,12 @@ check "ME locked: refused (exit 1), naming FLMSTR1 and both ways out" \
 	-a -n "$(grep 'way out: the Flash Descriptor Security Override strap.*way out: an external programmer' "$T/locked.err")"
 check "... the result carries the host's access (ME region: no read, no write)" \
 	test "$(result "$id" host_access | python3 -c 'import json,sys; a=json.load(sys.stdin); print(a["verdict"], [(r["read"], r["write"]) for r in a["regions"] if r["name"] == "ME"])')" = "none [(False, False)]"
-check "... the chip untouched: same bytes, image file never rewritten (no erase, no write)" \
+check "... the chip model executed no erase and no program command: same bytes, image file never rewritten" \
 	test "$(sha "$T/locked.bin")" = "$before" \
 	-a "$(stat -c %Y "$T/locked.bin")" = "$(date -d '2001-01-01 00:00:00' +%s)"
 check "... no backup file left, the job says the chip was not touched" \
 	test ! -e "$T/locked.backup" -a "$(result "$id" chip_touched)" = false
-check "... refused in the pre-flight, before read pass 2 began" test "$("$MECTL" job --bus="$BUS" \
+check "... refused in the pre-flight, before read pass 1 began" test "$("$MECTL" job --bus="$BUS" \
 	--json "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["phase"])')" = preflight
 
 xz -dc "$TD/me_cleaner/full_cb_lumpy_me7_8M/plain/out.bin.xz" > "$T/plain-locked.bin"
