@@ -17,8 +17,10 @@
 #    program command the model executes, whatever the bytes): an unchanged mtime is
 #    the model's own record of no erase and no write, and the ME-only case shows the
 #    same record changing when the job writes.
-# And the refusals before a job exists: internal flashing not configured, --internal
-# with --mtd, --internal on another verb.
+# `mectl check --internal` without FILE shows each chip's live pre-flight through
+# mectld (a probe job of the host's chip). And the refusals before a job exists:
+# internal flashing not configured, --internal with --mtd, --internal on another
+# verb, a uid that may not run chip jobs.
 set -u
 cd "$(dirname "$0")/../../.."
 . tests/selftests/daemon/lib.sh
@@ -48,6 +50,11 @@ restart() {
 	stop_daemon
 	start_daemon --config="$T/mectld.conf"
 }
+# live NAME: mectl check --internal on the configured chip; $T/live-NAME.{out,err,rc}
+live() {
+	"$MECTL" check --internal --bus="$BUS" > "$T/live-$1.out" 2> "$T/live-$1.err" < /dev/null
+	echo $? > "$T/live-$1.rc"
+}
 # neutralize NAME [FLAGS]: the job on chip NAME; stdout/stderr/rc in $T/NAME.{out,err,rc}
 neutralize() {
 	local name=$1
@@ -73,6 +80,15 @@ check "--internal with --mtd: exit 1, one line" \
 	test $? = 1 -a "$(wc -l < "$T/both.err")" = 1 -a -n "$(grep 'internal and mtd' "$T/both.err")"
 
 # 1. fbg1701: the host may write everything: me_cleaner -S's output on the chip.
+live full
+check "check --internal (live): exit 0, the chip through libflashrom, no locks, verdict yes" \
+	test "$(cat "$T/live-full.rc")" = 0 \
+	-a -n "$(grep -x 'Chip: MX25L6405D, 8388608 bytes, through libflashrom.s programmer dummy' "$T/live-full.out")" \
+	-a -n "$(grep -x 'Controller locks: none reported' "$T/live-full.out")" \
+	-a -n "$(grep -x 'Internal flashing: yes: the host can write the ME region and the descriptor (FLMSTR1 = 0xffff0000)' "$T/live-full.out")"
+"$MECTL" check --internal "$T/full.bin" > "$T/offline-full.out"
+check "... the table the offline check prints of the same bytes" \
+	test "$(grep '^  [0-9]' "$T/offline-full.out")" = "$(grep '^  [0-9]' "$T/live-full.out")"
 orig=$(sha "$T/full.bin")
 neutralize full
 id=$(last_job)
@@ -113,6 +129,11 @@ flmstr1 "$T/plain.bin" 0x0e0f0000
 head -c 4096 "$T/meonly.bin" > "$T/meonly.fd"
 touch -d '2001-01-01 00:00:00' "$T/meonly.bin"
 restart
+live meonly
+check "check --internal (live): exit 0, verdict ME region only, module removal only" \
+	test "$(cat "$T/live-meonly.rc")" = 0 \
+	-a -n "$(grep -x 'Internal flashing: ME region only: the host can write the ME region, not the descriptor (FLMSTR1 = 0x0e0f0000)' "$T/live-meonly.out")" \
+	-a -n "$(grep 'module removal only' "$T/live-meonly.out")"
 neutralize meonly
 id=$(last_job)
 check "ME only: the job succeeds (exit 0)" test "$(cat "$T/meonly.rc")" = 0
@@ -146,6 +167,12 @@ chip locked full_cb_lumpy_me7_8M
 touch -d '2001-01-01 00:00:00' "$T/locked.bin"
 before=$(sha "$T/locked.bin")
 restart
+live locked
+check "check --internal (live): exit 1, verdict no, FLMSTR1 and the ways out" \
+	test "$(cat "$T/live-locked.rc")" = 1 \
+	-a -n "$(grep -x 'Internal flashing: no: the ME region is not writable by the host (FLMSTR1 = 0x0a0b0000)' "$T/live-locked.out")" \
+	-a -n "$(grep -E '^  2 +ME +0x00001000-0x0017ffff +no +no$' "$T/live-locked.out")" \
+	-a -n "$(grep '^  way out: an external programmer' "$T/live-locked.out")"
 neutralize locked
 id=$(last_job)
 check "ME locked: refused (exit 1), naming FLMSTR1 and both ways out" \
@@ -170,6 +197,31 @@ check "restore --internal --force onto the locked ME region: refused, naming it,
 
 "$MECTL" read --bus="$BUS" --internal "$T/r.bin" 2> "$T/read.err"
 check "--internal on read: refused, one line" test $? -ne 0 -a "$(wc -l < "$T/read.err")" = 1
+
+# 4. Internal jobs need what chip jobs need: without polkit on this bus, root or the
+# group (none here); another uid is refused before a job exists.
+chip auth full_cb_fbg1701_txe2_8M
+restart
+before=$(sha "$T/auth.bin") jobs=$("$MECTL" jobs --bus="$BUS" --json)
+chmod 755 "$T"
+mkdir -m 1777 "$T/pub"
+cp "$T/full.backup" "$T/pub/r.bin" && chmod 644 "$T/pub/r.bin"
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+as_nobody "$MECTL" neutralize --bus="$BUS" --internal --backup "$T/pub/x.backup" \
+	> /dev/null 2> "$T/auth-nz.err" < /dev/null
+check "another uid: neutralize --internal refused (chip jobs need root), one line" \
+	test $? = 1 -a "$(wc -l < "$T/auth-nz.err")" = 1 \
+	-a -n "$(grep 'chip jobs need root (uid 65534 refused)' "$T/auth-nz.err")"
+as_nobody "$MECTL" restore --bus="$BUS" --internal --force "$T/pub/r.bin" \
+	> /dev/null 2> "$T/auth-rs.err" < /dev/null
+check "... restore --internal refused the same way" \
+	test $? = 1 -a -n "$(grep 'chip jobs need root (uid 65534 refused)' "$T/auth-rs.err")"
+as_nobody "$MECTL" check --internal --bus="$BUS" > /dev/null 2> "$T/auth-ck.err" < /dev/null
+check "... and the live pre-flight (a probe of the host's chip) too" \
+	test $? = 1 -a -n "$(grep 'chip jobs need root (uid 65534 refused)' "$T/auth-ck.err")"
+check "... no job was made, the chip and its file untouched, no backup file" \
+	test "$("$MECTL" jobs --bus="$BUS" --json)" = "$jobs" -a "$(sha "$T/auth.bin")" = "$before" \
+	-a ! -e "$T/pub/x.backup"
 
 echo "1..$n"
 [ "$fails" = 0 ]
