@@ -43,37 +43,53 @@ struct internal_run {
 };
 
 /*
- * After a power cycle, what mectl status should show (kmod/me/ABI's indicators),
- * by whether the cleaned image sets the HAP/AltMeDisable strap: the ME parks after
- * its bring-up (the seed guide's sample), or it fails on the modules me_cleaner
- * removed.
+ * After a power cycle, what mectl status should show: kmod/me/ABI's indicators, and
+ * its lines ("ME: %-24s: %s", intelmetool's form), by whether the cleaned image sets
+ * the HAP/AltMeDisable strap: the ME parks in its bring-up (the seed guide's sample),
+ * or it fails on the modules me_cleaner removed (me_cleaner's wiki; pre-Skylake, ME
+ * generations 1 and 2, also stop at "M0 kernel load").
  */
-static const char *const parked_indicators[] = {
-	"firmware_init_complete", "working_state", "operation_state", "progress_phase", NULL
+struct expect_line {
+	const char *indicator;		/* NULL: a line, not an indicator */
+	const char *label, *value;
 };
-static const char *const parked_lines[] = {
-	"Firmware Init Complete: NO", "Current Working State: Initializing",
-	"Current Operation State: Bring up", "Progress Phase: BUP Phase", NULL
+
+static const struct expect_line parked[] = {
+	{ "firmware_init_complete", "Firmware Init Complete", "NO" },
+	{ "working_state", "Current Working State", "Initializing" },
+	{ "operation_state", "Current Operation State", "Bring up" },
+	{ "progress_phase", "Progress Phase", "BUP Phase" },
+	{}
 };
-static const char *const failed_indicators[] = { "error_code", NULL };
-static const char *const failed_lines[] = { "Error Code: Image Failure", NULL };
-/* me_cleaner's wiki: pre-Skylake (generations 1 and 2) also show this */
-#define FAILED_LINE_PRE_SKYLAKE "Progress Phase State: M0 kernel load"
+static const struct expect_line failed[] = {
+	{ "error_code", "Error Code", "Image Failure" },
+	{}
+};
+static const struct expect_line failed_pre_skylake[] = {
+	{ "error_code", "Error Code", "Image Failure" },
+	{ NULL, "Progress Phase State", "M0 kernel load" },
+	{}
+};
 
 static const struct {
-	const char *const *indicators;
-	const char *const *lines;
+	const struct expect_line *lines;
 	const char *words;		/* for the message */
-} expectations[2] = {
-	[false] = { failed_indicators, failed_lines, "Error Code: Image Failure" },
-	[true] = { parked_indicators, parked_lines, "the ME parked in its bring-up (Firmware "
-		   "Init Complete: NO, Current Working State: Initializing, Progress Phase: BUP "
-		   "Phase, or some of them)" },
+} expectations[3] = {
+	[0] = { failed, "Error Code: Image Failure" },
+	[1] = { failed_pre_skylake, "Error Code: Image Failure, Progress Phase State: M0 kernel load" },
+	[2] = { parked, "the ME parked in its bring-up (Firmware Init Complete: NO, Current "
+		"Working State: Initializing, Current Operation State: Bring up, Progress Phase: "
+		"BUP Phase; some of them)" },
 };
 
 static bool strap_set(const struct nz_engine *e)
 {
 	return e->cln.report.strap.present && e->cln.report.strap.set_after;
+}
+
+static unsigned expectation(const struct nz_engine *e)
+{
+	return strap_set(e) ? 2 : e->chk.report.gen == 1 || e->chk.report.gen == 2;
 }
 
 static void strv_json(const char *const *v, struct strbuf *b)
@@ -88,20 +104,21 @@ static void strv_json(const char *const *v, struct strbuf *b)
 
 static void expectation_json(const struct nz_engine *e, struct strbuf *b)
 {
-	bool parked = strap_set(e);
-	const char *lines[8];
-	unsigned n = 0;
+	const struct expect_line *l;
+	bool first = true;
 
-	for (const char *const *l = expectations[parked].lines; *l && n < ELEMENTSOF(lines) - 2; l++)
-		lines[n++] = *l;
-	if (!parked && (e->chk.report.gen == 1 || e->chk.report.gen == 2))
-		lines[n++] = FAILED_LINE_PRE_SKYLAKE;
-	lines[n] = NULL;
-	strbuf_printf(b, "{\"disabled\":\"yes\",\"indicators\":");
-	strv_json(expectations[parked].indicators, b);
-	strbuf_printf(b, ",\"lines\":");
-	strv_json(lines, b);
-	strbuf_printf(b, "}");
+	strbuf_printf(b, "{\"disabled\":\"yes\",\"indicators\":[");
+	for (l = expectations[expectation(e)].lines; l->label; l++)
+		if (l->indicator) {
+			strbuf_printf(b, "%s", first ? "" : ",");
+			json_str(b, l->indicator);
+			first = false;
+		}
+	strbuf_printf(b, "],\"lines\":[");
+	for (l = expectations[expectation(e)].lines; l->label; l++)
+		strbuf_printf(b, "%s\"ME: %-24s: %s\"", l == expectations[expectation(e)].lines ?
+			      "" : ",", l->label, l->value);
+	strbuf_printf(b, "]}");
 }
 
 /* The backend's facts, and the pre-flight once made, as members (each after a comma). */
@@ -225,7 +242,7 @@ static int read_all(void *port, uint8_t *buf, Job *j)
 /* What the verdict lets neutralize write: the ME region, and the descriptor for "yes". */
 static unsigned neutralize_regions(const struct internal_run *ir, struct host_region *g)
 {
-	static const unsigned wanted[] = { IMG_REGION_ME, IMG_REGION_FD };
+	static const unsigned wanted[] = { IMG_REGION_FD, IMG_REGION_ME };	/* FLREG order */
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < ELEMENTSOF(wanted); i++) {
@@ -378,7 +395,7 @@ int job_run_neutralize_internal(Job *j, JobOutcome *o)
 		     "only: the descriptor is read-only to the host, the HAP bit is not set)" :
 		     strap_set(&ir.e) ? "ME region and descriptor written, HAP/AltMeDisable bit set" :
 		     "ME region written", ir.e.sha_orig, ir.e.sha_new, ir.e.backup,
-		     expectations[strap_set(&ir.e)].words) < 0)
+		     expectations[expectation(&ir.e)].words) < 0)
 		o->message = NULL;
 	o->state = JOB_SUCCEEDED;
 	r = 0;

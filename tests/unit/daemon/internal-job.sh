@@ -100,7 +100,7 @@ check "... mectld keeps it once, no staged copy left beside it" \
 	test "$(ls -A "$STATE/backups")" = "flashrom-MX25L6405D-8388608-$orig.bin"
 check "... the report: verdict full, HAP set, ME region and descriptor written, verified" \
 	test "$(result "$id" host_access | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = full \
-	-a "$(result "$id" hap_set)" = true -a "$(result "$id" regions_written)" = '["me", "fd"]' \
+	-a "$(result "$id" hap_set)" = true -a "$(result "$id" regions_written)" = '["fd", "me"]' \
 	-a "$(result "$id" verified)" = true
 check "... and what mectl status should say after a power cycle: the ME parked in its bring-up (HAP set)" \
 	test "$(result "$id" expect | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["disabled"], e["indicators"])')" = "yes ['firmware_init_complete', 'working_state', 'operation_state', 'progress_phase']"
@@ -147,8 +147,8 @@ check "... the report says module removal only: verdict me-only, HAP not set, ME
 	test "$(result "$id" host_access | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = me-only \
 	-a "$(result "$id" hap_set)" = false -a "$(result "$id" regions_written)" = '["me"]'
 check "... and so does the message" grep -q 'module removal only' "$T/meonly.out"
-check "... what mectl status should say: Error Code: Image Failure (the removed modules)" \
-	test "$(result "$id" expect | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["disabled"], e["indicators"], e["lines"][0])')" = "yes ['error_code'] Error Code: Image Failure"
+check "... what mectl status should say: Image Failure, M0 kernel load (ME 7: pre-Skylake)" \
+	test "$(result "$id" expect | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["disabled"], e["indicators"], e["lines"])')" = "yes ['error_code'] ['ME: Error Code              : Image Failure', 'ME: Progress Phase State    : M0 kernel load']"
 "$MECTL" restore --bus="$BUS" --internal "$T/meonly.backup" > /dev/null 2>&1 < /dev/null
 check "restore --internal (ME only): the chip holds the backup again, the ME region alone written" \
 	test $? = 0 -a "$(sha "$T/meonly.bin")" = "$(sha "$T/meonly.backup")" \
