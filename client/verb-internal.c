@@ -91,8 +91,8 @@ static void print_backend(struct json_object *res)
 	if (!strcmp(str(res, MECTL_RESULT_BACKEND), "mtd")) {
 		struct json_object *chip = member(res, MECTL_RESULT_CHIP);
 
-		printf("Chip: /dev/mtd%d (%s), %lld bytes, through spi-intel's MTD device "
-		       "(drivers: %s), writeable: %s\n", (int)num(chip, "mtd"), str(chip, "mtd_name"),
+		printf("Chip: /dev/mtd%d (%s), %lld bytes, through the MTD device (drivers: %s), "
+		       "writeable: %s\n", (int)num(chip, "mtd"), str(chip, "mtd_name"),
 		       (long long)num(res, MECTL_RESULT_SIZE), str(res, MECTL_RESULT_DRIVERS),
 		       yes_no(res, MECTL_RESULT_MTD_WRITEABLE));
 	} else {

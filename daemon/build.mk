@@ -53,6 +53,8 @@ LDLIBS_pid-reuse := -lsystemd
 VM_TESTS += tests/selftests/daemon/daemon.sh
 # neutralize on a descriptor whose BIOS region spans the chip (a vendor layout).
 VM_TESTS += tests/selftests/daemon/bios-spans.sh
+# Internal flashing through the MTD backend: spi-nor + a BIOS partition on flashsim.
+VM_TESTS += tests/selftests/daemon/internal-mtd.sh
 # What one unprivileged user can make mectld spend: a crafted image, six submitters on
 # silent pipes, a chip read beside them, SIGTERM with a stalled job.
 VM_TESTS += tests/selftests/daemon/limits.sh
