@@ -39,6 +39,16 @@ LDLIBS_job-file := -lcrypto -lm
 UNIT_TESTS += $(B)/unit/daemon/flashrom
 $(B)/unit/daemon/flashrom: $(B)/daemon/flashrom.o $(B)/libmectl-common.a
 LDLIBS_flashrom := $(shell pkg-config --libs flashrom 2>/dev/null)
+# ... of the internal flashing pre-flight (real descriptors, the controller's locks,
+# flashrom's lines for them) ...
+UNIT_TESTS += $(B)/unit/daemon/preflight
+$(B)/unit/daemon/preflight: $(B)/daemon/preflight.o $(B)/daemon/host-flashrom.o \
+	$(B)/daemon/flashrom.o $(B)/libmectl-image.a $(B)/libmectl-common.a
+$(B)/unit/daemon/preflight $(B)/unit/daemon/mtd-sysfs: TEST_CFLAGS += $(MECTLD_CFLAGS)
+LDLIBS_preflight := $(shell pkg-config --libs flashrom 2>/dev/null) -lcrypto -lm
+# ... and of finding the host's chip as an MTD device (a sysfs tree as spi-intel's).
+UNIT_TESTS += $(B)/unit/daemon/mtd-sysfs
+$(B)/unit/daemon/mtd-sysfs: $(B)/daemon/mtd-sysfs.o $(B)/libmectl-common.a
 # mectld itself on a private bus: the configuration file and job pruning (no chip).
 UNIT_TESTS += tests/unit/daemon/state.sh
 
