@@ -57,7 +57,8 @@ static const char *const hw_programmers[] = {
 	"atapromise", "it8212", "ogp_spi", "rayer_spi",
 };
 
-#define WAYS_OUT "use the kernel's spi-intel MTD driver (modprobe spi-intel writeable=1) instead"
+#define WAYS_OUT "use the kernel's spi-intel MTD driver instead (modprobe spi-intel writeable=1; " \
+	"modprobe spi-intel-pci; InternalMTD=auto in mectld.conf)"
 
 /* The log callback has no user data: the one open handle. */
 static struct fr_chip *active;
