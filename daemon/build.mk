@@ -1,7 +1,8 @@
 # daemon/: mectld, the D-Bus job daemon. The image engine (lib/image/) and the
 # common helpers (lib/common/) have their own fragments and archives.
-MECTLD_SRCS := main.c bus.c authz.c jobs.c job-file.c job-probe.c job-read.c job-write.c job-neutralize.c job-internal.c \
-	       job-image.c chip.c config.c flash.c flashrom.c host-chip.c host-mtd.c mtd-sysfs.c host-flashrom.c \
+MECTLD_SRCS := main.c bus.c authz.c jobs.c job.c job-type.c job-store.c job-file.c backup.c \
+	       job-probe.c job-read.c job-write.c job-neutralize.c job-internal.c job-image.c \
+	       chip.c config.c flash.c flashrom.c host-chip.c host-mtd.c mtd-sysfs.c host-flashrom.c \
 	       preflight.c kernel.c util.c
 MECTLD_OBJS := $(addprefix $(B)/daemon/,$(MECTLD_SRCS:.c=.o))
 MECTLD_CFLAGS := -Idaemon -Ilib/image \
@@ -33,7 +34,8 @@ $(B)/unit/daemon/config: $(B)/daemon/config.o $(B)/daemon/util.o $(B)/libmectl-c
 LDLIBS_config := -lcrypto
 # ... of the job file format (every damaged file rejected, with its reason) ...
 UNIT_TESTS += $(B)/unit/daemon/job-file
-$(B)/unit/daemon/job-file: $(B)/daemon/job-file.o $(B)/daemon/util.o $(B)/libmectl-common.a
+$(B)/unit/daemon/job-file: $(B)/daemon/job-file.o $(B)/daemon/job-type.o $(B)/daemon/util.o \
+	$(B)/libmectl-common.a
 LDLIBS_job-file := -lcrypto -lm
 # ... of the libflashrom backend, on flashrom's dummy programmer emulating a chip ...
 UNIT_TESTS += $(B)/unit/daemon/flashrom

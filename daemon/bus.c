@@ -19,85 +19,54 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bus.h"
+#include "chip.h"
 #include "host-chip.h"
 #include "job-image.h"
+#include "jobs.h"
 #include "mectld.h"
+#include "vardict.h"
 #include "variant-json.h"
 
 typedef struct SubmitOptions {
 	int32_t mtd;
 	uint32_t bus, cs, speed_hz;
 	uint32_t passes;
-	int force;
-	int internal;		/* the host's own chip (neutralize) */
-	int backup_fd;		/* borrowed from the message */
+	bool force;
+	bool internal;		/* the host's own chip (neutralize, restore) */
+	int backup_fd;		/* the message's */
 	bool has_mtd, has_bus, has_cs;
 } SubmitOptions;
 
-typedef struct OptionSpec {
-	const char *name;
-	char type;
-	size_t offset;
-	size_t seen;		/* offset of the has_ flag, or (size_t)-1 */
-} OptionSpec;
-
-#define NOSEEN ((size_t)-1)
-
-static const OptionSpec option_table[] = {
-	{ "mtd", 'i', offsetof(SubmitOptions, mtd), offsetof(SubmitOptions, has_mtd) },
-	{ "bus", 'u', offsetof(SubmitOptions, bus), offsetof(SubmitOptions, has_bus) },
-	{ "cs", 'u', offsetof(SubmitOptions, cs), offsetof(SubmitOptions, has_cs) },
-	{ "speed_hz", 'u', offsetof(SubmitOptions, speed_hz), NOSEEN },
-	{ "passes", 'u', offsetof(SubmitOptions, passes), NOSEEN },
-	{ "force", 'b', offsetof(SubmitOptions, force), NOSEEN },
-	{ "internal", 'b', offsetof(SubmitOptions, internal), NOSEEN },
-	{ "backup", 'h', offsetof(SubmitOptions, backup_fd), NOSEEN },
+/* The chip options (a{sv}) of the Submit* methods; has_* from the bits of these rows. */
+enum { OPT_MTD, OPT_BUS, OPT_CS };
+static const struct vardict_field option_table[] = {
+	[OPT_MTD] = { "mtd", 'i', offsetof(SubmitOptions, mtd) },
+	[OPT_BUS] = { "bus", 'u', offsetof(SubmitOptions, bus) },
+	[OPT_CS] = { "cs", 'u', offsetof(SubmitOptions, cs) },
+	{ "speed_hz", 'u', offsetof(SubmitOptions, speed_hz) },
+	{ "passes", 'u', offsetof(SubmitOptions, passes) },
+	{ "force", 'b', offsetof(SubmitOptions, force) },
+	{ "internal", 'b', offsetof(SubmitOptions, internal) },
+	{ "backup", 'h', offsetof(SubmitOptions, backup_fd) },
 	{}
 };
 
 static int read_options(sd_bus_message *m, SubmitOptions *o, sd_bus_error *error)
 {
+	_cleanup_free_ char *msg = NULL;
+	uint64_t seen;
 	int r;
 
 	*o = (SubmitOptions) { .mtd = -1, .passes = MECTL_PASSES_DEFAULT, .backup_fd = -1 };
-	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	r = vardict_read(m, option_table, "option", o, &seen, &msg);
+	if (r == -EINVAL)
+		return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, msg ? msg : "bad options");
 	if (r < 0)
 		return r;
-	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-		const OptionSpec *s;
-		const char *key;
-		char sig[2] = {};
-
-		r = sd_bus_message_read(m, "s", &key);
-		if (r < 0)
-			return r;
-		for (s = option_table; s->name; s++)
-			if (!strcmp(s->name, key))
-				break;
-		if (!s->name)
-			return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS, "unknown option '%s'", key);
-		sig[0] = s->type;
-		r = sd_bus_message_enter_container(m, 'v', sig);
-		if (r < 0)
-			return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS,
-						 "option '%s' must have type %s", key, sig);
-		r = sd_bus_message_read_basic(m, s->type, (uint8_t *)o + s->offset);
-		if (r < 0)
-			return r;
-		if (s->seen != NOSEEN)
-			*(bool *)((uint8_t *)o + s->seen) = true;
-		r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			return r;
-		r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			return r;
-	}
-	if (r < 0)
-		return r;
-	r = sd_bus_message_exit_container(m);
-	if (r < 0)
-		return r;
+	o->has_mtd = seen & (1u << OPT_MTD);
+	o->has_bus = seen & (1u << OPT_BUS);
+	o->has_cs = seen & (1u << OPT_CS);
 	if (o->passes < 1 || o->passes > MECTL_PASSES_MAX)
 		return sd_bus_error_setf(error, MECTL_ERROR_INVALID_ARGS,
 					 "passes must be 1..%d", MECTL_PASSES_MAX);
@@ -160,16 +129,16 @@ static int take_input_fd(int fd, int *ret, sd_bus_error *error)
 /*
  * The chip of a job: the given MTD index, else the only mectl_flash chip. Only chips
  * mectl_flash attached, or those AllowMTD= names: never the host's own flash unasked.
- * "internal" (where internal_ok) is the host's own chip, when InternalMTD= or
- * InternalProgrammer= names a way to it (host-chip.h).
+ * "internal", for the types that have that form, is the host's own chip, when
+ * InternalMTD= or InternalProgrammer= names a way to it (host-chip.h).
  */
-static int pick_chip(Context *c, const SubmitOptions *o, bool internal_ok, int *ret,
+static int pick_chip(Context *c, const SubmitOptions *o, JobType type, int *ret,
 		     sd_bus_error *error)
 {
 	int r;
 
 	if (o->internal) {
-		if (!internal_ok || o->has_mtd)
+		if (!job_type_internal(type) || o->has_mtd)
 			return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, o->has_mtd ?
 						"internal and mtd name different chips" :
 						"only probe, neutralize and restore work on the "
@@ -304,7 +273,7 @@ static int method_submit_probe(sd_bus_message *m, void *userdata, sd_bus_error *
 		j->cs = o.cs;
 		j->speed_hz = o.speed_hz;
 	} else {
-		r = pick_chip(c, &o, true, &j->mtd, error);
+		r = pick_chip(c, &o, j->type, &j->mtd, error);
 		if (r < 0)
 			return r;
 	}
@@ -321,7 +290,7 @@ static int method_submit_read(sd_bus_message *m, void *userdata, sd_bus_error *e
 	r = chip_job_new(c, m, JOB_READ, &o, &j, error);
 	if (r <= 0)
 		return r ? r : AUTHZ_PENDING;
-	r = pick_chip(c, &o, false, &j->mtd, error);
+	r = pick_chip(c, &o, j->type, &j->mtd, error);
 	if (r < 0)
 		return r;
 	j->passes = o.passes;
@@ -354,7 +323,7 @@ static int submit_image_to_chip(sd_bus_message *m, Context *c, JobType type, sd_
 	j = job_new(c, type, uid);
 	if (!j)
 		return -ENOMEM;
-	r = pick_chip(c, &o, type == JOB_RESTORE, &j->mtd, error);
+	r = pick_chip(c, &o, type, &j->mtd, error);
 	if (r < 0)
 		return r;
 	r = take_input_fd(fd, &j->in_fd, error);
@@ -419,7 +388,7 @@ static int method_submit_neutralize(sd_bus_message *m, void *userdata, sd_bus_er
 	if (r < 0)
 		return r;
 	j->has_output = true;
-	r = pick_chip(c, &o, true, &j->mtd, error);
+	r = pick_chip(c, &o, j->type, &j->mtd, error);
 	if (r < 0)
 		return r;
 	j->passes = o.passes;
@@ -500,9 +469,9 @@ static int submit_image_job(sd_bus_message *m, Context *c, JobType type, sd_bus_
 	j = job_new(c, type, uid);
 	if (!j)
 		return -ENOMEM;
-	j->image = job_image_new();
-	if (!j->image)
-		return -ENOMEM;
+	r = job_image_attach(j);
+	if (r < 0)
+		return r;
 	r = sd_bus_message_read(m, "h", &in);
 	if (r < 0)
 		return r;
@@ -577,7 +546,8 @@ static int method_list_jobs(sd_bus_message *m, void *userdata, sd_bus_error *err
 		return r;
 	for (size_t i = 0; i < c->n_jobs; i++) {
 		Job *j = c->jobs[i];
-		_cleanup_free_ char *path = NULL, *phase = NULL;
+		_cleanup_free_ char *path = NULL;
+		char phase[JOB_PHASE_TEXT_MAX];
 		JobState state;
 		double progress;
 
@@ -589,10 +559,8 @@ static int method_list_jobs(sd_bus_message *m, void *userdata, sd_bus_error *err
 		pthread_mutex_lock(&c->lock);
 		state = j->state;
 		progress = j->progress;
-		phase = strdup(j->phase ? j->phase : "");
+		job_phase_text(j, phase, sizeof(phase));
 		pthread_mutex_unlock(&c->lock);
-		if (!phase)
-			return -ENOMEM;
 		r = sd_bus_message_append(reply, "(usssdo)", j->id, job_type_to_string(j->type),
 					  job_state_to_string(state), phase, progress, path);
 		if (r < 0)
@@ -717,16 +685,17 @@ static int property_get_live(sd_bus *bus, const char *path, const char *interfac
 {
 	Job *j = userdata;
 	_cleanup_free_ char *s = NULL;
+	char phase[JOB_PHASE_TEXT_MAX];
 	double progress;
-	int r;
 
 	(void)bus, (void)path, (void)interface, (void)error;
 	pthread_mutex_lock(&j->ctx->lock);
 	progress = j->progress;
+	job_phase_text(j, phase, sizeof(phase));
 	if (!strcmp(property, "State"))
 		s = strdup(job_state_to_string(j->state));
 	else if (!strcmp(property, "Phase"))
-		s = strdup(j->phase ? j->phase : "");
+		s = strdup(phase);
 	else if (!strcmp(property, "Message"))
 		s = strdup(j->message ? j->message : "");
 	else
@@ -736,8 +705,7 @@ static int property_get_live(sd_bus *bus, const char *path, const char *interfac
 		return sd_bus_message_append(reply, "d", progress);
 	if (!s)
 		return -ENOMEM;
-	r = sd_bus_message_append(reply, "s", s);
-	return r;
+	return sd_bus_message_append(reply, "s", s);
 }
 
 /* The job's result (JSON text, as in its file) as typed values: variant-json.c. */
@@ -768,17 +736,17 @@ static int property_get_result(sd_bus *bus, const char *path, const char *interf
 	return r;
 }
 
-int bus_job_added(Context *c, Job *j)
+/* The queue's observer: every job's birth, change and end on the bus. */
+static void bus_job_added(Context *c, Job *j)
 {
 	_cleanup_free_ char *path = job_object_path(j);
 
-	if (!path)
-		return -ENOMEM;
-	return sd_bus_emit_signal(c->bus, MECTL_OBJECT_PATH, MECTL_MANAGER_IFACE, "JobNew", "uso",
-				  j->id, job_type_to_string(j->type), path);
+	if (path && c->bus)
+		(void) sd_bus_emit_signal(c->bus, MECTL_OBJECT_PATH, MECTL_MANAGER_IFACE, "JobNew",
+					  "uso", j->id, job_type_to_string(j->type), path);
 }
 
-void bus_job_removed(Context *c, Job *j)
+static void bus_job_removed(Context *c, Job *j)
 {
 	_cleanup_free_ char *path = job_object_path(j);
 
@@ -787,7 +755,7 @@ void bus_job_removed(Context *c, Job *j)
 					  "JobRemoved", "uo", j->id, path);
 }
 
-void bus_job_changed(Context *c, Job *j, unsigned dirty)
+static void bus_job_changed(Context *c, Job *j, unsigned dirty)
 {
 	static const struct {
 		unsigned bit;
@@ -867,6 +835,12 @@ static const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
+static const struct jobs_observer bus_observer = {
+	.added = bus_job_added,
+	.changed = bus_job_changed,
+	.removed = bus_job_removed,
+};
+
 int bus_register(Context *c)
 {
 	int r;
@@ -882,5 +856,9 @@ int bus_register(Context *c)
 	r = sd_bus_add_node_enumerator(c->bus, NULL, MECTL_JOB_PREFIX, job_node_enumerator, c);
 	if (r < 0)
 		return r;
-	return sd_bus_add_object_manager(c->bus, NULL, MECTL_OBJECT_PATH);
+	r = sd_bus_add_object_manager(c->bus, NULL, MECTL_OBJECT_PATH);
+	if (r < 0)
+		return r;
+	jobs_set_observer(c, &bus_observer);
+	return 0;
 }

@@ -12,8 +12,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "flash.h"
-#include "mectld.h"
+#include "chip.h"
+#include "util.h"
 
 /* /sys/class/mtd/mtdN/ATTR's first line, into buf; -ENODEV without the device. */
 static int mtd_sysfs_read(int mtd, const char *attr, char *buf, size_t len)
@@ -146,20 +146,4 @@ void chip_to_json(const Chip *chip, uint64_t size, uint32_t erasesize, struct st
 				strbuf_printf(b, ",\"sr%d\":%u", i + 1, chip->info.sr[i]);
 	}
 	strbuf_printf(b, "}");
-}
-
-int job_open_chip(Job *j, bool rw, Chip *chip, struct flash *f)
-{
-	int r;
-
-	job_set_phase(j, "probe");
-	/* checked at submission; again here, in case the index names another device now */
-	r = chip_allowed(&j->ctx->config, j->mtd);
-	if (r <= 0)
-		return r ? r : -EPERM;
-	r = chip_identify(j->mtd, chip);
-	if (r < 0)
-		return r;
-	return flash_open((unsigned)j->mtd, rw, chip->info.page_size,
-			  chip->info.block_erase_size, f);
 }

@@ -58,6 +58,7 @@ int flash_open(unsigned index, bool rw, unsigned pagesize, unsigned blocksize,
 	       struct flash *ret);
 void flash_close(struct flash *f);
 
+/* len bytes at off into buf. */
 int flash_read_range(struct flash *f, uint64_t off, void *buf, uint64_t len);
 /* Whole chip into buf (f->size bytes). */
 int flash_read_all(struct flash *f, uint8_t *buf, flash_progress_fn cb, void *userdata);

@@ -21,11 +21,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "chip.h"
+#include "config.h"
 #include "flash.h"
 #include "flashrom.h"
 #include "host-access.h"
-#include "mectld.h"
+#include "mectl-dbus.h"
 #include "preflight.h"
+#include "util.h"
 
 /* A descriptor region a write may change: FLREGn and its bytes (end exclusive). */
 struct host_region {

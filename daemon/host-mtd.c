@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "host-chip.h"
+#include "job-write.h"
 
 #define RO_WAY_OUT "spi-intel registers it read-only unless loaded with writeable=1 " \
 	"(modprobe -r spi-intel-pci spi-intel; modprobe spi-intel writeable=1; modprobe " \

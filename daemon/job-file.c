@@ -7,7 +7,7 @@
  * there (only "arg" may repeat or be absent), no other key may be, each value must
  * parse completely, and the id is the file's name. A file that fails any of this is
  * rejected as a whole — nothing is defaulted — and the caller moves it aside
- * (jobs.c). What the parser did read is still in the Job and named in *ret_seen, so
+ * (job-store.c). What the parser did read is still in the Job and named in *ret_seen, so
  * that a cut-short record of a running job can still be marked interrupted.
  */
 #include <ctype.h>
@@ -17,72 +17,10 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "job-file.h"
 #include "mectld.h"
 
 #define MTD_INTERNAL "internal"
-
-static const char *const job_type_table[_JOB_TYPE_MAX] = {
-	[JOB_PROBE] = MECTL_JOB_TYPE_PROBE,
-	[JOB_READ] = MECTL_JOB_TYPE_READ,
-	[JOB_CHECK] = MECTL_JOB_TYPE_CHECK,
-	[JOB_CLEAN] = MECTL_JOB_TYPE_CLEAN,
-	[JOB_WRITE] = MECTL_JOB_TYPE_WRITE,
-	[JOB_RESTORE] = MECTL_JOB_TYPE_RESTORE,
-	[JOB_NEUTRALIZE] = MECTL_JOB_TYPE_NEUTRALIZE,
-};
-
-static const char *const job_state_table[_JOB_STATE_MAX] = {
-	[JOB_QUEUED] = MECTL_JOB_STATE_QUEUED,
-	[JOB_RUNNING] = MECTL_JOB_STATE_RUNNING,
-	[JOB_SUCCEEDED] = MECTL_JOB_STATE_SUCCEEDED,
-	[JOB_FAILED] = MECTL_JOB_STATE_FAILED,
-	[JOB_CANCELLED] = MECTL_JOB_STATE_CANCELLED,
-	[JOB_INTERRUPTED] = MECTL_JOB_STATE_INTERRUPTED,
-};
-
-const char *job_type_to_string(JobType t)
-{
-	return t >= 0 && t < _JOB_TYPE_MAX ? job_type_table[t] : NULL;
-}
-
-JobType job_type_from_string(const char *s)
-{
-	for (int i = 0; i < _JOB_TYPE_MAX; i++)
-		if (s && !strcmp(job_type_table[i], s))
-			return (JobType)i;
-	return _JOB_TYPE_INVALID;
-}
-
-const char *job_state_to_string(JobState s)
-{
-	return s >= 0 && s < _JOB_STATE_MAX ? job_state_table[s] : NULL;
-}
-
-JobState job_state_from_string(const char *s)
-{
-	for (int i = 0; i < _JOB_STATE_MAX; i++)
-		if (s && !strcmp(job_state_table[i], s))
-			return (JobState)i;
-	return _JOB_STATE_INVALID;
-}
-
-bool job_type_uses_chip(JobType t)
-{
-	switch (t) {
-	case JOB_PROBE:
-	case JOB_READ:
-	case JOB_WRITE:
-	case JOB_RESTORE:
-	case JOB_NEUTRALIZE:
-		return true;
-	case JOB_CHECK:
-	case JOB_CLEAN:
-	case _JOB_TYPE_MAX:
-	case _JOB_TYPE_INVALID:
-		break;
-	}
-	return false;
-}
 
 int job_file_name_to_id(const char *name, uint32_t *ret)
 {
@@ -106,11 +44,10 @@ void job_fields_free(Job *j)
 		free(*a);
 	free(j->args);
 	free(j->chip_id);
-	free(j->phase);
 	free(j->message);
 	free(j->result);
 	j->args = NULL;
-	j->chip_id = j->phase = j->message = j->result = NULL;
+	j->chip_id = j->message = j->result = NULL;
 }
 
 /* ---------------------------------------------------------------------------------
@@ -132,6 +69,7 @@ static void put_escaped(struct strbuf *b, const char *key, const char *v)
 
 char *job_serialize(const Job *j)
 {
+	char phase[JOB_PHASE_TEXT_MAX];
 	struct strbuf b = {};
 
 	strbuf_printf(&b, "id=%u\ntype=%s\nstate=%s\nowner=%u\n", j->id,
@@ -148,7 +86,8 @@ char *job_serialize(const Job *j)
 		      j->has_output, j->progress);
 	for (char **a = j->args; a && *a; a++)
 		put_escaped(&b, "arg", *a);
-	put_escaped(&b, "phase", j->phase);
+	job_phase_format(j->phase.phase, j->phase.pass, j->phase.passes, phase, sizeof(phase));
+	put_escaped(&b, "phase", phase);
 	put_escaped(&b, "message", j->message);
 	put_escaped(&b, "result", j->result);
 	return strbuf_steal(&b);
@@ -225,6 +164,13 @@ static int value_state(const char *v, void *dest)
 		return -EINVAL;
 	*(JobState *)dest = s;
 	return 0;
+}
+
+static int value_phase(const char *v, void *dest)
+{
+	struct job_phase_at *p = dest;
+
+	return job_phase_parse(v, &p->phase, &p->pass, &p->passes);
 }
 
 static int value_progress(const char *v, void *dest)
@@ -325,7 +271,7 @@ static const struct job_key {
 	[JOB_KEY_HAS_OUTPUT] = { "has_output", value_bool, offsetof(Job, has_output), false },
 	[JOB_KEY_PROGRESS] = { "progress", value_progress, offsetof(Job, progress), false },
 	[JOB_KEY_ARG] = { "arg", value_arg, offsetof(Job, args), true },
-	[JOB_KEY_PHASE] = { "phase", value_text, offsetof(Job, phase), false },
+	[JOB_KEY_PHASE] = { "phase", value_phase, offsetof(Job, phase), false },
 	[JOB_KEY_MESSAGE] = { "message", value_text, offsetof(Job, message), false },
 	[JOB_KEY_RESULT] = { "result", value_text, offsetof(Job, result), false },
 };
@@ -367,8 +313,7 @@ static int job_check_fields(const Job *j, char **ret_why)
 	if (!job_type_uses_chip(j->type) && j->mtd != -1)
 		return why(ret_why, "a %s job names a chip (mtd=%d)", job_type_to_string(j->type),
 			   j->mtd);
-	if (j->mtd == JOB_MTD_INTERNAL && j->type != JOB_PROBE && j->type != JOB_NEUTRALIZE &&
-	    j->type != JOB_RESTORE)
+	if (j->mtd == JOB_MTD_INTERNAL && !job_type_internal(j->type))
 		return why(ret_why, "a %s job on the host's own chip (mtd=" MTD_INTERNAL ")",
 			   job_type_to_string(j->type));
 	return 0;

@@ -18,8 +18,9 @@
 #include <unistd.h>
 
 #include "image.h"
-#include "mectld.h"
 #include "job-image.h"
+#include "job-store.h"
+#include "mectld.h"
 
 static const char *const file_flags[] = { "-O", "--output", "-D", "--extract-descriptor",
 					  "-M", "--extract-me", NULL };
@@ -219,21 +220,12 @@ int job_image_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *o)
 	if (j->in_fd >= 0)
 		return image_read_input(j, ret, ret_len, o);
 	if (j->has_input)
-		return job_load_input(j, ret, ret_len);
+		return job_store_load_input(j, ret, ret_len);
 	return input_fail(o, -EBADF, "the image fd was lost in a restart of mectld: submit the "
 			  "job again");
 }
 
-struct job_image *job_image_new(void)
-{
-	struct job_image *ji = calloc(1, sizeof(*ji));
-
-	if (ji)
-		ji->descriptor_fd = ji->me_fd = -1;
-	return ji;
-}
-
-void job_image_free(struct job_image *ji)
+static void job_image_free(struct job_image *ji)
 {
 	if (!ji)
 		return;
@@ -243,6 +235,18 @@ void job_image_free(struct job_image *ji)
 	if (ji->me_fd >= 0)
 		close(ji->me_fd);
 	free(ji);
+}
+
+int job_image_attach(Job *j)
+{
+	struct job_image *ji = calloc(1, sizeof(*ji));
+
+	if (!ji)
+		return -ENOMEM;
+	ji->descriptor_fd = ji->me_fd = -1;
+	j->image = ji;
+	j->image_free = job_image_free;
+	return 0;
 }
 
 /* The run: the options decoded at submission, or a job file's flags (an older mectld). */
@@ -311,11 +315,11 @@ int job_run_image(Job *j, JobOutcome *o)
 	size_t len = 0;
 	int r;
 
-	job_set_phase(j, "input");
+	job_set_phase(j, JOB_PHASE_INPUT);
 	r = job_image_input(j, &in, &len, o);
 	if (r < 0)
 		return r;
-	job_set_phase(j, j->type == JOB_CHECK ? "check" : "clean");
+	job_set_phase(j, j->type == JOB_CHECK ? JOB_PHASE_CHECK : JOB_PHASE_CLEAN);
 	r = image_run(j, in, len, &res);
 	if (r < 0 && r != -EINVAL)
 		goto out;

@@ -2,7 +2,7 @@
 #ifndef MECTLD_JOB_IMAGE_H
 #define MECTLD_JOB_IMAGE_H
 
-/* Image engine glue shared by bus.c, job-image.c and job-neutralize.c. */
+/* The check and clean jobs, and the engine glue bus.c and neutralize use (job-image.c). */
 #include "engine-options.h"
 #include "image.h"
 #include "mectld.h"
@@ -14,7 +14,12 @@ struct job_image {
 	int me_fd;		/* -M */
 };
 
-struct job_image *job_image_new(void);
+/* A check/clean job's options and outputs, set when submitted (freed with the job). */
+int job_image_attach(Job *j);
+/* The image a job was passed: read from its fd on the worker, or its spooled copy. */
+int job_image_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *o);
+/* Check the engine's options at submission (named error text in ret_msg). */
+int image_args_validate(JobType type, char **args, char **ret_msg);
 
 /* me_cleaner flags of a job into engine options; -EINVAL with the usage text in res. */
 int image_parse(JobType type, char **args, struct img_options *o, struct img_result *res);

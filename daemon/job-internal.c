@@ -24,9 +24,10 @@
  */
 #include <string.h>
 
+#include "backup.h"
 #include "host-chip.h"
-#include "job-internal.h"
 #include "job-neutralize.h"
+#include "job-read.h"
 
 /* The descriptor region: the pre-flight reads this much of the chip. */
 #define IFD_BYTES 4096u
@@ -172,7 +173,7 @@ static int open_chip(Job *j, struct internal_run *ir)
 {
 	int r;
 
-	job_set_phase(j, "probe");
+	job_set_phase(j, JOB_PHASE_PROBE);
 	r = host_chip_open(&j->ctx->config, &ir->h);
 	if (r < 0)
 		return fail_untouched(ir, ir->h.err, r == -EPERM || r == -ENOMEM ? r : -EIO);
@@ -184,7 +185,7 @@ static int preflight(Job *j, struct internal_run *ir)
 {
 	int r;
 
-	job_set_phase(j, "preflight");
+	job_set_phase(j, JOB_PHASE_PREFLIGHT);
 	ir->ifd_len = ir->h.size < IFD_BYTES ? ir->h.size : IFD_BYTES;
 	r = ir->h.ops->read(&ir->h, 0, ir->ifd, ir->ifd_len, NULL, NULL);
 	if (r < 0)
@@ -376,7 +377,7 @@ int job_run_neutralize_internal(Job *j, JobOutcome *o)
 		goto out;
 
 	n = neutralize_regions(&ir, g);
-	job_set_phase(j, "write");
+	job_set_phase(j, JOB_PHASE_WRITE);
 	job_set_cancellable(j, false);
 	r = ir.h.ops->write(&ir.h, orig, ir.e.cln.image.data, g, n, &rep, job_flash_progress, j);
 	job_set_cancellable(j, true);
@@ -385,7 +386,7 @@ int job_run_neutralize_internal(Job *j, JobOutcome *o)
 		goto out;
 	}
 
-	job_set_phase(j, "report");
+	job_set_phase(j, JOB_PHASE_REPORT);
 	neutralize_report(&ir, &rep, g, n, t0, &b);
 	o->result = strbuf_steal(&b);
 	if (asprintf(&o->message, "neutralized the host's flash chip (%s): %s, verified; sha256 "
@@ -453,7 +454,7 @@ static int keep_current(Job *j, const struct job_reader *rd, const char *chip_id
 	if (memcmp(again, current, rd->size))
 		return nz_fail_untouched(o, "no backup holds the chip's content and two reads of it "
 					 "differ: it cannot be kept", NULL, false, -EIO);
-	job_set_phase(j, "backup");
+	job_set_phase(j, JOB_PHASE_BACKUP);
 	r = backup_store(j->ctx, chip_id, current, rd->size, ret_path);
 	if (r < 0)
 		return nz_fail_untouched(o, "no backup holds the chip's content and it cannot be "
@@ -491,7 +492,7 @@ int job_run_restore_internal(Job *j, JobOutcome *o)
 	size_t len = 0;
 	int r, n = 0;
 
-	job_set_phase(j, "input");
+	job_set_phase(j, JOB_PHASE_INPUT);
 	r = job_image_input(j, &image, &len, o);
 	if (r < 0)
 		return r;
@@ -537,7 +538,7 @@ int job_run_restore_internal(Job *j, JobOutcome *o)
 		goto out;
 
 	if (n > 0) {
-		job_set_phase(j, "write");
+		job_set_phase(j, JOB_PHASE_WRITE);
 		job_set_cancellable(j, false);
 		r = ir.h.ops->write(&ir.h, current, image, g, (unsigned)n, &rep, job_flash_progress, j);
 		job_set_cancellable(j, true);
@@ -546,7 +547,7 @@ int job_run_restore_internal(Job *j, JobOutcome *o)
 			goto out;
 		}
 	}
-	job_set_phase(j, "report");
+	job_set_phase(j, JOB_PHASE_REPORT);
 	restore_report(&ir, &rep, sha_cur, sha_img, kept, &b);
 	o->result = strbuf_steal(&b);
 	if (asprintf(&o->message, "restore on the host's flash chip (%s): %s%s%s", ir.h.label,

@@ -18,8 +18,11 @@
 #include <unistd.h>
 #include <time.h>
 
+#include "backup.h"
 #include "flash.h"
 #include "job-neutralize.h"
+#include "job-read.h"
+#include "job-write.h"
 
 double nz_now(void)
 {
@@ -123,7 +126,7 @@ int nz_engine_verdict(struct nz_engine *e, uint64_t size, JobOutcome *o)
 	int r;
 
 	/* Every pass agrees: the staged backup becomes the kept one. */
-	job_set_phase(j, "backup");
+	job_set_phase(j, JOB_PHASE_BACKUP);
 	r = e->r_backup;
 	if (r >= 0)
 		r = backup_commit(j->ctx, e->stage_tmp, e->chip_id, e->sha_orig, &e->backup);
@@ -131,7 +134,7 @@ int nz_engine_verdict(struct nz_engine *e, uint64_t size, JobOutcome *o)
 		return nz_fail_untouched(o, "cannot save the backup", NULL, false, r);
 
 	/* The engine ran beside read 2..N; its verdicts are taken only now. */
-	job_set_phase(j, "check");
+	job_set_phase(j, JOB_PHASE_CHECK);
 	if (e->r_chk < 0)
 		return e->r_chk;
 	if (e->chk.exit_code != 0)
@@ -151,7 +154,7 @@ int nz_engine_verdict(struct nz_engine *e, uint64_t size, JobOutcome *o)
 					 NULL, true, -EINVAL);
 	}
 
-	job_set_phase(j, "clean");
+	job_set_phase(j, JOB_PHASE_CLEAN);
 	if (e->r_cln < 0 && e->r_cln != -EINVAL)
 		return e->r_cln;
 	if (e->r_cln < 0 || e->cln.exit_code != 0 || !e->cln.write_image)
@@ -189,9 +192,7 @@ int job_run_neutralize(Job *j, JobOutcome *o)
 	Chip chip;
 	int r;
 
-	if (j->mtd == JOB_MTD_INTERNAL)
-		return job_run_neutralize_internal(j, o);
-	job_set_phase(j, "probe");
+	job_set_phase(j, JOB_PHASE_PROBE);
 	r = chip_identify(j->mtd, &chip);
 	if (r < 0)
 		return nz_fail_untouched(o, "no chip", NULL, false, r);
@@ -226,7 +227,7 @@ int job_run_neutralize(Job *j, JobOutcome *o)
 		goto out;
 	}
 
-	job_set_phase(j, "report");
+	job_set_phase(j, JOB_PHASE_REPORT);
 	strbuf_printf(&b, "{");
 	chip_to_json(&chip, f.size, f.erasesize, &b);
 	strbuf_printf(&b, ",\"passes\":%u,\"sha256_before\":\"%s\",\"sha256_after\":\"%s\","

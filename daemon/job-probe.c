@@ -2,13 +2,13 @@
 /*
  * mectld: the probe job. Attaches spiBUS.CS through mectl_flash when asked (and
  * not attached yet), then reports the chip: netlink's GET_INFO plus the MTD
- * geometry the daemon will use. On the host's own chip it is the internal flashing
- * pre-flight (job-internal.c).
+ * geometry the daemon will use.
  */
 #include <string.h>
 
+#include "chip.h"
 #include "flash.h"
-#include "job-internal.h"
+#include "mectld.h"
 
 static int probe_attach(Job *j, int *ret_mtd, JobOutcome *o)
 {
@@ -29,7 +29,7 @@ static int probe_attach(Job *j, int *ret_mtd, JobOutcome *o)
 			*ret_mtd = (int)chips[i].mtd_index;
 			return 0;
 		}
-	job_set_phase(j, "attach");
+	job_set_phase(j, JOB_PHASE_ATTACH);
 	r = kernel_attach(j->bus, j->cs, j->speed_hz, &info);
 	if (r < 0) {
 		if (asprintf(&o->message, "cannot attach spi%u.%u: %s", j->bus, j->cs,
@@ -50,14 +50,12 @@ int job_run_probe(Job *j, JobOutcome *o)
 	Chip chip;
 	int mtd = j->mtd, r;
 
-	if (j->mtd == JOB_MTD_INTERNAL)
-		return job_run_probe_internal(j, o);
 	if (j->attach) {
 		r = probe_attach(j, &mtd, o);
 		if (r < 0)
 			return r;
 	}
-	job_set_phase(j, "probe");
+	job_set_phase(j, JOB_PHASE_PROBE);
 	r = chip_identify(mtd, &chip);
 	if (r < 0) {
 		if (asprintf(&o->message, "no chip behind /dev/mtd%d", mtd) < 0)

@@ -7,7 +7,9 @@
  */
 #include <string.h>
 
+#include "backup.h"
 #include "flash.h"
+#include "job-read.h"
 #include "mectld.h"
 
 /* How many differing offsets a failed read names. */
@@ -43,7 +45,6 @@ int job_read_agree(Job *j, const struct job_reader *rd, unsigned passes, uint8_t
 		   job_first_pass_fn first_done, void *userdata, JobOutcome *o)
 {
 	_cleanup_free_ uint8_t *other = NULL;
-	char phase[32];
 	int r;
 
 	if (passes > 1) {
@@ -52,8 +53,7 @@ int job_read_agree(Job *j, const struct job_reader *rd, unsigned passes, uint8_t
 			return -ENOMEM;
 	}
 	for (unsigned p = 1; p <= passes; p++) {
-		snprintf(phase, sizeof(phase), "read %u/%u", p, passes);
-		job_set_phase(j, phase);
+		job_set_read_pass(j, p, passes);
 		r = rd->read_all(rd->port, p == 1 ? first : other, j);
 		if (r < 0) {
 			if (r != -ECANCELED && !o->message &&
@@ -76,6 +76,22 @@ int job_read_agree(Job *j, const struct job_reader *rd, unsigned passes, uint8_t
 static int mtd_read_all(void *port, uint8_t *buf, Job *j)
 {
 	return flash_read_all(port, buf, job_flash_progress, j);
+}
+
+int job_open_chip(Job *j, bool rw, Chip *chip, struct flash *f)
+{
+	int r;
+
+	job_set_phase(j, JOB_PHASE_PROBE);
+	/* checked at submission; again here, in case the index names another device now */
+	r = chip_allowed(&j->ctx->config, j->mtd);
+	if (r <= 0)
+		return r ? r : -EPERM;
+	r = chip_identify(j->mtd, chip);
+	if (r < 0)
+		return r;
+	return flash_open((unsigned)j->mtd, rw, chip->info.page_size,
+			  chip->info.block_erase_size, f);
 }
 
 int job_read_passes(Job *j, struct flash *f, unsigned passes, uint8_t *first,
@@ -107,7 +123,7 @@ int job_run_read(Job *j, JobOutcome *o)
 	if (r < 0)
 		return r;
 
-	job_set_phase(j, "backup");
+	job_set_phase(j, JOB_PHASE_BACKUP);
 	r = sha256_hex(data, f.size, sha);
 	if (r < 0)
 		return r;

@@ -16,7 +16,11 @@
  */
 #include <string.h>
 
+#include "backup.h"
 #include "flash.h"
+#include "job-image.h"
+#include "job-read.h"
+#include "job-write.h"
 #include "mectld.h"
 
 void write_stats_to_json(const struct flash_write_stats *st, struct strbuf *b)
@@ -33,7 +37,7 @@ int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,
 {
 	int r, q;
 
-	job_set_phase(j, "arm");
+	job_set_phase(j, JOB_PHASE_ARM);
 	job_set_cancellable(j, false);
 	r = chip_arm(chip, true);
 	if (r < 0) {
@@ -43,13 +47,13 @@ int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,
 			o->message = NULL;
 		return r;
 	}
-	job_set_phase(j, "write");
+	job_set_phase(j, JOB_PHASE_WRITE);
 	r = flash_write_blocks(f, current, target, job_flash_progress, j, st);
 	if (r >= 0) {
-		job_set_phase(j, "verify");
+		job_set_phase(j, JOB_PHASE_VERIFY);
 		r = flash_verify_blocks(f, current, target, job_flash_progress, j, st);
 	}
-	job_set_phase(j, "disarm");
+	job_set_phase(j, JOB_PHASE_DISARM);
 	q = chip_arm(chip, false);
 	if (q < 0)
 		fprintf(stderr, "mectld: job %u: cannot disarm the chip, ignoring: %s\n", j->id,
@@ -96,7 +100,7 @@ static int keep_current(Job *j, const Chip *chip, struct flash *f, const uint8_t
 			o->message = NULL;
 		return -EIO;
 	}
-	job_set_phase(j, "backup");
+	job_set_phase(j, JOB_PHASE_BACKUP);
 	r = backup_store(j->ctx, chip->id, current, f->size, ret_path);
 	if (r < 0 && asprintf(&o->message, "no backup holds this chip's content and it cannot be "
 			      "kept in the state dir: %s; nothing was written", strerror(-r)) < 0)
@@ -116,9 +120,7 @@ int job_run_write(Job *j, JobOutcome *o)
 	Chip chip;
 	int r;
 
-	if (j->mtd == JOB_MTD_INTERNAL)
-		return job_run_restore_internal(j, o);
-	job_set_phase(j, "input");
+	job_set_phase(j, JOB_PHASE_INPUT);
 	r = job_image_input(j, &image, &len, o);
 	if (r < 0)
 		return r;
@@ -150,7 +152,7 @@ int job_run_write(Job *j, JobOutcome *o)
 		r = -ENOMEM;
 		goto out;
 	}
-	job_set_phase(j, "compare");
+	job_set_phase(j, JOB_PHASE_COMPARE);
 	r = flash_read_all(&f, current, job_flash_progress, j);
 	if (r < 0)
 		goto out;

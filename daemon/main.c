@@ -14,6 +14,8 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "bus.h"
+#include "jobs.h"
 #include "mectld.h"
 
 static const char *arg_bus_address;
@@ -116,11 +118,14 @@ static int load_config(struct mectld_config *cfg)
 
 static void context_destroy(Context *c)
 {
-	if (c->event)
-		jobs_stop(c);
+	/* A worker left blocked on its image keeps its job, the lock and the wake fd. */
+	bool left = c->event && jobs_stop(c);
+
 	for (size_t i = 0; i < c->n_jobs; i++)
-		job_free(c->jobs[i]);
-	free(c->jobs);
+		if (!c->jobs[i]->thread_started)
+			job_free(c->jobs[i]);
+	if (!left)
+		free(c->jobs);
 	authz_done(c);
 	sd_event_source_unref(c->wake_source);
 	sd_event_source_unref(c->kevents_source);
@@ -130,9 +135,11 @@ static void context_destroy(Context *c)
 	for (int *fd = &c->state_fd; fd <= &c->backups_fd; fd++)
 		if (*fd >= 0)
 			close(*fd);
+	if (left)
+		return;
+	free(c->state_dir);
 	if (c->wake_fd >= 0)
 		close(c->wake_fd);
-	free(c->state_dir);
 	config_done(&c->config);
 	pthread_mutex_destroy(&c->lock);
 }
@@ -174,7 +181,8 @@ static int connect_state_dir(Context *c)
 static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	(void)s, (void)fd, (void)revents;
-	return jobs_wake(userdata) < 0 ? 0 : 0;
+	jobs_wake(userdata);
+	return 0;
 }
 
 static void on_kernel_event(enum mectl_cmd event, const struct chip_info *chip, void *userdata)
@@ -316,9 +324,7 @@ static int run(int argc, char **argv)
 	if (r < 0)
 		fprintf(stderr, "mectld: netlink events unavailable, ignoring: %s\n", strerror(-r));
 
-	r = jobs_schedule(c);
-	if (r < 0)
-		return r;
+	jobs_schedule(c);
 	(void) sd_notify(0, "READY=1\nSTATUS=Processing requests...");
 	fprintf(stderr, "mectld: ready (state dir %s, %zu job(s) on record)\n", c->state_dir,
 		c->n_jobs);

@@ -1,4 +1,4 @@
-# tests/: checks of the tree as a whole (the areas' tests live in tests/*/<area>/).
+# tests/: checks of the tree as a whole (each part's tests live in tests/*/<part>/).
 UNIT_TESTS += tests/unit/arm64-modules.sh
 UNIT_TESTS += tests/unit/install.sh
 UNIT_TESTS += tests/unit/kernel-choice.sh

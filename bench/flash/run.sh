@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make bench` entry of the flash area: boots the test VM with bench/flash/guest.sh
+# `make bench` entry of the flash path: boots the test VM with bench/flash/guest.sh
 # and prints its figures. Not a timed test: one run, ratios against the clock
 # limit and against flashrom measured in the same guest.
 set -u

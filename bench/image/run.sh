@@ -2,7 +2,7 @@
 # bench/image: `mectl clean -S` of the 8 MiB full image (ME 7, Samsung Lumpy), wall time
 # and peak RSS, printed beside the previous run's figures (build/bench/image.last) and
 # against the goals: peak RSS <= 2x the image, wall time a small fraction of the
-# Python me_cleaner's ~0.15 s (the figure; me_cleaner.py is not on this machine).
+# Python me_cleaner's ~0.15 s for the same job (me_cleaner.py is not on this machine).
 set -e
 B=${B:-build}
 SHARED=${SHARED:-../shared}

@@ -1,6 +1,7 @@
 # lib/bus/: what mectld and its clients share on org.mectl1 beyond include/mectl-dbus.h:
-# the JSON <-> a{sv} converter (job results) and the engine options' a{sv} table.
-BUS_LIB_OBJS := $(B)/lib/bus/variant-json.o $(B)/lib/bus/engine-options.o
+# the JSON <-> a{sv} converter (job results), the a{sv} reader by table and the engine
+# options' table.
+BUS_LIB_OBJS := $(B)/lib/bus/variant-json.o $(B)/lib/bus/engine-options.o $(B)/lib/bus/vardict.o
 BUS_LIB_CFLAGS := -Ilib/bus -Ilib/image $(shell pkg-config --cflags libsystemd json-c 2>/dev/null)
 JSONC_LIBS := $(shell pkg-config --libs json-c 2>/dev/null)
 
@@ -42,6 +43,11 @@ $(B)/unit/bus/variant-json: TEST_CFLAGS += $(BUS_LIB_CFLAGS)
 LDLIBS_variant-json := $(JSONC_LIBS) -lsystemd
 # ... and the engine options' table: encode == decode, every refusal named.
 UNIT_TESTS += $(B)/unit/bus/engine-options
-$(B)/unit/bus/engine-options: $(B)/lib/bus/engine-options.o $(B)/libmectl-image.a
+$(B)/unit/bus/engine-options: $(B)/lib/bus/engine-options.o $(B)/lib/bus/vardict.o $(B)/libmectl-image.a
 $(B)/unit/bus/engine-options: TEST_CFLAGS += $(BUS_LIB_CFLAGS)
 LDLIBS_engine-options := -lsystemd -lcrypto -lm
+# ... and the a{sv} reader by table: every type, seen bits, each refusal named.
+UNIT_TESTS += $(B)/unit/bus/vardict
+$(B)/unit/bus/vardict: $(B)/lib/bus/vardict.o
+$(B)/unit/bus/vardict: TEST_CFLAGS += $(BUS_LIB_CFLAGS)
+LDLIBS_vardict := -lsystemd

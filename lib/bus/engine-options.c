@@ -8,6 +8,25 @@
 #include <string.h>
 
 #include "engine-options.h"
+#include "vardict.h"
+
+/* Every option: its img_options member, type, exclusion group (0: none), choices. */
+#define ENGINE_OPTIONS(X) \
+	X(output, 's', 0, NULL) \
+	X(soft_disable, 'b', 1, NULL) \
+	X(soft_disable_only, 'b', 1, NULL) \
+	X(relocate, 'b', 0, NULL) \
+	X(truncate, 'b', 0, NULL) \
+	X(keep_modules, 'b', 0, NULL) \
+	X(whitelist, 's', 2, NULL) \
+	X(blacklist, 's', 2, NULL) \
+	X(descriptor, 'b', 0, NULL) \
+	X(extract_descriptor, 's', 0, NULL) \
+	X(extract_me, 's', 0, NULL) \
+	X(check, 'b', 0, NULL) \
+	X(json, 'b', 0, NULL) \
+	X(force, 'b', 0, NULL) \
+	X(pch, 's', 0, ((const char *const[]){ "lp", "h", NULL }))
 
 static const struct engine_option {
 	const char *key;
@@ -16,26 +35,18 @@ static const struct engine_option {
 	int group;		/* mutually exclusive with the others of its group; 0: none */
 	const char *const *choices;	/* 's': the values accepted, NULL: any */
 } engine_option_table[] = {
-#define BOOL_OPT(name, grp) { #name, 'b', offsetof(struct img_options, name), grp, NULL }
-#define STR_OPT(name, grp, ch) { #name, 's', offsetof(struct img_options, name), grp, ch }
-	STR_OPT(output, 0, NULL),
-	BOOL_OPT(soft_disable, 1),
-	BOOL_OPT(soft_disable_only, 1),
-	BOOL_OPT(relocate, 0),
-	BOOL_OPT(truncate, 0),
-	BOOL_OPT(keep_modules, 0),
-	STR_OPT(whitelist, 2, NULL),
-	STR_OPT(blacklist, 2, NULL),
-	BOOL_OPT(descriptor, 0),
-	STR_OPT(extract_descriptor, 0, NULL),
-	STR_OPT(extract_me, 0, NULL),
-	BOOL_OPT(check, 0),
-	BOOL_OPT(json, 0),
-	BOOL_OPT(force, 0),
-	STR_OPT(pch, 0, ((const char *const[]){ "lp", "h", NULL })),
-#undef BOOL_OPT
-#undef STR_OPT
+#define ROW(name, type, grp, ch) { #name, type, offsetof(struct img_options, name), grp, ch },
+	ENGINE_OPTIONS(ROW)
+#undef ROW
 	{ NULL, 0, 0, 0, NULL }
+};
+
+/* The same keys for the a{sv} reader. */
+static const struct vardict_field engine_fields[] = {
+#define FIELD(name, type, grp, ch) { #name, type, offsetof(struct img_options, name) },
+	ENGINE_OPTIONS(FIELD)
+#undef FIELD
+	{ NULL, 0, 0 }
 };
 
 #define MEMBER(o, opt, type) ((type *)((char *)(o) + (opt)->offset))
@@ -117,51 +128,23 @@ int engine_options_read(sd_bus_message *m, struct engine_options *e, char **ret_
 	size_t n_strings = 0;
 	int r;
 
-	*ret_msg = NULL;
 	*e = (struct engine_options) {};
-	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	r = vardict_read(m, engine_fields, "engine option", &e->o, NULL, ret_msg);
 	if (r < 0)
 		return r;
-	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-		const struct engine_option *opt;
-		const char *key, *s;
-		char sig[2] = {};
-		int b;
+	/* The strings are the message's: the options keep copies. */
+	for (const struct engine_option *opt = engine_option_table; opt->key; opt++) {
+		const char **v = MEMBER(&e->o, opt, const char *);
 
-		r = sd_bus_message_read_basic(m, 's', &key);
-		if (r < 0)
-			return r;
-		for (opt = engine_option_table; opt->key; opt++)
-			if (!strcmp(opt->key, key))
-				break;
-		if (!opt->key)
-			return invalid(ret_msg, "unknown engine option '%s'", key);
-		sig[0] = opt->type;
-		if (sd_bus_message_enter_container(m, 'v', sig) < 0)
-			return invalid(ret_msg, "engine option '%s' must have type %s", key, sig);
-		r = sd_bus_message_read_basic(m, opt->type, opt->type == 'b' ? (void *)&b : (void *)&s);
-		if (r < 0)
-			return r;
-		if (opt->type == 'b') {
-			*MEMBER(&e->o, opt, bool) = b;
-		} else {
-			if (n_strings == ENGINE_OPTION_STRINGS || *MEMBER(&e->o, opt, const char *))
-				return invalid(ret_msg, "engine option '%s' given twice", key);
-			e->strings[n_strings] = strdup(s);
-			if (!e->strings[n_strings])
-				return -ENOMEM;
-			*MEMBER(&e->o, opt, const char *) = e->strings[n_strings++];
-		}
-		r = sd_bus_message_exit_container(m);
-		if (r >= 0)
-			r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			return r;
+		if (opt->type != 's' || !*v)
+			continue;
+		if (n_strings == ENGINE_OPTION_STRINGS)
+			return -E2BIG;
+		e->strings[n_strings] = strdup(*v);
+		if (!e->strings[n_strings])
+			return -ENOMEM;
+		*v = e->strings[n_strings++];
 	}
-	if (r >= 0)
-		r = sd_bus_message_exit_container(m);
-	if (r < 0)
-		return r;
 	return 0;
 }
 

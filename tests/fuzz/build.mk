@@ -31,7 +31,8 @@ $(B)/$(1)/dobj/%.o: daemon/%.c $$(wildcard daemon/*.h lib/common/*.h) | $(B)
 	@mkdir -p $$(dir $$@)
 	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) $$(FUZZ_DAEMON_CFLAGS) -fsanitize=fuzzer-no-link -c -o $$@ $$<
 
-$(B)/$(1)/fuzz-jobfile: tests/fuzz/fuzz-jobfile.c $(B)/$(1)/dobj/job-file.o $(B)/$(1)/dobj/util.o \
+$(B)/$(1)/fuzz-jobfile: tests/fuzz/fuzz-jobfile.c $(B)/$(1)/dobj/job-file.o $(B)/$(1)/dobj/job-type.o \
+		$(B)/$(1)/dobj/util.o \
 		$$($(1)_COMMON_OBJS)
 	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) $$(FUZZ_DAEMON_CFLAGS) -fsanitize=fuzzer -o $$@ $$< $$(filter %.o,$$^) -lcrypto -lm
 
@@ -44,7 +45,8 @@ $(B)/$(1)/fuzz-gen2 $(B)/$(1)/fuzz-gen3: tests/fuzz/fuzz-ftpr.c tests/fuzz/fuzz-
 	$$(FUZZ_CC) $(2) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$< $$($(1)_OBJS) -lcrypto -lm
 
 # Built by a pattern rule for another pattern rule: keep them (not intermediate).
-.SECONDARY: $$($(1)_OBJS) $(B)/$(1)/dobj/job-file.o $(B)/$(1)/dobj/config.o $(B)/$(1)/dobj/util.o
+.SECONDARY: $$($(1)_OBJS) $(B)/$(1)/dobj/job-file.o $(B)/$(1)/dobj/job-type.o \
+	$(B)/$(1)/dobj/config.o $(B)/$(1)/dobj/util.o
 CLEAN_FILES += $(B)/$(1)
 endef
 $(eval $(call FUZZ_BUILD,fuzz,))

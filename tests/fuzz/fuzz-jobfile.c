@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "job-file.h"
 #include "mectld.h"
 
 static const char *const names[] = { "7", "1", "4294967295", "12" };

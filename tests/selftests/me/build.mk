@@ -1,4 +1,4 @@
-# me area (issue 5): mectl_me.ko, meisim.ko, mectl status.
+# The ME status tests: mectl_me.ko, meisim.ko, mectl status.
 #
 # Host: the decoder tables, compiled from kmod/me/ into a userspace test; mectl status
 # on fake sysfs trees (its SYSFS_ROOT seam).

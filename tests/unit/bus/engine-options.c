@@ -6,13 +6,11 @@
  * -s, -w with -b, a --pch outside lp/h, -c with -S.
  */
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "bus-pair.h"
 #include "engine-options.h"
 
-/* Messages need a bus that is opening: one end of a socketpair nobody answers. */
 FIXTURE(eo) {
 	sd_bus *bus;
 	sd_bus_message *m;
@@ -23,13 +21,7 @@ FIXTURE(eo) {
 
 FIXTURE_SETUP(eo)
 {
-	int sv[2];
-
-	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-	self->peer = sv[1];
-	ASSERT_LE(0, sd_bus_new(&self->bus));
-	ASSERT_LE(0, sd_bus_set_fd(self->bus, sv[0], sv[0]));
-	ASSERT_LE(0, sd_bus_start(self->bus));
+	ASSERT_LE(0, bus_pair_open(&self->bus, &self->peer));
 	ASSERT_LE(0, sd_bus_message_new_signal(self->bus, &self->m, "/t", "t.T", "S"));
 }
 
@@ -38,8 +30,7 @@ FIXTURE_TEARDOWN(eo)
 	engine_options_done(&self->got);
 	free(self->msg);
 	sd_bus_message_unref(self->m);
-	sd_bus_close_unref(self->bus);
-	close(self->peer);
+	bus_pair_close(self->bus, self->peer);
 }
 
 /* Seal, rewind, decode and check: the result of read, else of validate. */

@@ -5,10 +5,9 @@
  * the D-Bus type include/mectl-dbus.h documents, and what is not an object is refused.
  */
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "bus-pair.h"
 #include "variant-json.h"
 
 /* obj as a{sv} in a sealed message, rewound for reading. */
@@ -47,7 +46,6 @@ static void expect_type(struct __test_metadata *_metadata, sd_bus_message *m, co
 	EXPECT_TRUE(found) TH_LOG("key %s", key);
 }
 
-/* Messages need a bus that is opening: one end of a socketpair nobody answers. */
 FIXTURE(vj) {
 	sd_bus *bus;
 	int peer;
@@ -55,19 +53,12 @@ FIXTURE(vj) {
 
 FIXTURE_SETUP(vj)
 {
-	int sv[2];
-
-	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-	self->peer = sv[1];
-	ASSERT_LE(0, sd_bus_new(&self->bus));
-	ASSERT_LE(0, sd_bus_set_fd(self->bus, sv[0], sv[0]));
-	ASSERT_LE(0, sd_bus_start(self->bus));
+	ASSERT_LE(0, bus_pair_open(&self->bus, &self->peer));
 }
 
 FIXTURE_TEARDOWN(vj)
 {
-	sd_bus_close_unref(self->bus);
-	close(self->peer);
+	bus_pair_close(self->bus, self->peer);
 }
 
 static const char doc[] =

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
+#include "../../../daemon/job-file.h"
 #include "../../../daemon/mectld.h"
 
 static const char good[] =
@@ -92,6 +93,35 @@ TEST(internal_chip_round_trips)
 	job_release(j);
 }
 
+/* Every phase a worker reports is written and read back as itself. */
+TEST(phases_round_trip)
+{
+	static const char *const phases[] = { "", "input", "attach", "probe", "read 1/2",
+		"read 16/16", "preflight", "compare", "backup", "check", "clean", "arm",
+		"write", "verify", "disarm", "report" };
+	static const char head[] =
+		"id=5\ntype=neutralize\nstate=running\nowner=0\nmtd=0\nchip=\nattach=0\nbus=0\n"
+		"cs=0\nspeed_hz=0\npasses=2\nforce=0\nhas_input=0\nhas_output=1\n"
+		"progress=0.0000\nphase=";
+
+	for (size_t i = 0; i < ELEMENTSOF(phases); i++) {
+		char text[512], *why, *again;
+		uint32_t seen;
+		Job *j;
+
+		snprintf(text, sizeof(text), "%s%s\nmessage=\nresult=\n", head, phases[i]);
+		ASSERT_EQ(0, parse("5", text, &seen, &why, &j)) TH_LOG("phase '%s': %s", phases[i], why);
+		EXPECT_EQ(!strcmp(phases[i], "arm") || !strcmp(phases[i], "write") ||
+			  !strcmp(phases[i], "verify") || !strcmp(phases[i], "disarm"),
+			  job_phase_touches_chip(j->phase.phase)) TH_LOG("phase '%s'", phases[i]);
+		again = job_serialize(j);
+		ASSERT_NE(NULL, again);
+		EXPECT_STREQ(text, again);
+		free(again);
+		job_release(j);
+	}
+}
+
 /* One damaged file per row, and the words its reason must contain. */
 static const struct {
 	const char *name, *text, *reason;
@@ -131,6 +161,18 @@ static const struct {
 	{ "7", "id=7\ntype=read\nstate=queued\nowner=0\nmtd=internal\nchip=\nattach=0\nbus=0\n"
 	  "cs=0\nspeed_hz=0\npasses=2\nforce=0\nhas_input=0\nhas_output=0\nprogress=0\n"
 	  "phase=\nmessage=\nresult=\n", "on the host's own chip" },
+	{ "7", "id=7\ntype=read\nstate=queued\nowner=0\nmtd=3\nchip=\nattach=0\nbus=0\ncs=0\n"
+	  "speed_hz=0\npasses=2\nforce=0\nhas_input=0\nhas_output=0\nprogress=0\n"
+	  "phase=erase\n", "bad value for 'phase'" },
+	{ "7", "id=7\ntype=read\nstate=queued\nowner=0\nmtd=3\nchip=\nattach=0\nbus=0\ncs=0\n"
+	  "speed_hz=0\npasses=2\nforce=0\nhas_input=0\nhas_output=0\nprogress=0\n"
+	  "phase=read 3/2\n", "bad value for 'phase'" },
+	{ "7", "id=7\ntype=read\nstate=queued\nowner=0\nmtd=3\nchip=\nattach=0\nbus=0\ncs=0\n"
+	  "speed_hz=0\npasses=2\nforce=0\nhas_input=0\nhas_output=0\nprogress=0\n"
+	  "phase=read 01/2\n", "bad value for 'phase'" },
+	{ "7", "id=7\ntype=read\nstate=queued\nowner=0\nmtd=3\nchip=\nattach=0\nbus=0\ncs=0\n"
+	  "speed_hz=0\npasses=2\nforce=0\nhas_input=0\nhas_output=0\nprogress=0\n"
+	  "phase=write 1/2\n", "bad value for 'phase'" },
 	{ "07", "id=7\n", "not a job id" },
 	{ "7.in", "id=7\n", "not a job id" },
 	{ "4294967296", "id=0\n", "not a job id" },

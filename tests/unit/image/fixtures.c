@@ -723,7 +723,7 @@ static void corrupt_tweak(struct mk_opts *o)
 
 TEST(malformed_one_error_line)
 {
-	/* Each malformation: exit 1, one stderr line, nothing to write (issue #4, item 1). */
+	/* Each malformation: exit 1, one stderr line, nothing to write. */
 	static const struct { const char *preset, *corrupt, *args; } cases[] = {
 		{ "me8-bare", "chunk-past-end", "-r -t" },
 		{ "me8-bare", "chunk-size-0", "" },

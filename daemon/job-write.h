@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MECTLD_JOB_WRITE_H
+#define MECTLD_JOB_WRITE_H
+
+/*
+ * The write steps write, restore and neutralize share (job-write.c): arm, rewrite
+ * the blocks that differ, verify them, disarm.
+ */
+#include <stdint.h>
+
+#include "chip.h"
+#include "job.h"
+
+struct flash;
+struct flash_write_stats;
+
+int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,
+		   const uint8_t *target, struct flash_write_stats *st, JobOutcome *o);
+void write_stats_to_json(const struct flash_write_stats *st, struct strbuf *b);
+
+#endif
