@@ -32,18 +32,7 @@ command -v mtdpart >/dev/null || skip_all "no mtdpart (mtd-utils)"
 
 on_exit() { rmmod mectl_me 2>/dev/null; }
 
-# flmstr1 FILE VALUE: FLMSTR1 (at FMBA 0x60 in these IFD v1 descriptors), little-endian
-flmstr1() {
-	python3 -c "import struct,sys; f=open(sys.argv[1],'r+b'); f.seek(0x60); f.write(struct.pack('<I', int(sys.argv[2], 0)))" "$1" "$2"
-}
-expected() { awk '$2 == "out.bin" { print $1 }' "$TD/me_cleaner/$1/$2/sha256"; }
-# result JOB KEY: one value of the job's result (JSON), as mectl job --json prints it
-result() {
-	"$MECTL" job --bus="$BUS" --json "$1" |
-		python3 -c "import json,sys; v=json.load(sys.stdin)['result'].get(sys.argv[1]); print(json.dumps(v) if isinstance(v,(list,dict,bool)) else v)" "$2"
-}
 job_phase() { "$MECTL" job --bus="$BUS" --json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["phase"])'; }
-last_job() { "$MECTL" jobs --bus="$BUS" --json | python3 -c "import json,sys; print(json.load(sys.stdin)[-1]['id'])"; }
 # flashsim's counters: the erase and program commands it executed, array bytes it drove
 sim_ops() {
 	awk -v re="^($1)\$" '$1 == "op" && $3 ~ re { n += $4 } END { print n + 0 }' "$SIM/stats"
@@ -96,7 +85,7 @@ status_shows() {
 	"$MECTL" status --no-mei > "$T/status.out"
 	rmmod mectl_me
 	grep -q '^ME disabled: yes$' "$T/status.out" || return 1
-	result "$1" expect | python3 -c '
+	job_result "$1" expect | python3 -c '
 import json, sys
 e = json.load(sys.stdin)
 ind, out = sys.argv[1].split(), open(sys.argv[2]).read().splitlines()
@@ -147,13 +136,13 @@ check "... the backup file is the chip as it was" test "$(sha "$T/full.backup")"
 changed=$(blocks_differing "$T/full.bin" "$T/full-S.bin")
 note "changed 4 KiB blocks: $changed; flashsim: SE $(sim_ops SE), PP $(sim_ops PP)"
 check "... the MTD backend, the descriptor and ME region written, verified" \
-	test "$(result "$id" backend)" = mtd -a "$(result "$id" regions_written)" = '["fd", "me"]' \
-	-a "$(result "$id" verified)" = true -a "$(result "$id" hap_set)" = true
+	test "$(job_result "$id" backend)" = mtd -a "$(job_result "$id" regions_written)" = '["fd", "me"]' \
+	-a "$(job_result "$id" verified)" = true -a "$(job_result "$id" hap_set)" = true
 check "... only the changed erase blocks: flashsim erased exactly them, the report says so" \
 	test "$(sim_ops 'SE|SE4|BE32|BE64|BE64_4|CE|CE60')" = "$changed" \
-	-a "$(result "$id" blocks_changed)" = "$changed" -a "$(result "$id" blocks_erased)" = "$changed"
+	-a "$(job_result "$id" blocks_changed)" = "$changed" -a "$(job_result "$id" blocks_erased)" = "$changed"
 check "... every page programmed is one the report counts" \
-	test "$(sim_ops 'PP|PP4')" = "$(result "$id" pages_programmed)"
+	test "$(sim_ops 'PP|PP4')" = "$(job_result "$id" pages_programmed)"
 check "... the expectation (HAP set: parked in bring-up) is what mectl status shows for it" \
 	status_shows "$id" 0x1e020191,0x104d0142 0x9c3a
 "$MECTL" restore --bus="$BUS" --internal "$T/full.backup" > "$T/restore.out" 2>&1 < /dev/null
@@ -172,7 +161,7 @@ check "ME only: exit 0, the chip holds me_cleaner's output without -S" \
 	test "$(cat "$T/meonly.rc")" = 0 -a "$(chip_sha)" = "$(sha "$T/plain.bin")"
 check "... the descriptor untouched, the ME region alone written, no HAP bit; the message says so" \
 	test "$(head -c 4096 "$SIM/data" | sha256sum)" = "$(head -c 4096 "$T/meonly.bin" | sha256sum)" \
-	-a "$(result "$id" regions_written)" = '["me"]' -a "$(result "$id" hap_set)" = false \
+	-a "$(job_result "$id" regions_written)" = '["me"]' -a "$(job_result "$id" hap_set)" = false \
 	-a -n "$(grep 'module removal only' "$T/meonly.out")"
 check "... the expectation (Image Failure, M0 kernel load) is what mectl status shows for it" \
 	status_shows "$id" 0x1e003052,0x10320002 0x1c3a
@@ -192,7 +181,7 @@ id=$(last_job)
 check "ME locked: refused (exit 1) in the pre-flight, naming FLMSTR1, nothing written" \
 	test "$(cat "$T/locked.rc")" = 1 -a "$(job_phase "$id")" = preflight \
 	-a -n "$(grep 'FLMSTR1 = 0x0a0b0000.*the chip was not touched' "$T/locked.out")" \
-	-a "$(result "$id" chip_touched)" = false -a ! -e "$T/locked.backup"
+	-a "$(job_result "$id" chip_touched)" = false -a ! -e "$T/locked.backup"
 note "flashsim after the refusal: erase/program commands $(writes), bytes out $(bytes_out)"
 check "... flashsim executed no erase and no program command, and drove the descriptor alone" \
 	test "$(writes)" = 0 -a "$(bytes_out)" -le 8192 -a "$(chip_sha)" = "$(sha "$T/lumpy.bin")"
@@ -220,8 +209,8 @@ check "read-only MTD: refused (exit 1) in the pre-flight, naming writeable=1, no
 	-a -n "$(grep 'writeable=1' "$T/ro.out")" -a "$(writes)" = 0 \
 	-a "$(chip_sha)" = "$(sha "$T/full.bin")" -a ! -e "$T/ro.backup"
 check "... its result: mtd_writeable false, the lock in the pre-flight" \
-	test "$(result "$id" mtd_writeable)" = false \
-	-a "$(result "$id" preflight | python3 -c 'import json,sys; p=json.load(sys.stdin); print(p["verdict"], len(p["locks"]), p["writable"])')" = "none 1 []"
+	test "$(job_result "$id" mtd_writeable)" = false \
+	-a "$(job_result "$id" preflight | python3 -c 'import json,sys; p=json.load(sys.stdin); print(p["verdict"], len(p["locks"]), p["writable"])')" = "none 1 []"
 
 # --- 5. InternalMTD=auto: no device bound to spi-intel here ----------------------------
 config auto

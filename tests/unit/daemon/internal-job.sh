@@ -28,17 +28,6 @@ bus_test internal
 TD=$SHARED/testdata
 [ -d "$TD/me_cleaner" ] || skip_all "no testdata in $SHARED"
 
-# flmstr1 FILE VALUE: FLMSTR1 (at FMBA 0x60 in these IFD v1 descriptors), little-endian
-flmstr1() {
-	python3 -c "import struct,sys; f=open(sys.argv[1],'r+b'); f.seek(0x60); f.write(struct.pack('<I', int(sys.argv[2], 0)))" "$1" "$2"
-}
-expected() { awk '$2 == "out.bin" { print $1 }' "$TD/me_cleaner/$1/$2/sha256"; }
-# result JOB KEY: one value of the job's result (JSON), as mectl job --json prints it
-result() {
-	"$MECTL" job --bus="$BUS" --json "$1" |
-		python3 -c "import json,sys; v=json.load(sys.stdin)['result'].get(sys.argv[1]); print(json.dumps(v) if isinstance(v,(list,dict,bool)) else v)" "$2"
-}
-last_job() { "$MECTL" jobs --bus="$BUS" --json | python3 -c "import json,sys; print(json.load(sys.stdin)[-1]['id'])"; }
 
 # chip NAME IMAGE: $T/NAME.bin is the emulated chip, mectld.conf names it; mectld restarts.
 chip() {
@@ -99,11 +88,11 @@ check "... the backup file is the chip as it was" test "$(sha "$T/full.backup")"
 check "... mectld keeps it once, no staged copy left beside it" \
 	test "$(ls -A "$STATE/backups")" = "flashrom-MX25L6405D-8388608-$orig.bin"
 check "... the report: verdict full, HAP set, ME region and descriptor written, verified" \
-	test "$(result "$id" host_access | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = full \
-	-a "$(result "$id" hap_set)" = true -a "$(result "$id" regions_written)" = '["fd", "me"]' \
-	-a "$(result "$id" verified)" = true
+	test "$(job_result "$id" host_access | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = full \
+	-a "$(job_result "$id" hap_set)" = true -a "$(job_result "$id" regions_written)" = '["fd", "me"]' \
+	-a "$(job_result "$id" verified)" = true
 check "... and what mectl status should say after a power cycle: the ME parked in its bring-up (HAP set)" \
-	test "$(result "$id" expect | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["disabled"], e["indicators"])')" = "yes ['firmware_init_complete', 'working_state', 'operation_state', 'progress_phase']"
+	test "$(job_result "$id" expect | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["disabled"], e["indicators"])')" = "yes ['firmware_init_complete', 'working_state', 'operation_state', 'progress_phase']"
 check "... the message says so" grep -q 'mectl status should say: ME disabled: yes, with the ME parked in its bring-up' "$T/full.out"
 check "... the undo line names restore --internal" \
 	grep -q '^The original is in .*full.backup. To undo: mectl restore --internal .*full.backup$' \
@@ -114,8 +103,8 @@ check "restore --internal: exit 0, the chip holds the backup again" \
 	test $? = 0 -a "$(sha "$T/full.bin")" = "$orig"
 id=$(last_job)
 check "... descriptor and ME region written; the neutralized content kept as a backup first" \
-	test "$(result "$id" regions_written)" = '["fd", "me"]' \
-	-a "$(result "$id" kept_backup)" = "$STATE/backups/flashrom-MX25L6405D-8388608-$(expected full_cb_fbg1701_txe2_8M S).bin"
+	test "$(job_result "$id" regions_written)" = '["fd", "me"]' \
+	-a "$(job_result "$id" kept_backup)" = "$STATE/backups/flashrom-MX25L6405D-8388608-$(expected full_cb_fbg1701_txe2_8M S).bin"
 head -c 8M /dev/zero > "$T/zero.bin"
 "$MECTL" restore --bus="$BUS" --internal "$T/zero.bin" > /dev/null 2> "$T/unknown.err" < /dev/null
 check "... an image mectld never read off this chip: refused without --force" \
@@ -144,15 +133,15 @@ check "... the chip holds me_cleaner's output without -S (modules removed, no HA
 check "... the descriptor is byte for byte what it was" \
 	cmp -s -n 4096 "$T/meonly.fd" "$T/meonly.bin"
 check "... the report says module removal only: verdict me-only, HAP not set, ME region alone" \
-	test "$(result "$id" host_access | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = me-only \
-	-a "$(result "$id" hap_set)" = false -a "$(result "$id" regions_written)" = '["me"]'
+	test "$(job_result "$id" host_access | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = me-only \
+	-a "$(job_result "$id" hap_set)" = false -a "$(job_result "$id" regions_written)" = '["me"]'
 check "... and so does the message" grep -q 'module removal only' "$T/meonly.out"
 check "... what mectl status should say: Image Failure, M0 kernel load (ME 7: pre-Skylake)" \
-	test "$(result "$id" expect | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["disabled"], e["indicators"], e["lines"])')" = "yes ['error_code'] ['ME: Error Code              : Image Failure', 'ME: Progress Phase State    : M0 kernel load']"
+	test "$(job_result "$id" expect | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["disabled"], e["indicators"], e["lines"])')" = "yes ['error_code'] ['ME: Error Code              : Image Failure', 'ME: Progress Phase State    : M0 kernel load']"
 "$MECTL" restore --bus="$BUS" --internal "$T/meonly.backup" > /dev/null 2>&1 < /dev/null
 check "restore --internal (ME only): the chip holds the backup again, the ME region alone written" \
 	test $? = 0 -a "$(sha "$T/meonly.bin")" = "$(sha "$T/meonly.backup")" \
-	-a "$(result "$(last_job)" regions_written)" = '["me"]'
+	-a "$(job_result "$(last_job)" regions_written)" = '["me"]'
 chip meonly2 full_cb_lumpy_me7_8M
 flmstr1 "$T/meonly2.bin" 0x0e0f0000
 restart
@@ -179,12 +168,12 @@ check "ME locked: refused (exit 1), naming FLMSTR1 and both ways out" \
 	test "$(cat "$T/locked.rc")" = 1 -a -n "$(grep 'FLMSTR1 = 0x0a0b0000' "$T/locked.err")" \
 	-a -n "$(grep 'way out: the Flash Descriptor Security Override strap.*way out: an external programmer' "$T/locked.err")"
 check "... the result carries the host's access (ME region: no read, no write)" \
-	test "$(result "$id" host_access | python3 -c 'import json,sys; a=json.load(sys.stdin); print(a["verdict"], [(r["read"], r["write"]) for r in a["regions"] if r["name"] == "ME"])')" = "none [(False, False)]"
+	test "$(job_result "$id" host_access | python3 -c 'import json,sys; a=json.load(sys.stdin); print(a["verdict"], [(r["read"], r["write"]) for r in a["regions"] if r["name"] == "ME"])')" = "none [(False, False)]"
 check "... the chip model executed no erase and no program command: same bytes, image file never rewritten" \
 	test "$(sha "$T/locked.bin")" = "$before" \
 	-a "$(stat -c %Y "$T/locked.bin")" = "$(date -d '2001-01-01 00:00:00' +%s)"
 check "... no backup file left, the job says the chip was not touched" \
-	test ! -e "$T/locked.backup" -a "$(result "$id" chip_touched)" = false
+	test ! -e "$T/locked.backup" -a "$(job_result "$id" chip_touched)" = false
 check "... refused in the pre-flight, before read pass 1 began" test "$("$MECTL" job --bus="$BUS" \
 	--json "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["phase"])')" = preflight
 
