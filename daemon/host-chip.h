@@ -30,12 +30,6 @@
 #include "preflight.h"
 #include "util.h"
 
-/* A descriptor region a write may change: FLREGn and its bytes (end exclusive). */
-struct host_region {
-	unsigned flreg;
-	uint64_t start, end;
-};
-
 struct host_write_report {
 	const char *changed[IMG_HOST_MAX_REGIONS + 1];	/* regions written, by flashrom's
 							 * names ("me", "fd"), NULL-terminated */

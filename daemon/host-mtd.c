@@ -41,62 +41,18 @@ static int mtd_read(struct host_chip *h, uint64_t off, uint8_t *buf, uint64_t le
 	return r;
 }
 
-static const struct host_region *region_at(const struct host_region *g, unsigned n, uint64_t off)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (off >= g[i].start && off < g[i].end)
-			return &g[i];
-	return NULL;
-}
-
-/* Is [off, end) inside the regions (which may lie side by side)? */
-static bool inside(const struct host_region *g, unsigned n, uint64_t off, uint64_t end)
-{
-	while (off < end) {
-		const struct host_region *r = region_at(g, n, off);
-
-		if (!r)
-			return false;
-		off = r->end;
-	}
-	return true;
-}
-
 /* The plan's bounds before anything is written; the changed regions into rep. */
 static int check_plan(struct host_chip *h, const uint8_t *current, const uint8_t *target,
 		      const struct host_region *g, unsigned n, struct host_write_report *rep)
 {
-	const uint32_t es = h->mtd.f.erasesize;
-	bool changed[IMG_HOST_MAX_REGIONS] = {};
+	bool changed[IMG_HOST_MAX_REGIONS];
 	unsigned k = 0;
+	int r;
 
-	for (uint64_t b = 0; b < h->size; b += es) {
-		uint64_t end = b + es < h->size ? b + es : h->size;
-
-		if (!memcmp(current + b, target + b, end - b))
-			continue;
-		for (uint64_t off = b; off < end; off++) {
-			const struct host_region *r;
-
-			if (current[off] == target[off])
-				continue;
-			r = region_at(g, n, off);
-			if (!r) {
-				snprintf(h->err, sizeof(h->err), "the target differs from the chip at "
-					 "0x%06llx, outside the regions to write; nothing was written",
-					 (unsigned long long)off);
-				return -EINVAL;
-			}
-			if (r->flreg < IMG_HOST_MAX_REGIONS)
-				changed[r->flreg] = true;
-		}
-		if (!inside(g, n, b, end)) {
-			snprintf(h->err, sizeof(h->err), "the erase block at 0x%06llx (%u bytes) "
-				 "reaches outside the regions to write; nothing was written",
-				 (unsigned long long)b, es);
-			return -EINVAL;
-		}
-	}
+	r = preflight_write_bounds(g, n, current, target, h->size, h->mtd.f.erasesize, changed,
+				   h->err, sizeof(h->err));
+	if (r < 0)
+		return r;
 	for (unsigned i = 0; i < IMG_HOST_MAX_REGIONS; i++)
 		if (changed[i])
 			rep->changed[k++] = fr_region_name(i);

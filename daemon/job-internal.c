@@ -72,15 +72,23 @@ static const struct expect_line failed_pre_skylake[] = {
 	{}
 };
 
+enum expectation {
+	EXPECT_FAILED,
+	EXPECT_FAILED_PRE_SKYLAKE,
+	EXPECT_PARKED,
+	_EXPECT_MAX,
+};
+
 static const struct {
 	const struct expect_line *lines;
 	const char *words;		/* for the message */
-} expectations[3] = {
-	[0] = { failed, "Error Code: Image Failure" },
-	[1] = { failed_pre_skylake, "Error Code: Image Failure, Progress Phase State: M0 kernel load" },
-	[2] = { parked, "the ME parked in its bring-up (Firmware Init Complete: NO, Current "
-		"Working State: Initializing, Current Operation State: Bring up, Progress Phase: "
-		"BUP Phase; some of them)" },
+} expectations[_EXPECT_MAX] = {
+	[EXPECT_FAILED] = { failed, "Error Code: Image Failure" },
+	[EXPECT_FAILED_PRE_SKYLAKE] = { failed_pre_skylake, "Error Code: Image Failure, "
+					"Progress Phase State: M0 kernel load" },
+	[EXPECT_PARKED] = { parked, "the ME parked in its bring-up (Firmware Init Complete: NO, "
+			    "Current Working State: Initializing, Current Operation State: "
+			    "Bring up, Progress Phase: BUP Phase; some of them)" },
 };
 
 static bool strap_set(const struct nz_engine *e)
@@ -88,9 +96,12 @@ static bool strap_set(const struct nz_engine *e)
 	return e->cln.report.strap.present && e->cln.report.strap.set_after;
 }
 
-static unsigned expectation(const struct nz_engine *e)
+static enum expectation expectation(const struct nz_engine *e)
 {
-	return strap_set(e) ? 2 : e->chk.report.gen == 1 || e->chk.report.gen == 2;
+	if (strap_set(e))
+		return EXPECT_PARKED;
+	return e->chk.report.gen == 1 || e->chk.report.gen == 2 ? EXPECT_FAILED_PRE_SKYLAKE :
+	       EXPECT_FAILED;
 }
 
 static void strv_json(const char *const *v, struct strbuf *b)
@@ -105,20 +116,19 @@ static void strv_json(const char *const *v, struct strbuf *b)
 
 static void expectation_json(const struct nz_engine *e, struct strbuf *b)
 {
-	const struct expect_line *l;
+	const struct expect_line *lines = expectations[expectation(e)].lines, *l;
 	bool first = true;
 
 	strbuf_printf(b, "{\"disabled\":\"yes\",\"indicators\":[");
-	for (l = expectations[expectation(e)].lines; l->label; l++)
+	for (l = lines; l->label; l++)
 		if (l->indicator) {
 			strbuf_printf(b, "%s", first ? "" : ",");
 			json_str(b, l->indicator);
 			first = false;
 		}
 	strbuf_printf(b, "],\"lines\":[");
-	for (l = expectations[expectation(e)].lines; l->label; l++)
-		strbuf_printf(b, "%s\"ME: %-24s: %s\"", l == expectations[expectation(e)].lines ?
-			      "" : ",", l->label, l->value);
+	for (l = lines; l->label; l++)
+		strbuf_printf(b, "%s\"ME: %-24s: %s\"", l == lines ? "" : ",", l->label, l->value);
 	strbuf_printf(b, "]}");
 }
 
@@ -126,7 +136,7 @@ static void expectation_json(const struct nz_engine *e, struct strbuf *b)
 static void facts_json(const struct internal_run *ir, const struct host_write_report *rep,
 		       struct strbuf *b)
 {
-	if (ir->h.ops) {
+	if (ir->h.ops && ir->h.size) {	/* open */
 		strbuf_printf(b, ",");
 		ir->h.ops->json(&ir->h, rep, b);
 		strbuf_printf(b, ",\"" MECTL_RESULT_SIZE "\":%llu", (unsigned long long)ir->h.size);

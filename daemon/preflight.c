@@ -108,6 +108,64 @@ const char *preflight_why_not(const struct preflight *p, unsigned flreg, char *b
 	return buf;
 }
 
+static const struct host_region *region_at(const struct host_region *g, unsigned n, uint64_t off)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (off >= g[i].start && off < g[i].end)
+			return &g[i];
+	return NULL;
+}
+
+/* Is [off, end) inside the regions? */
+static bool inside(const struct host_region *g, unsigned n, uint64_t off, uint64_t end)
+{
+	while (off < end) {
+		const struct host_region *r = region_at(g, n, off);
+
+		if (!r)
+			return false;
+		off = r->end;
+	}
+	return true;
+}
+
+int preflight_write_bounds(const struct host_region *g, unsigned n, const uint8_t *current,
+			   const uint8_t *target, uint64_t size, uint32_t erasesize, bool *changed,
+			   char *err, size_t len)
+{
+	memset(changed, 0, IMG_HOST_MAX_REGIONS * sizeof(*changed));
+	if (!erasesize)
+		return -EINVAL;
+	for (uint64_t b = 0; b < size; b += erasesize) {
+		uint64_t end = size - b > erasesize ? b + erasesize : size;
+
+		if (!memcmp(current + b, target + b, end - b))
+			continue;
+		for (uint64_t off = b; off < end; off++) {
+			const struct host_region *r;
+
+			if (current[off] == target[off])
+				continue;
+			r = region_at(g, n, off);
+			if (!r) {
+				snprintf(err, len, "the target differs from the chip at 0x%06llx, "
+					 "outside the regions to write; nothing was written",
+					 (unsigned long long)off);
+				return -EINVAL;
+			}
+			if (r->flreg < IMG_HOST_MAX_REGIONS)
+				changed[r->flreg] = true;
+		}
+		if (!inside(g, n, b, end)) {
+			snprintf(err, len, "the erase block at 0x%06llx (%u bytes) reaches outside "
+				 "the regions to write; nothing was written", (unsigned long long)b,
+				 erasesize);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 void preflight_json(const struct preflight *p, struct strbuf *b)
 {
 	bool first = true;

@@ -30,6 +30,12 @@ struct host_lock {
 	uint64_t start, end;		/* what it covers (end exclusive); end 0: everything */
 };
 
+/* A descriptor region a write may change: FLREGn and its bytes (end exclusive). */
+struct host_region {
+	unsigned flreg;
+	uint64_t start, end;
+};
+
 struct preflight {
 	struct img_host_access access;	/* the descriptor's decision */
 	struct host_lock locks[PREFLIGHT_LOCKS_MAX];
@@ -55,6 +61,17 @@ int preflight_decide(struct preflight *p, const uint8_t *buf, size_t len,
 
 /* Why region FLREGn is not writable, one phrase into buf ("FLMSTR1 = 0x0a0b0000", a lock). */
 const char *preflight_why_not(const struct preflight *p, unsigned flreg, char *buf, size_t len);
+
+/*
+ * Does a write that takes a chip of size bytes from current to target, erasing blocks
+ * of erasesize bytes, stay inside the regions g (side by side ones join)? 0 with
+ * changed[FLREGn] set for each region that changes (IMG_HOST_MAX_REGIONS entries);
+ * -EINVAL, why in err, when a differing byte lies outside them, or a differing erase
+ * block reaches outside them (erasing it would touch a region the host may not write).
+ */
+int preflight_write_bounds(const struct host_region *g, unsigned n, const uint8_t *current,
+			   const uint8_t *target, uint64_t size, uint32_t erasesize, bool *changed,
+			   char *err, size_t len);
 
 /* The decision as JSON: {verdict, verdict_line, notes, locks, writable}. */
 void preflight_json(const struct preflight *p, struct strbuf *b);

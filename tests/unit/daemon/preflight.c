@@ -11,7 +11,9 @@
  *    start with its way out;
  *  - a lock decides only where the descriptor would have let the host write;
  *  - flashrom's FREGn lines that deny writes ("read-only", "locked") and its PRn/GPRn
- *    warnings are locks with their ranges; read-write and write-only ones are not.
+ *    warnings are locks with their ranges; read-write and write-only ones are not;
+ *  - a write stays inside the regions it may change: a differing byte, or a differing
+ *    erase block, outside them is refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +193,82 @@ TEST_F(pf, no_descriptor_no_decision)
 	memset(blank, 0xff, sizeof(blank));
 	EXPECT_EQ(-EINVAL, preflight_decide(&self->p, blank, IFD, NULL, 0));
 	EXPECT_NE(NULL, strstr(self->p.access.error, "no flash descriptor"));
+}
+
+/*
+ * A write's bounds (what the MTD backend checks before it opens the device for
+ * writing): lumpy's layout, fd 0-0xfff, ME 0x1000-0x17ffff, BIOS 0x180000-.
+ */
+#define CHIP (8u << 20)
+
+FIXTURE(bounds) {
+	uint8_t *cur, *tgt;
+	bool changed[IMG_HOST_MAX_REGIONS];
+	char err[256];
+};
+
+static const struct host_region fd_me[] = {
+	{ IMG_REGION_FD, 0, 0x1000 }, { IMG_REGION_ME, 0x1000, 0x180000 },
+};
+
+FIXTURE_SETUP(bounds)
+{
+	self->cur = malloc(CHIP);
+	self->tgt = malloc(CHIP);
+	ASSERT_NE(NULL, self->cur);
+	ASSERT_NE(NULL, self->tgt);
+	for (size_t i = 0; i < CHIP; i++)
+		self->cur[i] = (uint8_t)(i * 13 + i / 4096);
+	memcpy(self->tgt, self->cur, CHIP);
+}
+
+FIXTURE_TEARDOWN(bounds)
+{
+	free(self->cur);
+	free(self->tgt);
+}
+
+TEST_F(bounds, changes_inside_named_by_region)
+{
+	self->tgt[0x10] ^= 1;
+	self->tgt[0x17ffff] ^= 1;
+	ASSERT_EQ(0, preflight_write_bounds(fd_me, 2, self->cur, self->tgt, CHIP, 4096,
+					    self->changed, self->err, sizeof(self->err)));
+	EXPECT_TRUE(self->changed[IMG_REGION_FD]);
+	EXPECT_TRUE(self->changed[IMG_REGION_ME]);
+	EXPECT_FALSE(self->changed[IMG_REGION_BIOS]);
+	/* nothing differs: nothing changes */
+	ASSERT_EQ(0, preflight_write_bounds(fd_me, 2, self->cur, self->cur, CHIP, 4096,
+					    self->changed, self->err, sizeof(self->err)));
+	EXPECT_FALSE(self->changed[IMG_REGION_FD]);
+	EXPECT_FALSE(self->changed[IMG_REGION_ME]);
+}
+
+TEST_F(bounds, a_byte_outside_refused)
+{
+	self->tgt[0x180000] ^= 1;	/* the BIOS region's first byte */
+	EXPECT_EQ(-EINVAL, preflight_write_bounds(fd_me, 2, self->cur, self->tgt, CHIP, 4096,
+						  self->changed, self->err, sizeof(self->err)));
+	EXPECT_STREQ("the target differs from the chip at 0x180000, outside the regions to "
+		     "write; nothing was written", self->err);
+}
+
+/* 64 KiB erase blocks: an ME change at 0x1000 erases the descriptor too. */
+TEST_F(bounds, an_erase_block_reaching_outside_refused)
+{
+	self->tgt[0x1000] ^= 1;
+	EXPECT_EQ(-EINVAL, preflight_write_bounds(&fd_me[1], 1, self->cur, self->tgt, CHIP,
+						  0x10000, self->changed, self->err,
+						  sizeof(self->err)));
+	EXPECT_STREQ("the erase block at 0x000000 (65536 bytes) reaches outside the regions "
+		     "to write; nothing was written", self->err);
+	/* with the descriptor writable too, the block lies inside the two regions side by side */
+	EXPECT_EQ(0, preflight_write_bounds(fd_me, 2, self->cur, self->tgt, CHIP, 0x10000,
+					    self->changed, self->err, sizeof(self->err)));
+	/* the ME region's last 64 KiB block ends where the BIOS region begins */
+	self->tgt[0x17ffff] ^= 1;
+	EXPECT_EQ(0, preflight_write_bounds(fd_me, 2, self->cur, self->tgt, CHIP, 0x10000,
+					    self->changed, self->err, sizeof(self->err)));
 }
 
 /* flashrom's own lines (ichspi.c, libflashrom 1.3) as the backend reads them. */
