@@ -41,7 +41,7 @@ struct host_write_report {
 struct host_chip;
 
 struct host_chip_ops {
-	const char *name;		/* "mtd", "flashrom" */
+	const char *name;		/* the result's "backend": "mtd", "flashrom" */
 	/* len bytes at off into buf; cb (may be NULL) sees progress in bytes */
 	int (*read)(struct host_chip *h, uint64_t off, uint8_t *buf, uint64_t len,
 		    flash_progress_fn cb, void *userdata);

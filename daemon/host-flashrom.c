@@ -125,7 +125,7 @@ static void fr_json(const struct host_chip *h, const struct host_write_report *r
 		    struct strbuf *b)
 {
 	(void)rep;	/* flashrom's log says what it did */
-	strbuf_printf(b, "\"" MECTL_RESULT_BACKEND "\":\"flashrom\",\"" MECTL_RESULT_PROGRAMMER "\":");
+	strbuf_printf(b, "\"" MECTL_RESULT_PROGRAMMER "\":");
 	json_str(b, h->fr.programmer);
 	strbuf_printf(b, ",\"" MECTL_RESULT_FLASH_CHIP "\":");
 	json_str(b, h->fr.name);

@@ -101,7 +101,6 @@ static int mtd_write(struct host_chip *h, const uint8_t *current, const uint8_t 
 static void mtd_json(const struct host_chip *h, const struct host_write_report *rep,
 		     struct strbuf *b)
 {
-	strbuf_printf(b, "\"" MECTL_RESULT_BACKEND "\":\"mtd\",");
 	chip_to_json(&h->mtd.chip, h->size, h->mtd.f.erasesize, b);
 	strbuf_printf(b, ",\"" MECTL_RESULT_MTD_WRITEABLE "\":%s,\"" MECTL_RESULT_DRIVERS "\":",
 		      h->mtd.f.writeable ? "true" : "false");

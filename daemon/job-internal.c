@@ -137,7 +137,7 @@ static void facts_json(const struct internal_run *ir, const struct host_write_re
 		       struct strbuf *b)
 {
 	if (ir->h.ops && ir->h.size) {	/* open */
-		strbuf_printf(b, ",");
+		strbuf_printf(b, ",\"" MECTL_RESULT_BACKEND "\":\"%s\",", ir->h.ops->name);
 		ir->h.ops->json(&ir->h, rep, b);
 		strbuf_printf(b, ",\"" MECTL_RESULT_SIZE "\":%llu", (unsigned long long)ir->h.size);
 	}
