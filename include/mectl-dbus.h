@@ -20,7 +20,8 @@
  *	CancelJob(u id)
  *	signal JobNew(u id, s type, o job), JobRemoved(u id, o job)
  * Chip options (a{sv}): "mtd" i, "bus" u, "cs" u, "speed_hz" u, "passes" u, "force" b,
- * "backup" h, "internal" b (neutralize: the host's own chip instead of an MTD device). Engine options (a{sv}, lib/bus/engine-options.c's table): the image
+ * "backup" h, "internal" b (probe, neutralize, restore: the host's own chip instead of an
+ * MTD device). Engine options (a{sv}, lib/bus/engine-options.c's table): the image
  * engine's struct img_options by member name: soft_disable, soft_disable_only, relocate,
  * truncate, keep_modules, descriptor, check, json, force b; whitelist, blacklist,
  * pch ("lp"|"h") s; output, extract_descriptor, extract_me s (names for the messages
@@ -42,8 +43,9 @@
 
 /*
  * Mtd of a job on the host's own flash chip (internal flashing, chip option
- * "internal" b of SubmitNeutralize): mectld reaches it through libflashrom with the
- * programmer its configuration names, never through a /dev/mtdN.
+ * "internal" b of SubmitProbe, SubmitNeutralize and SubmitRestore): mectld reaches it
+ * as its configuration says, through the MTD device of the kernel's spi-intel driver
+ * or libflashrom's programmer; a client never names that device.
  */
 #define MECTL_MTD_INTERNAL	(-2)
 
