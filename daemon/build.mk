@@ -68,7 +68,9 @@ VM_TESTS += tests/selftests/daemon/bios-spans.sh
 # Internal flashing through the MTD backend: spi-nor + a BIOS partition on flashsim.
 VM_TESTS += tests/selftests/daemon/internal-mtd.sh
 # What one unprivileged user can make mectld spend: a crafted image, six submitters on
-# silent pipes, a chip read beside them, SIGTERM with a stalled job.
+# silent pipes, a chip read beside them, SIGTERM with a stalled job, an image on a
+# stalled file system (stallfs: a FUSE server whose reads past an offset are held).
+SELFTESTS += $(B)/selftests/daemon/stallfs
 VM_TESTS += tests/selftests/daemon/limits.sh
 # The installed files under systemd as PID 1: a staged `make install-daemon` that
 # tests/selftests/daemon/systemd.sh copies into the guest's root.
