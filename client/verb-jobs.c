@@ -31,7 +31,8 @@ struct args {
 	bool json;
 	bool no_block;
 	bool force;
-	bool internal;		/* neutralize, restore: the host's own chip */
+	bool internal;		/* probe, neutralize, restore: the host's own chip */
+	bool quiet;		/* follow the job without progress, print nothing */
 	int mtd;		/* -1: the daemon picks */
 	unsigned passes;	/* 0: the daemon's default */
 	const char *backup;
@@ -78,8 +79,10 @@ struct verb_help {
 };
 
 static const struct verb_help helps[] = {
-	{ "probe", "[--mtd DEV | --attach BUS.CS [--speed HZ]]",
-	  "Identify the chip (attaching spiBUS.CS through mectl_flash with --attach)." },
+	{ "probe", "[--mtd DEV | --attach BUS.CS [--speed HZ] | --internal]",
+	  "Identify the chip (attaching spiBUS.CS through mectl_flash with --attach).\n"
+	  "--internal: this PC's own BIOS chip, its internal flashing pre-flight\n"
+	  "(mectl check --internal shows it as a table)." },
 	{ "read", "[--mtd DEV] [--passes N] FILE",
 	  "Read the chip N times (default 2), require identical reads, save the backup to\n"
 	  "FILE (which must not exist). mectld keeps its own copy too." },
@@ -94,9 +97,10 @@ static const struct verb_help helps[] = {
 	  "Read xN, compare, keep the backup in FILE (must not exist), check, clean\n"
 	  "(me_cleaner flags, default -S), write the changed blocks and verify: the whole\n"
 	  "read-twice/diff/check/clean/flashrom -w sequence in one job.\n"
-	  "--internal: this PC's own BIOS chip, through libflashrom, where its flash\n"
-	  "descriptor lets the host write the ME region (mectl check --internal); only\n"
-	  "the regions the host may write are written." },
+	  "--internal: this PC's own BIOS chip, through spi-intel's MTD device or\n"
+	  "libflashrom (mectld.conf), where its flash descriptor and controller let the\n"
+	  "host write the ME region (mectl check --internal); only the regions the host\n"
+	  "may write are written." },
 	{ "jobs", "", "List mectld's jobs." },
 	{ "job", "ID", "Show one job." },
 	{ "cancel", "ID", "Cancel a queued job, or a running one before it writes the chip." },
@@ -386,10 +390,11 @@ static int run_job_status(sd_bus *bus, sd_bus_message *m, const struct args *a, 
 		*ret_ok = true;
 		goto out;
 	}
-	r = mectl_job_wait(bus, path, !a->json, &st);
+	r = mectl_job_wait(bus, path, !a->json && !a->quiet, &st);
 	if (r < 0)
 		goto out;
-	mectl_job_print(&st, a->json);
+	if (!a->quiet)
+		mectl_job_print(&st, a->json);
 	*ret_ok = st.state && !strcmp(st.state, MECTL_JOB_STATE_SUCCEEDED);
 out:
 	if (ret_st)
@@ -692,6 +697,26 @@ static int do_neutralize(sd_bus *bus, struct args *a, bool *ok)
 	mectl_job_status_done(&st);
 	sd_bus_message_unref(m);
 	backup_close(&out);
+	return r;
+}
+
+int mectl_probe_internal(const char *address, struct mectl_job_status *ret)
+{
+	struct args a = { .mtd = -1, .bus_num = -1, .cs = -1, .internal = true, .quiet = true };
+	sd_bus_message *m = NULL;
+	sd_bus *bus = NULL;
+	bool ok = false;
+	int r;
+
+	r = mectl_daemon_open(address, &bus);
+	if (r >= 0)
+		r = new_call(bus, "SubmitProbe", &m);
+	if (r >= 0)
+		r = append_options(m, &a, -1);
+	if (r >= 0)
+		r = run_job_status(bus, m, &a, "probe", &ok, ret);
+	sd_bus_message_unref(m);
+	sd_bus_flush_close_unref(bus);
 	return r;
 }
 

@@ -15,13 +15,9 @@ int verb_clean(int argc, char **argv);
 
 /*
  * verb-internal.c: mectl check --internal (verb_check() hands it argv when the option
- * is given), and the one rendering of an internal flashing pre-flight decision.
+ * is given): on a dump, or on this PC's own chip through mectld.
  */
-#include <stdbool.h>
-#include <stdio.h>
-struct img_host_access;
 int verb_internal_check(int argc, char **argv);
-void host_access_print(FILE *f, const struct img_host_access *a, bool json);
 
 /* verb-status.c: the target's ME status (sysfs + /dev/meiN) */
 int verb_status(int argc, char **argv);
@@ -36,5 +32,11 @@ int verb_jobs(int argc, char **argv);
 int verb_job(int argc, char **argv);
 int verb_cancel(int argc, char **argv);
 int verb_watch(int argc, char **argv);
+/*
+ * The probe of the host's own chip (the internal flashing pre-flight), followed to its
+ * end without output; *ret holds it (the caller frees it). -errno, one line printed.
+ */
+struct mectl_job_status;
+int mectl_probe_internal(const char *address, struct mectl_job_status *ret);
 
 #endif

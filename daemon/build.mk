@@ -2,7 +2,8 @@
 # common helpers (lib/common/) have their own fragments and archives.
 MECTLD_SRCS := main.c bus.c authz.c jobs.c job.c job-type.c job-store.c job-file.c backup.c \
 	       job-probe.c job-read.c job-write.c job-neutralize.c job-internal.c job-image.c \
-	       chip.c config.c flash.c flashrom.c kernel.c util.c
+	       chip.c config.c flash.c flashrom.c host-chip.c host-mtd.c mtd-sysfs.c host-flashrom.c \
+	       preflight.c kernel.c util.c
 MECTLD_OBJS := $(addprefix $(B)/daemon/,$(MECTLD_SRCS:.c=.o))
 MECTLD_CFLAGS := -Idaemon -Ilib/image \
 		 $(shell pkg-config --cflags libnl-genl-3.0 libsystemd flashrom 2>/dev/null)
@@ -40,6 +41,16 @@ LDLIBS_job-file := -lcrypto -lm
 UNIT_TESTS += $(B)/unit/daemon/flashrom
 $(B)/unit/daemon/flashrom: $(B)/daemon/flashrom.o $(B)/libmectl-common.a
 LDLIBS_flashrom := $(shell pkg-config --libs flashrom 2>/dev/null)
+# ... of the internal flashing pre-flight (real descriptors, the controller's locks,
+# flashrom's lines for them) ...
+UNIT_TESTS += $(B)/unit/daemon/preflight
+$(B)/unit/daemon/preflight: $(B)/daemon/preflight.o $(B)/daemon/host-flashrom.o \
+	$(B)/daemon/flashrom.o $(B)/libmectl-image.a $(B)/libmectl-common.a
+$(B)/unit/daemon/preflight $(B)/unit/daemon/mtd-sysfs: TEST_CFLAGS += $(MECTLD_CFLAGS)
+LDLIBS_preflight := $(shell pkg-config --libs flashrom 2>/dev/null) -lcrypto -lm
+# ... and of finding the host's chip as an MTD device (a sysfs tree as spi-intel's).
+UNIT_TESTS += $(B)/unit/daemon/mtd-sysfs
+$(B)/unit/daemon/mtd-sysfs: $(B)/daemon/mtd-sysfs.o $(B)/libmectl-common.a
 # mectld itself on a private bus: the configuration file and job pruning (no chip).
 UNIT_TESTS += tests/unit/daemon/state.sh
 
@@ -54,6 +65,8 @@ LDLIBS_pid-reuse := -lsystemd
 VM_TESTS += tests/selftests/daemon/daemon.sh
 # neutralize on a descriptor whose BIOS region spans the chip (a vendor layout).
 VM_TESTS += tests/selftests/daemon/bios-spans.sh
+# Internal flashing through the MTD backend: spi-nor + a BIOS partition on flashsim.
+VM_TESTS += tests/selftests/daemon/internal-mtd.sh
 # What one unprivileged user can make mectld spend: a crafted image, six submitters on
 # silent pipes, a chip read beside them, SIGTERM with a stalled job, an image on a
 # stalled file system (stallfs: a FUSE server whose reads past an offset are held).

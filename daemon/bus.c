@@ -21,6 +21,7 @@
 
 #include "bus.h"
 #include "chip.h"
+#include "host-chip.h"
 #include "job-image.h"
 #include "jobs.h"
 #include "mectld.h"
@@ -128,8 +129,8 @@ static int take_input_fd(int fd, int *ret, sd_bus_error *error)
 /*
  * The chip of a job: the given MTD index, else the only mectl_flash chip. Only chips
  * mectl_flash attached, or those AllowMTD= names: never the host's own flash unasked.
- * "internal", for the types that have that form, is the host's own chip through
- * libflashrom, when InternalProgrammer= names a programmer.
+ * "internal", for the types that have that form, is the host's own chip, when
+ * InternalMTD= or InternalProgrammer= names a way to it (host-chip.h).
  */
 static int pick_chip(Context *c, const SubmitOptions *o, JobType type, int *ret,
 		     sd_bus_error *error)
@@ -140,12 +141,13 @@ static int pick_chip(Context *c, const SubmitOptions *o, JobType type, int *ret,
 		if (!job_type_internal(type) || o->has_mtd)
 			return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, o->has_mtd ?
 						"internal and mtd name different chips" :
-						"only neutralize and restore work on the "
+						"only probe, neutralize and restore work on the "
 						"host's own chip");
-		if (!c->config.internal_programmer || !*c->config.internal_programmer)
+		if (!host_chip_configured(&c->config))
 			return sd_bus_error_set(error, MECTL_ERROR_CHIP_NOT_ALLOWED,
-						"internal flashing is off: InternalProgrammer= in "
-						"mectld.conf names the flashrom programmer (internal)");
+						"internal flashing is off: InternalMTD= (spi-intel's "
+						"MTD device) or InternalProgrammer= (libflashrom) in "
+						"mectld.conf");
 		*ret = JOB_MTD_INTERNAL;
 		return 0;
 	}
@@ -262,8 +264,10 @@ static int method_submit_probe(sd_bus_message *m, void *userdata, sd_bus_error *
 	if (r <= 0)
 		return r ? r : AUTHZ_PENDING;
 	if (o.has_bus || o.has_cs) {
-		if (!o.has_bus || !o.has_cs)
-			return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, "give both bus and cs");
+		if (!o.has_bus || !o.has_cs || o.internal)
+			return sd_bus_error_set(error, MECTL_ERROR_INVALID_ARGS, o.internal ?
+						"internal and bus/cs name different chips" :
+						"give both bus and cs");
 		j->attach = true;
 		j->bus = o.bus;
 		j->cs = o.cs;

@@ -39,7 +39,21 @@ static int parse_count(const char *value, unsigned long max, unsigned *dest)
 	return 0;
 }
 
-/* One device per AllowMTD= line (an MTD name may hold spaces); an empty value clears. */
+/* An MTD device as a key names it: /dev/mtdN or an MTD name (which may hold spaces). */
+static int check_mtd(const char *value)
+{
+	if (strlen(value) > MECTLD_MTD_NAME_MAX)
+		return -EINVAL;
+	if (!strncmp(value, "/dev/", 5)) {
+		const char *d = value + strlen("/dev/mtd");
+
+		if (strncmp(value, "/dev/mtd", 8) || !*d || strspn(d, "0123456789") != strlen(d))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* One device per AllowMTD= line; an empty value clears. */
 static int parse_allow_mtd(const char *value, void *dest)
 {
 	char ***list = dest, *v;
@@ -50,14 +64,8 @@ static int parse_allow_mtd(const char *value, void *dest)
 		*list = NULL;
 		return 0;
 	}
-	if (strlen(value) > MECTLD_MTD_NAME_MAX)
+	if (check_mtd(value) < 0)
 		return -EINVAL;
-	if (!strncmp(value, "/dev/", 5)) {
-		const char *d = value + strlen("/dev/mtd");
-
-		if (strncmp(value, "/dev/mtd", 8) || !*d || strspn(d, "0123456789") != strlen(d))
-			return -EINVAL;
-	}
 	v = strdup(value);
 	if (!v)
 		return -ENOMEM;
@@ -65,6 +73,14 @@ static int parse_allow_mtd(const char *value, void *dest)
 	if (r < 0)
 		free(v);
 	return r;
+}
+
+/* InternalMTD=: a device as AllowMTD= names one, or "auto"; empty: none. */
+static int parse_internal_mtd(const char *value, void *dest)
+{
+	if (*value && check_mtd(value) < 0)
+		return -EINVAL;
+	return parse_string(value, dest);
 }
 
 static int parse_keep_jobs(const char *value, void *dest)
@@ -90,6 +106,8 @@ static const struct config_key {
 	  "/dev/mtdN or an MTD name (at most 127 characters)" },
 	{ "ImageJobs", parse_image_jobs, offsetof(struct mectld_config, image_jobs),
 	  "a number of jobs, 1 to 8" },
+	{ "InternalMTD", parse_internal_mtd, offsetof(struct mectld_config, internal_mtd),
+	  "auto, /dev/mtdN or an MTD name (at most 127 characters)" },
 	{ "InternalProgrammer", parse_string, offsetof(struct mectld_config, internal_programmer),
 	  "a flashrom programmer, e.g. internal" },
 	{ "InternalChip", parse_string, offsetof(struct mectld_config, internal_chip),
@@ -110,6 +128,8 @@ void config_done(struct mectld_config *cfg)
 	cfg->group = NULL;
 	strv_free(cfg->allow_mtd);
 	cfg->allow_mtd = NULL;
+	free(cfg->internal_mtd);
+	cfg->internal_mtd = NULL;
 	free(cfg->internal_programmer);
 	cfg->internal_programmer = NULL;
 	free(cfg->internal_chip);

@@ -24,8 +24,11 @@ struct mectld_config {
 	char **allow_mtd;	/* MTD devices not attached by mectl_flash that jobs may
 				 * use: "/dev/mtdN" or an MTD name; NULL-terminated */
 	unsigned image_jobs;	/* check/clean jobs run at once, 1..MECTLD_IMAGE_JOBS_MAX */
+	char *internal_mtd;	/* the host's own chip as an MTD device (spi-intel's):
+				 * "auto", "/dev/mtdN" or an MTD name; NULL: none */
 	char *internal_programmer;	/* libflashrom programmer[:params] for jobs on the
-					 * host's own chip; NULL: internal flashing off */
+					 * host's own chip where internal_mtd finds nothing;
+					 * NULL with internal_mtd NULL: internal flashing off */
 	char *internal_chip;	/* flashrom's chip name when its probe finds several */
 };
 

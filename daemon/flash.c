@@ -75,7 +75,7 @@ int flash_open(unsigned index, bool rw, unsigned pagesize, unsigned blocksize, s
 		return -errno;
 	if (info.type == MTD_NANDFLASH || info.type == MTD_MLCNANDFLASH || info.type == MTD_UBIVOLUME)
 		return -EMEDIUMTYPE;	/* bad blocks and OOB: not a BIOS flash */
-	if (info.size == 0 || info.erasesize == 0 || info.size % info.erasesize)
+	if (info.size == 0 || info.erasesize == 0 || (rw && info.size % info.erasesize))
 		return -EMEDIUMTYPE;
 
 	*ret = (struct flash) {
@@ -83,6 +83,7 @@ int flash_open(unsigned index, bool rw, unsigned pagesize, unsigned blocksize, s
 		.size = info.size,
 		.erasesize = info.erasesize,
 		.pagesize = pagesize ? pagesize : 256,
+		.writeable = info.flags & MTD_WRITEABLE,
 	};
 	if (ret->pagesize > ret->erasesize || ret->erasesize % ret->pagesize)
 		ret->pagesize = ret->erasesize;
@@ -101,6 +102,13 @@ void flash_close(struct flash *f)
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
+}
+
+int flash_read_range(struct flash *f, uint64_t off, void *buf, uint64_t len)
+{
+	if (off > f->size || len > f->size - off)
+		return -EINVAL;
+	return loop_read_at(f->fd, buf, len, off);
 }
 
 int flash_read_all(struct flash *f, uint8_t *buf, flash_progress_fn cb, void *userdata)

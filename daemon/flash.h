@@ -20,6 +20,8 @@ struct flash {
 	uint32_t erasesize;
 	uint32_t blocksize;	/* larger erase the chip does in one command, or 0 */
 	uint32_t pagesize;
+	bool writeable;		/* the MTD device has MTD_WRITEABLE (spi-intel without
+				 * writeable=1 registers its device without it) */
 	char name[64];
 	char type[16];
 };
@@ -47,11 +49,17 @@ struct flash_write_stats {
 /* Attempts per block (the write pass included) before verify gives up. */
 #define FLASH_WRITE_ATTEMPTS 3
 
-/* blocksize: the chip's block erase (chip_info.block_erase_size), 0 if none. */
+/*
+ * blocksize: the chip's block erase (chip_info.block_erase_size), 0 if none. A
+ * read-only open takes any NOR geometry (a partition the kernel made read-only for
+ * not ending on an erase block); a read-write one needs whole erase blocks.
+ */
 int flash_open(unsigned index, bool rw, unsigned pagesize, unsigned blocksize,
 	       struct flash *ret);
 void flash_close(struct flash *f);
 
+/* len bytes at off into buf. */
+int flash_read_range(struct flash *f, uint64_t off, void *buf, uint64_t len);
 /* Whole chip into buf (f->size bytes). */
 int flash_read_all(struct flash *f, uint8_t *buf, flash_progress_fn cb, void *userdata);
 

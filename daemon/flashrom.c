@@ -57,7 +57,8 @@ static const char *const hw_programmers[] = {
 	"atapromise", "it8212", "ogp_spi", "rayer_spi",
 };
 
-#define WAYS_OUT "use the kernel's spi-intel MTD driver (modprobe spi-intel writeable=1) instead"
+#define WAYS_OUT "use the kernel's spi-intel MTD driver instead (modprobe spi-intel writeable=1; " \
+	"modprobe spi-intel-pci; InternalMTD=auto in mectld.conf)"
 
 /* The log callback has no user data: the one open handle. */
 static struct fr_chip *active;
@@ -350,6 +351,30 @@ int fr_read(struct fr_chip *c, uint8_t *buf, flash_progress_fn cb, void *userdat
 				return fr_fail(err, r, "reading chip %s: stopped", c->name);
 		}
 	}
+	return 0;
+}
+
+int fr_read_range(struct fr_chip *c, uint64_t off, uint64_t len, uint8_t *buf,
+		  struct fr_err *err)
+{
+	_cleanup_free_ uint8_t *all = NULL;
+	char e[FR_MSG_MAX];
+	int r;
+
+	if (!c->ctx)
+		return fr_fail(err, -EBADF, "no chip open");
+	if (!len || off > c->size || len > c->size - off)
+		return fr_fail(err, -EINVAL, "chip %s: 0x%llx+0x%llx is not on the chip", c->name,
+			       (unsigned long long)off, (unsigned long long)len);
+	all = malloc(c->size);	/* flashrom reads into a chip-sized buffer */
+	if (!all)
+		return fr_fail(err, -ENOMEM, "out of memory");
+	op_begin(c);
+	r = read_step(c, all, off, len);
+	if (r < 0)
+		return fr_fail(err, r, "reading chip %s at 0x%llx failed: %s", c->name,
+			       (unsigned long long)off, op_error(c, e, sizeof(e)));
+	memcpy(buf, all + off, len);
 	return 0;
 }
 

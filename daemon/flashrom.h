@@ -88,6 +88,10 @@ const char *fr_log(const struct fr_chip *c);
 int fr_read(struct fr_chip *c, uint8_t *buf, flash_progress_fn cb, void *userdata,
 	    struct fr_err *err);
 
+/* len bytes at off into buf (len bytes), through a layout of that one range. */
+int fr_read_range(struct fr_chip *c, uint64_t off, uint64_t len, uint8_t *buf,
+		  struct fr_err *err);
+
 /*
  * Make the chip hold target, given that it holds current (just read with fr_read),
  * changing only the named descriptor regions (NULL-terminated, e.g. {"me", NULL}):

@@ -4,8 +4,8 @@
 
 /*
  * What neutralize does the same way whichever path reaches the chip: on the MTD
- * device of a clipped chip (job-neutralize.c) or on the host's own chip through
- * libflashrom (job-internal.c).
+ * device of a clipped chip (job-neutralize.c) or on the host's own chip
+ * (job-internal.c).
  *
  * The engine (hash, staged backup, check, clean: pure CPU) runs on its own thread
  * over read pass 1 while passes 2..N are read; nothing it did is final until every

@@ -15,7 +15,7 @@ static const struct {
 	bool writes_chip;
 	bool internal;		/* also runs on the host's own chip */
 } job_types[_JOB_TYPE_MAX] = {
-	[JOB_PROBE] = { MECTL_JOB_TYPE_PROBE, true, false, false },
+	[JOB_PROBE] = { MECTL_JOB_TYPE_PROBE, true, false, true },
 	[JOB_READ] = { MECTL_JOB_TYPE_READ, true, false, false },
 	[JOB_CHECK] = { MECTL_JOB_TYPE_CHECK, false, false, false },
 	[JOB_CLEAN] = { MECTL_JOB_TYPE_CLEAN, false, false, false },

@@ -120,8 +120,12 @@ int job_run_read(Job *j, JobOutcome *o);
 int job_run_image(Job *j, JobOutcome *o);	/* check and clean */
 int job_run_write(Job *j, JobOutcome *o);	/* write and restore */
 int job_run_neutralize(Job *j, JobOutcome *o);
-/* job-internal.c: neutralize and restore on the host's own chip (JOB_MTD_INTERNAL) */
+/*
+ * job-internal.c: on the host's own chip (JOB_MTD_INTERNAL): neutralize, restore, and
+ * the probe, which is the internal flashing pre-flight alone
+ */
 int job_run_neutralize_internal(Job *j, JobOutcome *o);
 int job_run_restore_internal(Job *j, JobOutcome *o);
+int job_run_probe_internal(Job *j, JobOutcome *o);
 
 #endif

@@ -23,7 +23,7 @@ static const struct {
 	job_run_fn run;
 	job_run_fn run_internal;	/* NULL: the type has no such form */
 } job_runners[_JOB_TYPE_MAX] = {
-	[JOB_PROBE] = { job_run_probe, NULL },
+	[JOB_PROBE] = { job_run_probe, job_run_probe_internal },
 	[JOB_READ] = { job_run_read, NULL },
 	[JOB_CHECK] = { job_run_image, NULL },
 	[JOB_CLEAN] = { job_run_image, NULL },

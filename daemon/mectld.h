@@ -38,7 +38,7 @@
 #define MECTL_PASSES_DEFAULT 2
 #define MECTL_PASSES_MAX 16
 
-/* Job.mtd of a job on the host's own flash chip, through libflashrom (job-internal.c). */
+/* Job.mtd of a job on the host's own flash chip (job-internal.c). */
 #define JOB_MTD_INTERNAL MECTL_MTD_INTERNAL
 
 typedef struct AuthzQuery AuthzQuery;

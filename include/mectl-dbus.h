@@ -20,7 +20,8 @@
  *	CancelJob(u id)
  *	signal JobNew(u id, s type, o job), JobRemoved(u id, o job)
  * Chip options (a{sv}): "mtd" i, "bus" u, "cs" u, "speed_hz" u, "passes" u, "force" b,
- * "backup" h, "internal" b (neutralize: the host's own chip instead of an MTD device). Engine options (a{sv}, lib/bus/engine-options.c's table): the image
+ * "backup" h, "internal" b (probe, neutralize, restore: the host's own chip instead of an
+ * MTD device). Engine options (a{sv}, lib/bus/engine-options.c's table): the image
  * engine's struct img_options by member name: soft_disable, soft_disable_only, relocate,
  * truncate, keep_modules, descriptor, check, json, force b; whitelist, blacklist,
  * pch ("lp"|"h") s; output, extract_descriptor, extract_me s (names for the messages
@@ -42,8 +43,9 @@
 
 /*
  * Mtd of a job on the host's own flash chip (internal flashing, chip option
- * "internal" b of SubmitNeutralize): mectld reaches it through libflashrom with the
- * programmer its configuration names, never through a /dev/mtdN.
+ * "internal" b of SubmitProbe, SubmitNeutralize and SubmitRestore): mectld reaches it
+ * as its configuration says, through the MTD device of the kernel's spi-intel driver
+ * or libflashrom's programmer; a client never names that device.
  */
 #define MECTL_MTD_INTERNAL	(-2)
 
@@ -132,13 +134,31 @@
 #define MECTL_RESULT_DESCRIPTOR_WARNING	"descriptor_warning"	/* s (neutralize) */
 #define MECTL_RESULT_SECONDS		"seconds"	/* d: the whole job (neutralize) */
 #define MECTL_RESULT_ENGINE_SECONDS	"engine_seconds"	/* d (neutralize) */
-/* neutralize on the host's own chip (Mtd MECTL_MTD_INTERNAL); size and the keys above too */
+/*
+ * probe, neutralize and restore on the host's own chip (Mtd MECTL_MTD_INTERNAL): the
+ * keys above where they apply, and
+ */
+#define MECTL_RESULT_BACKEND		"backend"	/* s: "mtd" (spi-intel's MTD device) or
+							 * "flashrom" */
 #define MECTL_RESULT_PROGRAMMER		"programmer"	/* s: libflashrom's, e.g. "internal" */
 #define MECTL_RESULT_FLASH_CHIP		"flash_chip"	/* s: the chip as flashrom names it */
-#define MECTL_RESULT_HOST_ACCESS	"host_access"	/* a{sv}: the pre-flight, also when it
-							 * refused: layout, flcomp, flmstr1,
-							 * regions, verdict, verdict_line, notes
+#define MECTL_RESULT_MTD_WRITEABLE	"mtd_writeable"	/* b: the MTD device has MTD_WRITEABLE */
+#define MECTL_RESULT_DRIVERS		"drivers"	/* s: the drivers above the MTD device,
+							 * nearest first: "spi-nor < intel-spi" */
+#define MECTL_RESULT_INTERNAL_MTD_SKIPPED "internal_mtd_skipped" /* s: why InternalMTD= was
+							 * passed over for flashrom */
+#define MECTL_RESULT_HOST_ACCESS	"host_access"	/* a{sv}: the descriptor's part of the
+							 * pre-flight, also when it refused:
+							 * layout, flcomp, flmstr1, regions,
+							 * verdict, verdict_line, notes
 							 * (lib/image/host-access.h) */
+#define MECTL_RESULT_PREFLIGHT		"preflight"	/* a{sv}: the decision, the descriptor
+							 * narrowed by the controller's locks:
+							 * verdict s ("full", "me-only",
+							 * "none"), verdict_line s, notes as,
+							 * locks aa{sv} (what s, way_out s,
+							 * start x, end x; end 0: all),
+							 * writable as (region names) */
 #define MECTL_RESULT_HAP_SET		"hap_set"	/* b: the HAP/AltMeDisable bit was set */
 #define MECTL_RESULT_REGIONS		"regions"	/* as: the regions the job could write */
 #define MECTL_RESULT_REGIONS_WRITTEN	"regions_written"	/* as: those that changed */
@@ -146,7 +166,8 @@
 #define MECTL_RESULT_VERIFIED		"verified"	/* b: read back right */
 #define MECTL_RESULT_EXPECT		"expect"	/* a{sv}: after a power cycle, what mectl
 							 * status should show: disabled s,
-							 * indicators as (kmod/me/ABI), lines as */
+							 * indicators as (kmod/me/ABI's names; it
+							 * lists at least one), lines as */
 #define MECTL_RESULT_FLASHROM_LOG	"flashrom_log"	/* s: flashrom's messages */
 /* failed jobs */
 #define MECTL_RESULT_ERROR		"error"		/* s: "passes-differ", "write-failed", ... */

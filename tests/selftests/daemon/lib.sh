@@ -131,6 +131,20 @@ stop_bus() {
 }
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# job_result JOB KEY: one member of a job's result (mectl job --json), lists, objects
+# and booleans as JSON
+job_result() {
+	"$MECTL" job --bus="$BUS" --json "$1" |
+		python3 -c "import json,sys; v=json.load(sys.stdin)['result'].get(sys.argv[1]); print(json.dumps(v) if isinstance(v,(list,dict,bool)) else v)" "$2"
+}
+last_job() { "$MECTL" jobs --bus="$BUS" --json | python3 -c "import json,sys; print(json.load(sys.stdin)[-1]['id'])"; }
+# expected IMAGE CASE: the sha256 of me_cleaner's output recorded in the test data
+expected() { awk '$2 == "out.bin" { print $1 }' "$SHARED/testdata/me_cleaner/$1/$2/sha256"; }
+# flmstr1 FILE VALUE: FLMSTR1 (at FMBA 0x60 in the test images' IFD v1 descriptors)
+flmstr1() {
+	python3 -c "import struct,sys; f=open(sys.argv[1],'r+b'); f.seek(0x60); f.write(struct.pack('<I', int(sys.argv[2], 0)))" "$1" "$2"
+}
 chip_sha() { sha "$SIM/data"; }
 
 # lumpy_chip: the lumpy ME7 image in $T/orig.bin and on a flashsim W25Q64FV, with

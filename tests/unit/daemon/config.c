@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Host tests of mectld's configuration file (daemon/config.c): defaults, comments and
- * spacing, every key (AllowMTD= as a list), and each kind of bad content failing with -EINVAL.
+ * spacing, every key (AllowMTD= as a list, InternalMTD= as one device), and each kind of bad
+ * content failing with -EINVAL.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,21 @@ TEST_F(conf, allow_mtd_adds_one_device_per_line_and_empty_clears)
 	EXPECT_EQ(NULL, self->cfg.allow_mtd);
 }
 
+TEST_F(conf, internal_mtd_auto_a_path_or_a_name_and_empty_clears)
+{
+	static const char *const good[] = { "auto", "/dev/mtd3", "BIOS", "a name with spaces" };
+
+	EXPECT_EQ(NULL, self->cfg.internal_mtd);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ASSERT_EQ(0, config_set(&self->cfg, "InternalMTD", good[i]));
+		EXPECT_STREQ(good[i], self->cfg.internal_mtd);
+	}
+	ASSERT_EQ(0, load_text(self->path, &self->cfg, "InternalMTD = auto \n"));
+	EXPECT_STREQ("auto", self->cfg.internal_mtd);
+	ASSERT_EQ(0, config_set(&self->cfg, "InternalMTD", ""));
+	EXPECT_STREQ("", self->cfg.internal_mtd);
+}
+
 TEST_F(conf, the_last_value_wins_and_the_command_line_overrides)
 {
 	ASSERT_EQ(0, load_text(self->path, &self->cfg, "KeepJobs=5\nKeepJobs=6\n"));
@@ -119,6 +135,8 @@ TEST_F(conf, bad_content_fails_and_keeps_other_values)
 		"AllowMTD=/dev/mtd\n",
 		"AllowMTD=/dev/mtd1x\n",
 		"AllowMTD=/dev/mtdblock0\n",
+		"InternalMTD=/dev/sda\n",	/* InternalMTD= names a device as AllowMTD= does */
+		"InternalMTD=/dev/mtdblock0\n",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

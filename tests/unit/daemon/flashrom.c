@@ -6,7 +6,8 @@
  * ($SHARED/testdata: full_cb_lumpy_me7_8M, fd 0-0xfff, me 0x1000-0x17ffff, bios
  * 0x180000-0x7fffff) padded with 0xFF to 16 MiB. The rules under test:
  *  - the probe names the one chip and its size, and refuses several matches;
- *  - a read returns the file, with progress, and stops when asked to;
+ *  - a read returns the file, with progress, and stops when asked to; a range read
+ *    returns that range;
  *  - a write changes exactly the bytes of the named regions and says which changed;
  *  - a target that differs outside them, an unknown or absent region, a chip without
  *    a descriptor: refused, the image file untouched (bytes and mtime);
@@ -267,6 +268,35 @@ TEST_F(dummy, read_stops_when_asked)
 	EXPECT_EQ(0, memcmp(self->cur, self->bed.orig, 3 * MIB));
 	EXPECT_EQ(0x5a, self->cur[3 * MIB]);
 	EXPECT_EQ(0x5a, self->cur[CHIP - 1]);
+}
+
+/* A range: its bytes of the file, nothing around them; one outside the chip refused. */
+TEST_F(dummy, read_range_is_that_range)
+{
+	static const struct { uint64_t off, len; } ok[] = {
+		{ 0, 4096 }, { ME_START + 3, 77 }, { CHIP - 5, 5 }, { 0, CHIP - 1 },
+	};
+	static const struct { uint64_t off, len; } bad[] = {
+		{ 0, 0 }, { CHIP, 1 }, { CHIP - 5, 6 }, { UINT64_MAX, 2 },
+	};
+
+	if (_metadata->skip)
+		return;	/* SKIP in the setup still runs the body */
+	ASSERT_EQ(0, open_chip(self));
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		memset(self->cur, 0x5a, CHIP);
+		ASSERT_EQ(0, fr_read_range(&self->chip, ok[i].off, ok[i].len, self->cur + 1,
+					   &self->err)) TH_LOG("%s", self->err.msg);
+		EXPECT_EQ(0, memcmp(self->cur + 1, self->bed.orig + ok[i].off, ok[i].len));
+		EXPECT_EQ(0x5a, self->cur[0]);
+		if (ok[i].len < CHIP - 1)
+			EXPECT_EQ(0x5a, self->cur[1 + ok[i].len]);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-EINVAL, fr_read_range(&self->chip, bad[i].off, bad[i].len, self->cur,
+						 &self->err));
+		EXPECT_NE(NULL, strstr(self->err.msg, "is not on the chip")) TH_LOG("%s", self->err.msg);
+	}
 }
 
 TEST_F(dummy, write_me_changes_exactly_me)

@@ -99,7 +99,7 @@ result "--json: verdict me-only, ME rw, descriptor r-"
 	python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["verdict"] == "none", d'
 result "mectl --json check --internal: verdict none"
 
-# 6. No decision: an ME region without descriptor, a missing file, no FILE.
+# 6. No decision: an ME region without descriptor, a missing file, no mectld.
 "$MK" -p me8-bare -o "$tmp/bare.bin"
 run bare "$tmp/bare.bin"
 [ $rc -eq 1 ] && [ ! -s "$tmp/bare.out" ] && [ "$(wc -l < "$tmp/bare.err")" -eq 1 ] &&
@@ -108,8 +108,12 @@ result "no descriptor: one error line, exit 1, nothing on stdout"
 run missing "$tmp/nope.bin"
 [ $rc -eq 1 ] && [ ! -s "$tmp/missing.out" ] && [ "$(wc -l < "$tmp/missing.err")" -eq 1 ]
 result "missing FILE: one error line, exit 1"
-"$MECTL" check --internal > /dev/null 2>&1
+"$MECTL" check --internal --bus="unix:path=$tmp/no.sock" > "$tmp/live.out" 2> "$tmp/live.err"
+[ $? -eq 1 ] && [ ! -s "$tmp/live.out" ] && [ "$(wc -l < "$tmp/live.err")" -eq 1 ] &&
+	grep -q 'cannot connect' "$tmp/live.err"
+result "no FILE (this PC's chip, through mectld) with no mectld to ask: one error line, exit 1"
+"$MECTL" check --internal --bus="unix:path=$tmp/no.sock" "$tmp/me.bin" > /dev/null 2>&1
 [ $? -eq 2 ]
-result "no FILE: usage, exit 2"
+result "FILE and --bus: usage error, exit 2"
 
 finish
