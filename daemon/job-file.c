@@ -288,33 +288,21 @@ static const struct job_key *job_key_find(const char *name, unsigned *ret_index)
 	return NULL;
 }
 
-static int why(char **ret, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int why(char **ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(ret, fmt, ap) < 0)
-		*ret = NULL;
-	va_end(ap);
-	return -EBADMSG;
-}
-
 /* The fields together: what no single line can tell. */
 static int job_check_fields(const Job *j, char **ret_why)
 {
 	bool needs_mtd = job_type_uses_chip(j->type) && !(j->type == JOB_PROBE && j->attach);
 
 	if (j->passes < 1 || j->passes > MECTL_PASSES_MAX)
-		return why(ret_why, "passes=%u is not 1..%d", j->passes, MECTL_PASSES_MAX);
+		return error_line(ret_why, -EBADMSG, "passes=%u is not 1..%d", j->passes, MECTL_PASSES_MAX);
 	if (needs_mtd && j->mtd == -1 && j->state == JOB_QUEUED)
-		return why(ret_why, "a queued %s job without a chip (mtd=-1)",
+		return error_line(ret_why, -EBADMSG, "a queued %s job without a chip (mtd=-1)",
 			   job_type_to_string(j->type));
 	if (!job_type_uses_chip(j->type) && j->mtd != -1)
-		return why(ret_why, "a %s job names a chip (mtd=%d)", job_type_to_string(j->type),
+		return error_line(ret_why, -EBADMSG, "a %s job names a chip (mtd=%d)", job_type_to_string(j->type),
 			   j->mtd);
 	if (j->mtd == JOB_MTD_INTERNAL && !job_type_internal(j->type))
-		return why(ret_why, "a %s job on the host's own chip (mtd=" MTD_INTERNAL ")",
+		return error_line(ret_why, -EBADMSG, "a %s job on the host's own chip (mtd=" MTD_INTERNAL ")",
 			   job_type_to_string(j->type));
 	return 0;
 }
@@ -332,11 +320,11 @@ int job_file_parse(const char *name, const char *text, size_t len, Job *j, uint3
 	*ret_seen = 0;
 	*ret_why = NULL;
 	if (job_file_name_to_id(name, &id) < 0)
-		return why(ret_why, "'%s' is not a job id", name);
+		return error_line(ret_why, -EBADMSG, "'%s' is not a job id", name);
 	if (memchr(text, 0, len))
-		return why(ret_why, "a NUL byte at offset %zu", (size_t)((const char *)memchr(text, 0, len) - text));
+		return error_line(ret_why, -EBADMSG, "a NUL byte at offset %zu", (size_t)((const char *)memchr(text, 0, len) - text));
 	if (len == 0)
-		return why(ret_why, "the file is empty");
+		return error_line(ret_why, -EBADMSG, "the file is empty");
 	/* A last line without its newline was cut short: only the lines before it count. */
 	cut = text[len - 1] != '\n';
 	copy = strndup(text, len);
@@ -355,28 +343,28 @@ int job_file_parse(const char *name, const char *text, size_t len, Job *j, uint3
 		lineno++;
 		v = strchr(line, '=');
 		if (!v)
-			return why(ret_why, "line %u: not a key=value line", lineno);
+			return error_line(ret_why, -EBADMSG, "line %u: not a key=value line", lineno);
 		*v++ = 0;
 		k = job_key_find(line, &idx);
 		if (!k)
-			return why(ret_why, "line %u: unknown key '%.40s'", lineno, line);
+			return error_line(ret_why, -EBADMSG, "line %u: unknown key '%.40s'", lineno, line);
 		if ((seen & (1u << idx)) && !k->optional_repeated)
-			return why(ret_why, "line %u: '%s' given twice", lineno, k->name);
+			return error_line(ret_why, -EBADMSG, "line %u: '%s' given twice", lineno, k->name);
 		r = k->parse(v, (uint8_t *)j + k->offset);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)
-			return why(ret_why, "line %u: bad value for '%s': '%.40s'", lineno, k->name, v);
+			return error_line(ret_why, -EBADMSG, "line %u: bad value for '%s': '%.40s'", lineno, k->name, v);
 		seen |= 1u << idx;
 		*ret_seen = seen;
 	}
 	if (cut)
-		return why(ret_why, "cut short after line %u: the last line has no newline", lineno);
+		return error_line(ret_why, -EBADMSG, "cut short after line %u: the last line has no newline", lineno);
 	for (unsigned i = 0; i < ELEMENTSOF(job_keys); i++)
 		if (!(seen & (1u << i)) && !job_keys[i].optional_repeated)
-			return why(ret_why, "missing key '%s'", job_keys[i].name);
+			return error_line(ret_why, -EBADMSG, "missing key '%s'", job_keys[i].name);
 	if (j->id != id)
-		return why(ret_why, "id=%" PRIu32 " in a file named %s", j->id, name);
+		return error_line(ret_why, -EBADMSG, "id=%" PRIu32 " in a file named %s", j->id, name);
 	r = job_check_fields(j, ret_why);
 	if (r < 0)
 		return r;

@@ -117,20 +117,6 @@ int image_check(const uint8_t *in, size_t len, struct img_result *res)
 /* How often a worker waiting on a silent pipe looks for a cancel. */
 #define INPUT_POLL_MS 200
 
-static int input_fail(JobOutcome *o, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int input_fail(JobOutcome *o, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&o->message, fmt, ap) < 0)
-		o->message = NULL;
-	va_end(ap);
-	return r;
-}
-
 /* Until fd has data or its end, or the job is cancelled (SIGTERM cancels too). */
 static int wait_readable(Job *j, int fd)
 {
@@ -166,9 +152,9 @@ static int image_read_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *
 		return -errno;
 	fifo = S_ISFIFO(st.st_mode);
 	if (!fifo && !S_ISREG(st.st_mode))
-		return input_fail(o, -EINVAL, "the image fd must be a regular file or a pipe");
+		return error_line(&o->message, -EINVAL, "the image fd must be a regular file or a pipe");
 	if (!fifo && (st.st_size <= 0 || (uint64_t)st.st_size > MECTL_IMAGE_MAX))
-		return input_fail(o, -EFBIG, "the image has %lld bytes (1..%u accepted)",
+		return error_line(&o->message, -EFBIG, "the image has %lld bytes (1..%u accepted)",
 				  (long long)st.st_size, MECTL_IMAGE_MAX);
 	cap = fifo ? INPUT_CHUNK : (size_t)st.st_size;
 	buf = malloc(cap);
@@ -184,7 +170,7 @@ static int image_read_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *
 			if (!fifo)
 				break;
 			if (cap > MECTL_IMAGE_MAX)
-				return input_fail(o, -EFBIG, "the image has more than %u bytes",
+				return error_line(&o->message, -EFBIG, "the image has more than %u bytes",
 						  MECTL_IMAGE_MAX);
 			cap = cap * 2 > MECTL_IMAGE_MAX ? MECTL_IMAGE_MAX + 1 : cap * 2;
 			nb = realloc(buf, cap);
@@ -200,7 +186,7 @@ static int image_read_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *
 		if (k < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (k < 0)
-			return input_fail(o, -errno, "cannot read the image fd: %s", strerror(errno));
+			return error_line(&o->message, -errno, "cannot read the image fd: %s", strerror(errno));
 		if (k == 0)
 			break;
 		len += (size_t)k;
@@ -208,7 +194,7 @@ static int image_read_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *
 			job_set_progress(j, (double)len / (double)cap);
 	}
 	if (!len || (!fifo && len < cap))
-		return input_fail(o, -EIO, "the image ended after %zu bytes", len);
+		return error_line(&o->message, -EIO, "the image ended after %zu bytes", len);
 	*ret = TAKE_PTR(buf);
 	*ret_len = len;
 	return 0;
@@ -221,7 +207,7 @@ int job_image_input(Job *j, uint8_t **ret, size_t *ret_len, JobOutcome *o)
 		return image_read_input(j, ret, ret_len, o);
 	if (j->has_input)
 		return job_store_load_input(j, ret, ret_len);
-	return input_fail(o, -EBADF, "the image fd was lost in a restart of mectld: submit the "
+	return error_line(&o->message, -EBADF, "the image fd was lost in a restart of mectld: submit the "
 			  "job again");
 }
 

@@ -28,6 +28,7 @@
 #include "host-chip.h"
 #include "job-neutralize.h"
 #include "job-read.h"
+#include "job-write.h"
 
 /* The descriptor region: the pre-flight reads this much of the chip. */
 #define IFD_BYTES 4096u
@@ -299,6 +300,22 @@ static int write_failed(struct internal_run *ir, const struct host_write_report 
 	return -EIO;
 }
 
+/* Phase "write": the chip from current to target inside the regions g; failures say how. */
+static int write_regions(struct internal_run *ir, const uint8_t *current, const uint8_t *target,
+			 const struct host_region *g, unsigned n, struct host_write_report *rep)
+{
+	Job *j = ir->e.job;
+	int r;
+
+	job_set_phase(j, JOB_PHASE_WRITE);
+	r = job_chip_write_begin(j, ir->o);
+	if (r < 0)
+		return r;
+	r = ir->h.ops->write(&ir->h, current, target, g, n, rep, job_flash_progress, j);
+	job_chip_write_done(j);
+	return r < 0 ? write_failed(ir, rep) : 0;
+}
+
 /* The pre-flight's verdict for neutralize: refused, or how to clean. */
 static int neutralize_verdict(struct internal_run *ir)
 {
@@ -387,16 +404,9 @@ int job_run_neutralize_internal(Job *j, JobOutcome *o)
 		goto out;
 
 	n = neutralize_regions(&ir, g);
-	job_set_phase(j, JOB_PHASE_WRITE);
-	r = job_chip_write_begin(j, o);
+	r = write_regions(&ir, orig, ir.e.cln.image.data, g, n, &rep);
 	if (r < 0)
 		goto out;
-	r = ir.h.ops->write(&ir.h, orig, ir.e.cln.image.data, g, n, &rep, job_flash_progress, j);
-	job_chip_write_done(j);
-	if (r < 0) {
-		r = write_failed(&ir, &rep);
-		goto out;
-	}
 
 	job_set_phase(j, JOB_PHASE_REPORT);
 	neutralize_report(&ir, &rep, g, n, t0, &b);
@@ -511,24 +521,9 @@ int job_run_restore_internal(Job *j, JobOutcome *o)
 	r = open_chip(j, &ir);
 	if (r < 0)
 		goto out;
-	if (len != ir.h.size) {
-		if (asprintf(&o->message, "the backup has %zu bytes, the chip %llu: nothing was "
-			     "written", len, (unsigned long long)ir.h.size) < 0)
-			o->message = NULL;
-		r = -EINVAL;
-		goto out;
-	}
-	r = sha256_hex(image, len, sha_img);
+	r = job_image_admit(j, ir.h.id, ir.h.size, image, len, sha_img, o);
 	if (r < 0)
 		goto out;
-	if (!j->force && !backup_known(j->ctx, ir.h.id, sha_img)) {
-		if (asprintf(&o->message, "this image (sha256 %s) is not a backup mectld made of this "
-			     "chip (%s); nothing was written (--force writes it anyway)", sha_img,
-			     ir.h.id) < 0)
-			o->message = NULL;
-		r = -EPERM;
-		goto out;
-	}
 	r = preflight(j, &ir);
 	if (r < 0)
 		goto out;
@@ -550,16 +545,9 @@ int job_run_restore_internal(Job *j, JobOutcome *o)
 		goto out;
 
 	if (n > 0) {
-		job_set_phase(j, JOB_PHASE_WRITE);
-		r = job_chip_write_begin(j, o);
+		r = write_regions(&ir, current, image, g, (unsigned)n, &rep);
 		if (r < 0)
 			goto out;
-		r = ir.h.ops->write(&ir.h, current, image, g, (unsigned)n, &rep, job_flash_progress, j);
-		job_chip_write_done(j);
-		if (r < 0) {
-			r = write_failed(&ir, &rep);
-			goto out;
-		}
 	}
 	job_set_phase(j, JOB_PHASE_REPORT);
 	restore_report(&ir, &rep, sha_cur, sha_img, kept, &b);

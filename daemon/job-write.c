@@ -32,6 +32,30 @@ void write_stats_to_json(const struct flash_write_stats *st, struct strbuf *b)
 		      (unsigned long long)st->pages_programmed, st->retries);
 }
 
+int job_image_admit(Job *j, const char *chip_id, uint64_t chip_size, const uint8_t *image,
+		    size_t len, char sha_img[65], JobOutcome *o)
+{
+	int r;
+
+	if (len != chip_size) {
+		if (asprintf(&o->message, "the image has %zu bytes, the chip %llu: nothing was "
+			     "written", len, (unsigned long long)chip_size) < 0)
+			o->message = NULL;
+		return -EINVAL;
+	}
+	r = sha256_hex(image, len, sha_img);
+	if (r < 0)
+		return r;
+	if (j->type == JOB_RESTORE && !j->force && !backup_known(j->ctx, chip_id, sha_img)) {
+		if (asprintf(&o->message, "this image (sha256 %s) is not a backup mectld made of this "
+			     "chip (%s); nothing was written (--force writes it anyway)", sha_img,
+			     chip_id) < 0)
+			o->message = NULL;
+		return -EPERM;
+	}
+	return 0;
+}
+
 int job_write_chip(Job *j, Chip *chip, struct flash *f, const uint8_t *current,
 		   const uint8_t *target, struct flash_write_stats *st, JobOutcome *o)
 {
@@ -128,25 +152,9 @@ int job_run_write(Job *j, JobOutcome *o)
 	r = job_open_chip(j, true, &chip, &f);
 	if (r < 0)
 		return r;
-	if (len != f.size) {
-		r = asprintf(&o->message, "the image has %zu bytes, the chip %llu: nothing was written",
-			     len, (unsigned long long)f.size);
-		if (r < 0)
-			o->message = NULL;
-		r = -EINVAL;
-		goto out;
-	}
-	r = sha256_hex(image, len, sha_img);
+	r = job_image_admit(j, chip.id, f.size, image, len, sha_img, o);
 	if (r < 0)
 		goto out;
-	if (j->type == JOB_RESTORE && !j->force && !backup_known(j->ctx, chip.id, sha_img)) {
-		if (asprintf(&o->message, "this image (sha256 %s) is not a backup mectld made of this "
-			     "chip (%s); nothing was written (--force writes it anyway)", sha_img,
-			     chip.id) < 0)
-			o->message = NULL;
-		r = -EPERM;
-		goto out;
-	}
 
 	current = malloc(f.size);
 	if (!current) {

@@ -21,7 +21,7 @@ $(B)/client/%.o: CFLAGS += $(BUS_LIB_CFLAGS)
 
 # The daemon tests' helpers speak the same contract.
 $(B)/selftests/daemon/submit-image $(B)/selftests/daemon/pid-reuse: $(BUS_LIB_OBJS) \
-	$(B)/libmectl-image.a
+	$(B)/libmectl-image.a $(B)/libmectl-common.a
 $(B)/selftests/daemon/submit-image $(B)/selftests/daemon/pid-reuse: TEST_CFLAGS += $(BUS_LIB_CFLAGS)
 LDLIBS_submit-image += $(JSONC_LIBS) -lcrypto -lm
 LDLIBS_pid-reuse += $(JSONC_LIBS) -lcrypto -lm
@@ -43,11 +43,12 @@ $(B)/unit/bus/variant-json: TEST_CFLAGS += $(BUS_LIB_CFLAGS)
 LDLIBS_variant-json := $(JSONC_LIBS) -lsystemd
 # ... and the engine options' table: encode == decode, every refusal named.
 UNIT_TESTS += $(B)/unit/bus/engine-options
-$(B)/unit/bus/engine-options: $(B)/lib/bus/engine-options.o $(B)/lib/bus/vardict.o $(B)/libmectl-image.a
+$(B)/unit/bus/engine-options: $(B)/lib/bus/engine-options.o $(B)/lib/bus/vardict.o $(B)/libmectl-image.a \
+	$(B)/libmectl-common.a
 $(B)/unit/bus/engine-options: TEST_CFLAGS += $(BUS_LIB_CFLAGS)
 LDLIBS_engine-options := -lsystemd -lcrypto -lm
 # ... and the a{sv} reader by table: every type, seen bits, each refusal named.
 UNIT_TESTS += $(B)/unit/bus/vardict
-$(B)/unit/bus/vardict: $(B)/lib/bus/vardict.o
+$(B)/unit/bus/vardict: $(B)/lib/bus/vardict.o $(B)/libmectl-common.a
 $(B)/unit/bus/vardict: TEST_CFLAGS += $(BUS_LIB_CFLAGS)
 LDLIBS_vardict := -lsystemd

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine-options.h"
+#include "strbuf.h"
 #include "vardict.h"
 
 /* Every option: its img_options member, type, exclusion group (0: none), choices. */
@@ -75,19 +76,6 @@ int engine_options_append(sd_bus_message *m, const struct img_options *o)
 	return r;
 }
 
-static int invalid(char **ret_msg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int invalid(char **ret_msg, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(ret_msg, fmt, ap) < 0)
-		*ret_msg = NULL;
-	va_end(ap);
-	return -EINVAL;
-}
-
 static bool one_of(const char *const *choices, const char *s)
 {
 	for (; *choices; choices++)
@@ -106,11 +94,11 @@ int engine_options_validate(struct engine_options *e, char **ret_msg)
 		if (!option_set(&e->o, a))
 			continue;
 		if (a->choices && !one_of(a->choices, *MEMBER(&e->o, a, const char *)))
-			return invalid(ret_msg, "option '%s': invalid choice '%s'", a->key,
+			return error_line(ret_msg, -EINVAL, "option '%s': invalid choice '%s'", a->key,
 				       *MEMBER(&e->o, a, const char *));
 		for (const struct engine_option *b = a + 1; a->group && b->key; b++)
 			if (b->group == a->group && option_set(&e->o, b))
-				return invalid(ret_msg, "option '%s' is not allowed with '%s'", a->key,
+				return error_line(ret_msg, -EINVAL, "option '%s' is not allowed with '%s'", a->key,
 					       b->key);
 	}
 	r = img_options_check(&e->o, &res);

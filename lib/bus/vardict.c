@@ -1,25 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* An a{sv} read into a struct by a table of its keys (see vardict.h). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "vardict.h"
-
-static int invalid(char **ret_msg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int invalid(char **ret_msg, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(ret_msg, fmt, ap) < 0)
-		*ret_msg = NULL;
-	va_end(ap);
-	return -EINVAL;
-}
 
 /* One value of the field's type into its member. */
 static int read_value(sd_bus_message *m, const struct vardict_field *f, void *base)
@@ -57,12 +44,12 @@ int vardict_read(sd_bus_message *m, const struct vardict_field *fields, const ch
 			if (!strcmp(fields[i].key, key))
 				break;
 		if (!fields[i].key || i >= 64)
-			return invalid(ret_msg, "unknown %s '%s'", what, key);
+			return error_line(ret_msg, -EINVAL, "unknown %s '%s'", what, key);
 		if (seen & (UINT64_C(1) << i))
-			return invalid(ret_msg, "%s '%s' given twice", what, key);
+			return error_line(ret_msg, -EINVAL, "%s '%s' given twice", what, key);
 		sig[0] = fields[i].type;
 		if (sd_bus_message_enter_container(m, 'v', sig) < 0)
-			return invalid(ret_msg, "%s '%s' must have type %s", what, key, sig);
+			return error_line(ret_msg, -EINVAL, "%s '%s' must have type %s", what, key, sig);
 		r = read_value(m, &fields[i], base);
 		if (r >= 0)
 			r = sd_bus_message_exit_container(m);

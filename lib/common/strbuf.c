@@ -75,3 +75,15 @@ void strbuf_done(struct strbuf *b)
 	free(b->s);
 	*b = (struct strbuf){};
 }
+
+int error_line(char **ret, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(*ret);
+	va_start(ap, fmt);
+	if (vasprintf(ret, fmt, ap) < 0)
+		*ret = NULL;
+	va_end(ap);
+	return r;
+}

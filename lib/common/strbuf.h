@@ -13,6 +13,9 @@
  *   strbuf_steal(b)            the malloc'ed string (the caller frees it), b emptied;
  *                              NULL if anything failed
  *   strbuf_done(b)             free the string, b emptied
+ *
+ * error_line(ret, r, fmt, ...) is the one-line reason of a failure: *ret becomes the
+ * formatted text (NULL if out of memory; what it held is freed) and r is returned.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,5 +30,6 @@ void strbuf_add(struct strbuf *b, const char *s, size_t n);
 void strbuf_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *strbuf_steal(struct strbuf *b);
 void strbuf_done(struct strbuf *b);
+int error_line(char **ret, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

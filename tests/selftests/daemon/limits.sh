@@ -220,20 +220,27 @@ note "cancel: rc $crc $(cat "$T/cancel.out"); the job: $(job_line "$FID")"
 check "CancelJob on it is accepted; the job stays running, its read held" \
 	test "$crc" = 0 -a "$(job_line "$FID")" = "running input 25%" -a "$(released)" = 0
 
-# Exited at all within a minute (a liveness bound: mectld gives such a worker 3 s).
-kill -TERM "$DPID"
-deadline=$((SECONDS + 60))
-while kill -0 "$DPID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
-stuck=0
-if kill -0 "$DPID" 2>/dev/null; then
-	stuck=1
-	note "mectld still runs a minute after SIGTERM, the read held; releasing it"
-	kill -USR1 "$FPID"
-	until_true 600 eval '! kill -0 $DPID 2>/dev/null' || kill -KILL "$DPID"
-fi
-held_at_exit=$(( $(held) > 0 && $(released) == 0 ))
-wait "$DPID"; drc=$?
-DPID=
+# term_held: SIGTERM to mectld while stallfs holds a read; stuck=1 when mectld has not
+# exited a minute later (a liveness bound: it gives such a worker 3 s; the read is then
+# released so the test can go on), held_at_exit=1 when the read was still held as it
+# exited, drc its exit status.
+term_held() {
+	local deadline=$((SECONDS + 60))
+
+	kill -TERM "$DPID"
+	while kill -0 "$DPID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
+	stuck=0
+	if kill -0 "$DPID" 2>/dev/null; then
+		stuck=1
+		note "mectld still runs a minute after SIGTERM, the read held; releasing it"
+		kill -USR1 "$FPID"
+		until_true 600 eval '! kill -0 $DPID 2>/dev/null' || kill -KILL "$DPID"
+	fi
+	held_at_exit=$(( $(held) > 0 && $(released) == 0 ))
+	wait "$DPID"; drc=$?
+	DPID=
+}
+term_held
 note "mectld: $(grep "job $FID:" "$T/mectld.log")"
 check "SIGTERM with the read held: mectld exits (0), its worker left to the exit" \
 	test "$stuck" = 0 -a "$drc" = 0 -a "$held_at_exit" = 1 \
@@ -249,21 +256,10 @@ chip_before=$(chip_sha)
 WID=$("$MECTL" jobs --bus="$BUS" | awk '$2 == "write" && $3 == "running" { print $1 }')
 until_true 300 eval '[ -n "$WID" ] && [ "$(job_line "$WID")" = "running input 25%" ]'
 note "the write job on the stalled file: $(job_line "$WID")"
-kill -TERM "$DPID"
-deadline=$((SECONDS + 60))
-while kill -0 "$DPID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
-wstuck=0
-if kill -0 "$DPID" 2>/dev/null; then
-	wstuck=1
-	note "mectld still runs a minute after SIGTERM, a write's read held; releasing it"
-	kill -USR1 "$FPID"
-	until_true 600 eval '! kill -0 $DPID 2>/dev/null' || kill -KILL "$DPID"
-fi
-wait "$DPID"; drc=$?
-DPID=
+term_held
 start_daemon --config="$T/mectld.conf"
 check "SIGTERM with a write's image read held: mectld exits (0), the job interrupted, the chip as it was and disarmed" \
-	test "$wstuck" = 0 -a "$drc" = 0 -a -n "$WID" -a "$(job_state "$WID")" = interrupted \
+	test "$stuck" = 0 -a "$held_at_exit" = 1 -a "$drc" = 0 -a -n "$WID" -a "$(job_state "$WID")" = interrupted \
 	-a "$(chip_sha)" = "$chip_before" -a "$(cat /sys/bus/spi/devices/spi0.0/writeable)" = 0
 
 [ "$(released)" -gt 0 ] || kill -USR1 "$FPID"
