@@ -49,6 +49,8 @@
  * Multicast group MECTL_GENL_MCGRP_EVENTS: MECTL_EVENT_ATTACHED,
  * MECTL_EVENT_DETACHED and MECTL_EVENT_ARMED, each carrying the GET_INFO
  * attributes of the chip concerned (DETACHED: BUS, CS, MTD_INDEX only).
+ * ATTACHED goes out once the sysfs attributes of spiBUS.CS (kmod/flash/ABI)
+ * are there to read.
  */
 #ifndef _UAPI_MECTL_H
 #define _UAPI_MECTL_H

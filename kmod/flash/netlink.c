@@ -402,6 +402,7 @@ void mectl_netlink_event(struct mectl_chip *chip, u8 event)
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&mectl_genl_family, msg, 0, MECTL_MCGRP_EVENTS,
 			  GFP_KERNEL);
+	dev_dbg(&chip->spi->dev, "%s: event %u sent\n", chip->name, event);
 	return;
 
 free_msg:

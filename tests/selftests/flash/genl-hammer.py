@@ -1,22 +1,27 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Send commands to the "mectl" generic netlink family in a loop for SECONDS
-seconds; print how many succeeded and how many errors came back. Mode "info"
-(default) sends MECTL_CMD_GET_INFO; mode "cycle" sends ATTACH then DETACH of
-spi0.0 (needs CAP_NET_ADMIN). Prints "ready" once the first round succeeded
-(so a caller can time what it does against a running loop). Exit 0 unless the
-family cannot be reached at all. Values from include/uapi/mectl.h and include/uapi/linux/genetlink.h."""
+"""Send commands to the "mectl" generic netlink family in a loop while the
+caller takes the chip away; print how many succeeded and how many errors came
+back. Mode "info" (default) sends MECTL_CMD_GET_INFO; mode "cycle" sends ATTACH
+then DETACH of spi0.0 (needs CAP_NET_ADMIN). Prints "ready" once the first
+round succeeded. SIGUSR1 tells the loop that the chip is gone: it stops at the
+first error after that, or after STOP_ROUNDS more rounds without one (a chip
+that still answers is reported, not waited for), as it does when STOP_ROUNDS
+rounds brought no reply at all; the last line says which. Exit 0 unless the
+family cannot be reached at all. Values from include/uapi/mectl.h and
+include/uapi/linux/genetlink.h."""
 import os
+import signal
 import socket
 import struct
 import sys
-import time
 
 NETLINK_GENERIC, GENL_ID_CTRL = 16, 0x10
 CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 3, 1, 2
 NLM_F_REQUEST, NLM_F_ACK, NLMSG_ERROR, NLMSG_DONE = 1, 4, 2, 3
 MECTL_CMD_ATTACH, MECTL_CMD_DETACH, MECTL_CMD_GET_INFO = 1, 2, 3
 MECTL_A_BUS, MECTL_A_CS = 1, 2
+STOP_ROUNDS = 100
 
 
 def attr(kind, payload):
@@ -59,34 +64,46 @@ def family_id(sock):
 
 
 def main():
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3
-    mode = sys.argv[2] if len(sys.argv) > 2 else "info"
+    mode = sys.argv[1] if len(sys.argv) > 1 else "info"
     spi00 = attr(MECTL_A_BUS, struct.pack("I", 0)) + attr(MECTL_A_CS, struct.pack("I", 0))
     # each step: (command, attributes); a round counts when its last step succeeds
     steps = {"info": [(MECTL_CMD_GET_INFO, b"")],
              "cycle": [(MECTL_CMD_ATTACH, spi00), (MECTL_CMD_DETACH, spi00)]}[mode]
+    gone = []
+    signal.signal(signal.SIGUSR1, lambda *_: gone.append(True))
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     sock.bind((0, 0))
     fam = family_id(sock)
     if fam is None:
         print("genl-hammer: no mectl family", file=sys.stderr)
         return 1
-    ok = errors = 0
+    ok = errors = tries = 0
     seen = {}
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
+    while True:
+        failed = False
         for cmd, attrs in steps:
             err, _ = request(sock, fam, cmd, attrs)
             if err:
                 errors += 1
                 seen[-err] = seen.get(-err, 0) + 1
+                failed = True
                 break
-        else:
+        if not failed:
             ok += 1
             if ok == 1:
                 print("ready", flush=True)
+        if gone and failed:
+            end = "stopped by an error after the chip went away"
+            break
+        if gone or not ok:
+            tries += 1
+        if tries == STOP_ROUNDS:
+            end = (f"still answering {STOP_ROUNDS} rounds after the chip went away"
+                   if gone else f"no reply in {STOP_ROUNDS} rounds")
+            break
     kinds = ", ".join(f"{os.strerror(e)}: {n}" for e, n in sorted(seen.items()))
     print(f"{ok} replies, {errors} errors" + (f" ({kinds})" if kinds else ""))
+    print(end)
     return 0
 
 

@@ -42,7 +42,9 @@ check "controller back: spidev again" test -e /dev/spidev0.0
 # Linux 6.1 and 6.12 (spi_nor + mtd_info + command buffers): a chip not freed
 # on this path adds one object per cycle.
 insmod "$KO" && rmmod mectl_flash	# warm-up: first-use allocations
-o2k=$(slab_objs kmalloc-2k) o4k=$(slab_objs kmalloc-4k)
+# shellcheck disable=SC2046 # the counts are words
+set -- $(slab_snap kmalloc-2k kmalloc-4k)
+o2k=$2 o4k=$3
 i=0 fails=0
 while [ $i -lt $CYCLES ]; do
 	i=$((i + 1))
@@ -56,7 +58,9 @@ while [ $i -lt $CYCLES ]; do
 	echo flashsim > "$BIND"
 done
 check "$CYCLES open/unbind/close cycles" test $fails -eq 0
-n2k=$(slab_objs kmalloc-2k) n4k=$(slab_objs kmalloc-4k)
+# shellcheck disable=SC2046 # the counts are words
+set -- $(slab_snap kmalloc-2k kmalloc-4k)
+n2k=$2 n4k=$3
 diag "kmalloc-2k $o2k -> $n2k, kmalloc-4k $o4k -> $n4k over $CYCLES cycles"
 check "no kmalloc-2k growth over $CYCLES cycles (<$((CYCLES / 2)) objects)" \
 	test $((n2k - o2k)) -lt $((CYCLES / 2))

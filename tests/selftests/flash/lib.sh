@@ -106,12 +106,46 @@ mtd_attr() {
 	cat "/sys/class/mtd/mtd$MTDN/$1"
 }
 
-# slab_objs CACHE: active objects of a slab cache, after dropping what can be
-# dropped. SLUB counts every object of a CPU's current slab as active; writing
-# to the cache's "shrink" flushes the per-CPU slabs first.
-slab_objs() {
-	echo 1 > "/sys/kernel/slab/$1/shrink" 2>/dev/null
-	awk -v c="$1" '$1 == c { print $2 }' /proc/slabinfo
+# slab_snap CACHE...: "BYTES N...": the bytes of all slab objects in use, then
+# the objects in use of each CACHE ("?" for none by that name). SLUB counts
+# every object of the slab a CPU allocates from as in use; writing to a cache's
+# "shrink" hands those slabs back. Reading /proc/slabinfo allocates a
+# kmalloc-4k buffer, which would give a CPU such a slab again: the first line is
+# read (the buffer allocated) before the shrink, the rest by shell builtins,
+# which allocate nothing; the shrink writes themselves allocate from caches of
+# 192 bytes and less only. Run it in $(...): it sets variables.
+slab_snap() {
+	exec 5< /proc/slabinfo
+	read -r _ <&5
+	for d in /sys/kernel/slab/*; do
+		[ -L "$d" ] || echo 1 > "$d/shrink"
+	done
+	bytes=0 objs=
+	while read -r name active _ size _ <&5; do
+		case $name in \#*) continue ;; esac
+		bytes=$((bytes + active * size))
+		for c; do [ "$c" = "$name" ] && objs="$objs $c=$active"; done
+	done
+	exec 5<&-
+	printf '%s' "$bytes"
+	for c; do
+		case $objs in
+		*" $c="*) n=${objs#* "$c"=} && printf ' %s' "${n%% *}" ;;
+		*) printf ' ?' ;;
+		esac
+	done
+	echo
+}
+
+# free_kib: free memory in KiB after dropping the caches, counting the pages on
+# the per-CPU free lists, which /proc/meminfo leaves out: those lists fill up
+# by tens of MiB and drain at once, whatever the test does.
+free_kib() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	awk -v kib=$(($(getconf PAGESIZE) / 1024)) \
+		'$1 == "nr_free_pages" || $1 == "count:" { n += $2 } END { print n * kib }' \
+		/proc/zoneinfo
 }
 
 # same FILE1 FILE2: byte-identical.

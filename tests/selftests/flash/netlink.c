@@ -2,8 +2,9 @@
 /*
  * The "mectl" generic netlink family of mectl_flash.ko, driven through libnl
  * against flashsim's chip on spi0.0: ATTACH/GET_INFO/ARM/DETACH, the events
- * group, strict validation, CAP_NET_ADMIN on mutating commands, -EBUSY while
- * /dev/mtdN is open, and module autoload by family name.
+ * group (ATTACHED only once the sysfs attributes exist), strict validation,
+ * CAP_NET_ADMIN on mutating commands, -EBUSY while /dev/mtdN is open, and
+ * module autoload by family name.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -328,6 +329,84 @@ TEST_F(genl, attach_info_arm_detach)
 	ASSERT_EQ(0, transact(self->sk, request(self->family, MECTL_CMD_GET_INFO, NLM_F_DUMP), &ci));
 	EXPECT_EQ(0, ci.count);
 	EXPECT_EQ(-ENODEV, detach(self->sk, self->family));
+}
+
+/*
+ * The kernel log, in the order things happened: the driver core's debug line
+ * from driver_bound(), which runs once probe returned and the driver's sysfs
+ * attributes were made, and mectl_flash's for each event it sent.
+ */
+#define DYNDBG "/proc/dynamic_debug/control"
+
+static int order_debug(int on)
+{
+	const char *flag = on ? "+p" : "-p";
+	char cmd[96];
+	int r;
+
+	snprintf(cmd, sizeof(cmd), "func driver_bound %s", flag);
+	r = write_file(DYNDBG, cmd);
+	snprintf(cmd, sizeof(cmd), "module mectl_flash func mectl_netlink_event %s", flag);
+	return r ?: write_file(DYNDBG, cmd);
+}
+
+/* Where among the records read from @kmsg (-1 if not there) the two lines are. */
+struct attach_order {
+	int bound;	/* spi0.0 bound to a driver, its attributes made */
+	int attached;	/* mectl_flash sent ATTACHED */
+	int records;
+};
+
+static struct attach_order kmsg_order(int kmsg)
+{
+	struct attach_order o = { .bound = -1, .attached = -1 };
+	char rec[8192], attached[64];
+	const char *text;
+	ssize_t n;
+
+	snprintf(attached, sizeof(attached), "mectl-spi0.0: event %d sent",
+		 MECTL_EVENT_ATTACHED);
+	while ((n = read(kmsg, rec, sizeof(rec) - 1)) > 0) {
+		rec[n] = '\0';
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		if (o.bound < 0 && strstr(text, "driver_bound: bound to device") &&
+		    strstr(text, "spi0.0"))
+			o.bound = o.records;
+		if (o.attached < 0 && strstr(text, attached))
+			o.attached = o.records;
+		o.records++;
+	}
+	return o;
+}
+
+/*
+ * ATTACHED tells listeners that spiB.C's sysfs attributes (kmod/flash/ABI)
+ * are there to read: the kernel must send it after driver_bound(). The kernel
+ * log orders both lines as they ran, so an ATTACHED sent any earlier (from
+ * probe, say) shows, however fast or slow a listener is.
+ */
+TEST_F(genl, attached_after_sysfs)
+{
+	struct attach_order o;
+	struct chip_info ci;
+	int kmsg, r;
+
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, kmsg);
+	ASSERT_LE(0, lseek(kmsg, 0, SEEK_END));
+	ASSERT_EQ(0, order_debug(1));
+	r = attach(self->sk, self->family, &ci);
+	order_debug(0);
+	ASSERT_EQ(0, r);
+	o = kmsg_order(kmsg);
+	close(kmsg);
+	TH_LOG("%d log records: spi0.0 bound #%d, ATTACHED sent #%d",
+	       o.records, o.bound, o.attached);
+	EXPECT_LE(0, o.bound);
+	EXPECT_LE(0, o.attached);
+	EXPECT_LT(o.bound, o.attached);
 }
 
 TEST_F(genl, attach_errors)
