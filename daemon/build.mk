@@ -50,7 +50,8 @@ $(B)/unit/daemon/preflight $(B)/unit/daemon/mtd-sysfs: TEST_CFLAGS += $(MECTLD_C
 LDLIBS_preflight := $(shell pkg-config --libs flashrom 2>/dev/null) -lcrypto -lm
 # ... and of finding the host's chip as an MTD device (a sysfs tree as spi-intel's).
 UNIT_TESTS += $(B)/unit/daemon/mtd-sysfs
-$(B)/unit/daemon/mtd-sysfs: $(B)/daemon/mtd-sysfs.o $(B)/libmectl-common.a
+$(B)/unit/daemon/mtd-sysfs: $(B)/daemon/mtd-sysfs.o $(B)/daemon/util.o $(B)/libmectl-common.a
+LDLIBS_mtd-sysfs := -lcrypto
 # mectld itself on a private bus: the configuration file and job pruning (no chip).
 UNIT_TESTS += tests/unit/daemon/state.sh
 

@@ -18,18 +18,7 @@
 /* /sys/class/mtd/mtdN/ATTR's first line, into buf; -ENODEV without the device. */
 static int mtd_sysfs_read(int mtd, const char *attr, char *buf, size_t len)
 {
-	char path[64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/class/mtd/mtd%d/%s", mtd, attr);
-	f = fopen(path, "re");
-	if (!f)
-		return -ENODEV;
-	if (!fgets(buf, (int)len, f))
-		buf[0] = 0;
-	fclose(f);
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
+	return mtd_sysfs_attr("/sys", (unsigned)mtd, attr, buf, len) < 0 ? -ENODEV : 0;
 }
 
 int chip_allowed(const struct mectld_config *cfg, int mtd)

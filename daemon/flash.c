@@ -48,17 +48,11 @@ static const char *mtd_type_name(unsigned char type)
 	return "unknown";
 }
 
+/* The MTD name, or "mtdN" where sysfs has none. */
 static void read_mtd_name(unsigned index, char *buf, size_t len)
 {
-	char path[64];
-	_cleanup_fclose_ FILE *f = NULL;
-
-	snprintf(buf, len, "mtd%u", index);
-	snprintf(path, sizeof(path), "/sys/class/mtd/mtd%u/name", index);
-	f = fopen(path, "re");
-	if (!f || !fgets(buf, (int)len, f))
-		return;
-	buf[strcspn(buf, "\n")] = 0;
+	if (mtd_sysfs_attr("/sys", index, "name", buf, len) < 0 || !buf[0])
+		snprintf(buf, len, "mtd%u", index);
 }
 
 int flash_open(unsigned index, bool rw, unsigned pagesize, unsigned blocksize, struct flash *ret)

@@ -17,22 +17,6 @@
 #define SPI_INTEL_DRIVER "intel-spi"
 #define SPI_INTEL_PART "BIOS"
 
-/* SYSFS/class/mtd/mtdN/ATTR's first line into buf; -errno. */
-static int mtd_attr(const char *sysfs, unsigned index, const char *attr, char *buf, size_t len)
-{
-	_cleanup_fclose_ FILE *f = NULL;
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/class/mtd/mtd%u/%s", sysfs, index, attr);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f))
-		buf[0] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
 void host_mtd_drivers(const char *sysfs, unsigned index, char *buf, size_t len)
 {
 	char path[PATH_MAX], real[PATH_MAX], link[PATH_MAX], drv[PATH_MAX + 8];
@@ -96,7 +80,7 @@ int host_mtd_find(const char *sysfs, const char *want, char *err, size_t len)
 	unsigned index;
 
 	if (!strncmp(want, "/dev/", 5)) {
-		if (!mtd_entry(want + 5, &index) || mtd_attr(sysfs, index, "name", name, sizeof(name)) < 0) {
+		if (!mtd_entry(want + 5, &index) || mtd_sysfs_attr(sysfs, index, "name", name, sizeof(name)) < 0) {
 			snprintf(err, len, "no MTD device %s", want);
 			return -ENODEV;
 		}
@@ -106,7 +90,7 @@ int host_mtd_find(const char *sysfs, const char *want, char *err, size_t len)
 	dir = opendir(path);
 	while (dir && (de = readdir(dir))) {
 		if (!mtd_entry(de->d_name, &index) ||
-		    mtd_attr(sysfs, index, "name", name, sizeof(name)) < 0)
+		    mtd_sysfs_attr(sysfs, index, "name", name, sizeof(name)) < 0)
 			continue;
 		if (autodetect) {
 			host_mtd_drivers(sysfs, index, drivers, sizeof(drivers));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mectld: atomic files, hex, SHA-256 (fd I/O and the string builder: lib/common). */
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
@@ -173,5 +174,20 @@ int strv_push(char ***v, char *s)
 	nv[n] = s;
 	nv[n + 1] = NULL;
 	*v = nv;
+	return 0;
+}
+
+int mtd_sysfs_attr(const char *sysfs, unsigned index, const char *attr, char *buf, size_t len)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/class/mtd/mtd%u/%s", sysfs, index, attr);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
 	return 0;
 }

@@ -44,6 +44,12 @@ int commit_staged(int dirfd, const char *tmp, const char *name, bool replace);
  */
 int fd_check_storage(int fd, const char **ret_fs);
 
+/*
+ * SYSFS/class/mtd/mtdN/ATTR's first line, without its newline, into buf (sysfs is
+ * "/sys", or a test's tree); -errno when it cannot be read.
+ */
+int mtd_sysfs_attr(const char *sysfs, unsigned index, const char *attr, char *buf, size_t len);
+
 /* NULL-terminated string lists: free every string and the list; append s (taken). */
 void strv_free(char **v);
 int strv_push(char ***v, char *s);
