@@ -153,25 +153,6 @@ static int flash_erase(struct flash *f, uint64_t off, uint64_t len)
 	return ioctl(f->fd, MEMERASE, &e32) < 0 ? -errno : 0;
 }
 
-static int flash_pwrite(struct flash *f, uint64_t off, const uint8_t *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = pwrite(f->fd, buf, len, (off_t)off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;
-		buf += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static bool all_ff(const uint8_t *p, size_t len)
 {
 	size_t i;
@@ -198,7 +179,7 @@ static int flash_program_block(struct flash *f, uint64_t off, const uint8_t *dat
 		start = p;
 		while (p < f->erasesize && !all_ff(data + p, f->pagesize))
 			p += f->pagesize;
-		r = flash_pwrite(f, off + start, data + start, p - start);
+		r = loop_write_at(f->fd, data + start, p - start, off + start);
 		if (r < 0)
 			return r;
 		*pages += (p - start) / f->pagesize;

@@ -29,6 +29,27 @@ int loop_read_at(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+int loop_write_at(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = pwrite(fd, p, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;	/* a device that takes nothing more: past its end */
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int loop_write(int fd, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;

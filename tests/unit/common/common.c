@@ -116,6 +116,9 @@ TEST(fd_whole_reads_and_writes)
 	ASSERT_EQ(0, (int)lseek(fd, 0, SEEK_SET));
 	EXPECT_EQ(-EFBIG, read_fd_all(fd, 9, &buf, &len));
 	EXPECT_EQ(NULL, buf);
+	ASSERT_EQ(0, loop_write_at(fd, "ab", 2, 4));
+	ASSERT_EQ(0, loop_read_at(fd, part, 4, 3));
+	EXPECT_EQ(0, memcmp(part, "3ab6", 4));
 	close(fd);
 }
 
